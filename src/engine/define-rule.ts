@@ -1,0 +1,68 @@
+// The shape of a rule module (rules/<id>.ts). One object holds the metadata, the rationale, the
+// examples and the check, as Clippy's declare_clippy_lint! and Biome's declare_lint_rule! do
+// (STYLE.md §1). `defineRule` exists so that a mistyped messageId fails to compile.
+
+import type { Severity } from '../finding.js';
+import type { FunctionFacts } from '../analysis/facts.js';
+import type { KernelVersion } from '../analysis/kernel-version.js';
+import type { SyntaxNode } from '../lang/parser.js';
+
+export type Category = 'correctness' | 'suspicious' | 'hygiene';
+export type Confidence = 'high' | 'medium' | 'low';
+
+export interface RuleDocs {
+  /** Why this is a bug, in prose; cites the thread or upstream fix it comes from. */
+  why: string;
+  /** How to fix it (also the default `help:` line). */
+  fix: string;
+  /** Known limits and false-positive causes (Coccinelle's `//#` lines). */
+  limits: string;
+  references: string[];
+  /** Executed by the docs test: each invalid example gives exactly one finding of this rule, each valid one none. */
+  examples: { invalid: string[]; valid: string[] };
+}
+
+export interface RuleMeta<M extends string> {
+  /** kebab-case, == file name == fixtures/<id>/ */
+  id: string;
+  /** DESIGN's catalogue number (R1, R2, ...), for cross-reference. */
+  catalogue: string;
+  severity: Severity;
+  category: Category;
+  confidence: Confidence;
+  /** Off-by-default rules run only when named with --rule (or a mode flag turns them on). */
+  enabledByDefault: boolean;
+  /** One line, starts with "Detect", no final period. */
+  summary: string;
+  /** camelCase id -> message with {{placeholders}}; lowercase start, no final period. */
+  messages: Record<M, string>;
+  docs: RuleDocs;
+  /**
+   * Words a function's text must contain for this rule to have anything to look at. The engine
+   * skips parsing files and functions that contain none of any enabled rule's keywords.
+   */
+  keywords: string[];
+}
+
+export interface ReportDescriptor<M extends string> {
+  node: SyntaxNode;
+  messageId: M;
+  data?: Record<string, string | number>;
+  /** Overrides docs.fix for this finding's help line. */
+  help?: string;
+}
+
+export interface RuleContext<M extends string> {
+  facts: FunctionFacts;
+  version: KernelVersion;
+  report(descriptor: ReportDescriptor<M>): void;
+}
+
+export interface Rule<M extends string = string> {
+  meta: RuleMeta<M>;
+  check(context: RuleContext<M>): void;
+}
+
+export function defineRule<M extends string>(rule: Rule<M>): Rule<M> {
+  return rule;
+}
