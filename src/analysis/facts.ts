@@ -1,4 +1,375 @@
-// Placeholder replaced by the value-flow layer (being written).
-export interface FunctionFacts {
+// What rules may ask about one function (the analysis API, DESIGN Part 1 step 7): its write grants
+// and what justifies them, its installers, the paths of any value, whether two points can be on
+// one execution. Rules query this; they do not walk syntax trees for what is known here.
+
+import type { SyntaxNode } from '../lang/parser.js';
+import type { KernelVersion } from './kernel-version.js';
+import {
+  apiOf,
+  BATCH_BUILDERS,
+  FRESH_PAGE_MAPPERS,
+  GRANT_CHECKED_AT_CALLERS,
+  SINKS,
+  WRITE_FAULT_HANDLERS,
+  type ApiEntry,
+} from './kernel-api.js';
+import { buildFunctionModel, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
+import { armsExclusive, isInside, ValueFlow, type ValuePath } from './value-flow.js';
+import { consistent, GuardClassifier, isFalseLiteral, type Meaning } from './guards.js';
+
+export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
+
+export interface Grant {
+  kind: GrantKind;
+  /** The reported node: the call, or the MIGRATE_PFN_WRITE identifier. */
+  node: SyntaxNode;
   name: string;
+  point: Point;
+  /** Extra guard carried by the grant itself (make_huge_pte's `writable` argument). */
+  ownGuard?: Guard;
+  /** The variable the granted value is assigned to, if any. */
+  target?: string;
 }
+
+export type Justification =
+  | 'source-write'
+  | 'upgrade-predicate'
+  | 'write-fault'
+  | 'fresh-page'
+  | 'caller-request'
+  | 'exclusive-anon'
+  | 'shared-mapping'
+  | 'wrprotected-unless-writable'
+  | 'checked-at-callers';
+
+export interface Sink {
+  call: Call;
+  value?: SyntaxNode;
+  slot?: SyntaxNode;
+  count?: SyntaxNode;
+}
+
+/** Per-file facts: summaries of the file's own (static) helpers, by name. */
+export interface FileFacts {
+  helper(name: string): FunctionFacts | undefined;
+}
+
+export interface BatchPolicy {
+  /** All batch builders reached respect the write bit (FPB_RESPECT_WRITE). */
+  respectsWrite: boolean;
+  respectsSoftDirty: boolean;
+  /** Where the policy was decided (the builder call), for messages. */
+  where?: SyntaxNode;
+}
+
+export class FunctionFacts {
+  readonly flow: ValueFlow;
+  readonly guards: GuardClassifier;
+  readonly grants: Grant[];
+  readonly sinks: Sink[];
+  /** Reads an entry (§2.8 sources) or decodes a swap entry. */
+  readonly readsEntry: boolean;
+  /** Installs (§2.8 sinks) or encodes an entry. */
+  readonly installsEntry: boolean;
+  private readonly calledNames: Set<string>;
+
+  constructor(
+    readonly model: FunctionModel,
+    readonly version: KernelVersion,
+    readonly file: FileFacts,
+  ) {
+    this.flow = new ValueFlow(model);
+    this.guards = new GuardClassifier(this.flow);
+    this.calledNames = new Set(model.calls.map((c) => c.name));
+    this.grants = collectGrants(model);
+    this.sinks = model.calls.filter((c) => SINKS.has(c.name)).map((call) => {
+      const s = SINKS.get(call.name)!;
+      return { call, value: call.args[s.valueArg], slot: call.args[s.slotArg], count: s.countArg === undefined ? undefined : call.args[s.countArg] };
+    });
+    this.readsEntry = model.calls.some((c) => {
+      const e = apiOf(c.name)?.effect;
+      return e === 'read' || e === 'readMerged' || e === 'decode';
+    }) || hasEntryDereference(model.body) || takesEntryValue(model);
+    this.installsEntry = this.sinks.length > 0 || model.calls.some((c) => apiOf(c.name)?.effect === 'encode');
+  }
+
+  get name(): string {
+    return this.model.name;
+  }
+
+  calls(name: string): boolean {
+    return this.calledNames.has(name);
+  }
+
+  /** The API table entry of a call. */
+  api(call: Call): ApiEntry | undefined {
+    return apiOf(call.name);
+  }
+
+  pathsOf(expr: SyntaxNode): ValuePath[] {
+    return this.flow.pathsOf(expr);
+  }
+
+  /** Meanings of the definite atoms of these guards. */
+  meanings(guards: Guard[]): Meaning[] {
+    return this.guards.meaningsOfGuards(guards);
+  }
+
+  /** Can these points (and extra assumptions) all be on one execution? */
+  compatible(points: Point[], assumptions: Guard[] = []): boolean {
+    for (let i = 0; i < points.length; i++) {
+      for (let j = i + 1; j < points.length; j++) if (armsExclusive(points[i], points[j])) return false;
+    }
+    return consistent(this.guards, [...points.flatMap((p) => p.guards), ...assumptions]);
+  }
+
+  /**
+   * Is a boolean guard of `later` certainly false whenever `earlier` ran? 6.1
+   * mfill_atomic_install_pte: `if (wp_copy) { pte = pte_mkuffd_wp(pte); writable = false; }` and then
+   * `if (writable) pte = pte_mkwrite(pte);` cannot grant on the uffd-wp path.
+   */
+  forcedFalseBetween(earlier: Point, earlierNode: SyntaxNode, later: Point, laterNode: SyntaxNode): boolean {
+    for (const g of later.guards) {
+      const atom = g.expr.type === 'parenthesized_expression' && g.expr.namedChildCount === 1 ? g.expr.namedChild(0)! : g.expr;
+      if (!g.positive || atom.type !== 'identifier') continue;
+      const defs = this.flow.definitionsOf(atom.text);
+      const falsified = defs.find(
+        (d) => isFalseLiteral(d.value) && d.order > earlierNode.endIndex && d.order < laterNode.startIndex && runsAfter(earlier, d.point),
+      );
+      if (!falsified) continue;
+      const revived = defs.some((d) => d.order > falsified.order && d.order < laterNode.startIndex && !isFalseLiteral(d.value));
+      if (!revived) return true;
+    }
+    return false;
+  }
+
+  /** Why a grant is allowed (DESIGN R1 G1-G8), empty when nothing justifies it. */
+  justify(grant: Grant): Justification[] {
+    const out: Justification[] = [];
+    if (GRANT_CHECKED_AT_CALLERS.has(this.name)) out.push('checked-at-callers');
+    const guards = grant.ownGuard ? [...grant.point.guards, grant.ownGuard] : grant.point.guards;
+    const m = this.meanings(guards);
+    const has = (cls: Meaning['cls'], positive = true): boolean => m.some((x) => x.cls === cls && x.positive === positive);
+    if (has('srcWrite')) out.push('source-write');
+    if (has('upgrade') || (has('uffdBlocker', false) && has('softDirtyBlocker', false))) out.push('upgrade-predicate');
+    const faultContext = this.hasFaultParameter();
+    if (WRITE_FAULT_HANDLERS.has(this.name) || (faultContext && (has('faultWrite') || has('unshare', false)))) out.push('write-fault');
+    if (this.mapsFreshPage() && (has('vmWrite') || grant.kind === 'grantVma' || has('faultWrite'))) out.push('fresh-page');
+    if (has('writeParam')) out.push('caller-request');
+    if (has('anonExclusive')) out.push('exclusive-anon');
+    if (has('vmShared') && has('vmWrite')) out.push('shared-mapping');
+    if (grant.target && this.wrprotectedUnlessWritable(grant)) out.push('wrprotected-unless-writable');
+    return out;
+  }
+
+  /** The function takes a struct vm_fault * (a fault handler, G3's context). */
+  hasFaultParameter(): boolean {
+    for (const t of this.model.params.values()) if (/struct\s+vm_fault\b/.test(t)) return true;
+    return false;
+  }
+
+  /** Maps a page it allocated itself, or a new anon page (G4). */
+  mapsFreshPage(): boolean {
+    for (const n of FRESH_PAGE_MAPPERS) if (this.calledNames.has(n)) return true;
+    return false;
+  }
+
+  /**
+   * 6.1 __split_huge_pmd_locked grants first and write-protects when `!write` afterwards (R1: the
+   * guard may follow the grant): a later `x = *_wrprotect(x)` under "source not writable".
+   */
+  private wrprotectedUnlessWritable(grant: Grant): boolean {
+    return this.model.assignments.some((a) => {
+      if (a.target !== grant.target || a.order <= grant.node.endIndex) return false;
+      if (!containsCall(a.value, (name) => apiOf(name)?.effect === 'wrprotect')) return false;
+      return this.meanings(a.point.guards).some((x) => x.cls === 'srcWrite' && !x.positive);
+    });
+  }
+
+  /**
+   * The write/soft-dirty policy of the batch whose size `count` is: follows `nr` to the batch
+   * builder, directly (folio_pte_batch*) or through a helper of the same file (the upstream lazyfree
+   * fix set FPB_RESPECT_WRITE inside folio_unmap_pte_batch()).
+   */
+  batchPolicy(count: SyntaxNode, seen = new Set<string>()): BatchPolicy | undefined {
+    const builders = this.batchBuildersFor(count);
+    if (builders.length === 0) return undefined;
+    let respectsWrite = true;
+    let respectsSoftDirty = true;
+    let where: SyntaxNode | undefined;
+    for (const b of builders) {
+      const policy = this.builderPolicy(b, seen);
+      if (!policy) continue;
+      respectsWrite &&= policy.respectsWrite;
+      respectsSoftDirty &&= policy.respectsSoftDirty;
+      where ??= policy.where;
+    }
+    return { respectsWrite, respectsSoftDirty, where };
+  }
+
+  /** The policy of this function's own batch builder calls (used as a helper summary). */
+  ownBatchPolicy(seen: Set<string>): BatchPolicy | undefined {
+    const builders = this.model.calls.filter((c) => BATCH_BUILDERS.has(c.name) || (this.file.helper(c.name) && !seen.has(c.name)));
+    if (builders.length === 0) return undefined;
+    let respectsWrite = true;
+    let respectsSoftDirty = true;
+    let where: SyntaxNode | undefined;
+    for (const b of builders) {
+      const p = this.builderPolicy(b, seen);
+      if (!p) continue;
+      respectsWrite &&= p.respectsWrite;
+      respectsSoftDirty &&= p.respectsSoftDirty;
+      where ??= p.where;
+    }
+    return where ? { respectsWrite, respectsSoftDirty, where } : undefined;
+  }
+
+  private batchBuildersFor(count: SyntaxNode): Call[] {
+    const out: Call[] = [];
+    const visit = (expr: SyntaxNode, depth: number): void => {
+      if (depth > 6) return;
+      const e = expr.type === 'parenthesized_expression' && expr.namedChildCount === 1 ? expr.namedChild(0)! : expr;
+      if (e.type === 'call_expression') {
+        const call = this.flow.callAt(e);
+        if (call) out.push(call);
+        return;
+      }
+      if (e.type === 'identifier') {
+        for (const d of this.flow.reachingDefinitions(e.text, e)) visit(d.value, depth + 1);
+      }
+    };
+    visit(count, 0);
+    return out;
+  }
+
+  private builderPolicy(call: Call, seen: Set<string>): BatchPolicy | undefined {
+    const builder = BATCH_BUILDERS.get(call.name);
+    if (builder) {
+      const flags = call.args[builder.flagsArg];
+      const text = flags ? this.flagsText(flags) : '';
+      return {
+        respectsWrite: builder.respectByDefault || /\bFPB_RESPECT_WRITE\b/.test(text),
+        respectsSoftDirty:
+          /\bFPB_RESPECT_SOFT_DIRTY\b/.test(text) ||
+          // 6.9-6.15 spelling: soft-dirty is respected unless FPB_IGNORE_SOFT_DIRTY is passed.
+          (call.name === 'folio_pte_batch' && call.args.length > 4 && !/\bFPB_IGNORE_SOFT_DIRTY\b/.test(text)),
+        where: call.node,
+      };
+    }
+    const helper = this.file.helper(call.name);
+    if (!helper || seen.has(call.name)) return undefined;
+    seen.add(call.name);
+    return helper.ownBatchPolicy(seen);
+  }
+
+  /** The text of a flags argument, following a local flags variable to all its assignments. */
+  private flagsText(flags: SyntaxNode): string {
+    if (flags.type !== 'identifier') return flags.text;
+    return [flags.text, ...this.flow.definitionsOf(flags.text).map((d) => d.value.text)].join(' ');
+  }
+}
+
+export function buildFunctionFacts(fn: SyntaxNode, version: KernelVersion, file: FileFacts): FunctionFacts | undefined {
+  const model = buildFunctionModel(fn);
+  return model ? new FunctionFacts(model, version, file) : undefined;
+}
+
+function collectGrants(model: FunctionModel): Grant[] {
+  const grants: Grant[] = [];
+  for (const c of model.calls) {
+    const api = apiOf(c.name);
+    if (api && (api.effect === 'grant' || api.effect === 'grantVma' || api.effect === 'grantEntry')) {
+      grants.push({ kind: api.effect, node: c.node, name: c.name, point: c.point, target: assignedTarget(model, c.node) });
+    } else if (c.name === 'make_huge_pte' && c.args.length >= 3) {
+      // make_huge_pte(vma, page, writable): a grant unless `writable` is provably 0.
+      const w = c.args[2];
+      if (isFalseLiteral(w)) continue;
+      grants.push({
+        kind: 'hugeConstructor', node: c.node, name: c.name, point: c.point,
+        ownGuard: w.type === 'number_literal' || w.type === 'true' ? undefined : { expr: w, positive: true },
+        target: assignedTarget(model, c.node),
+      });
+    }
+  }
+  for (const a of model.assignments) {
+    for (const id of identifierNodes(a.value, 'MIGRATE_PFN_WRITE')) {
+      if (insideTest(id, a.value)) continue;
+      grants.push({ kind: 'pfnFlag', node: id, name: 'MIGRATE_PFN_WRITE', point: model.pointOf(id), target: a.target });
+    }
+  }
+  return grants.sort((x, y) => x.node.startIndex - y.node.startIndex);
+}
+
+/** The variable a call's value is assigned to: `pte = pte_mkwrite(pte_mkdirty(pte), vma)` -> pte. */
+function assignedTarget(model: FunctionModel, node: SyntaxNode): string | undefined {
+  let best: Assignment | undefined;
+  for (const a of model.assignments) {
+    if (isInside(node, a.value) && (!best || a.value.startIndex >= best.value.startIndex)) best = a;
+  }
+  return best?.target;
+}
+
+function identifierNodes(root: SyntaxNode, name: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier' && n.text === name) out.push(n);
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  return out;
+}
+
+/** Is the identifier tested (`mpfn & MIGRATE_PFN_WRITE`, a ternary's condition) rather than set? */
+function insideTest(id: SyntaxNode, root: SyntaxNode): boolean {
+  let child = id;
+  let cur = id.parent;
+  while (cur && cur.id !== root.parent?.id) {
+    if (cur.type === 'binary_expression' && cur.childForFieldName('operator')?.text === '&') return true;
+    if (cur.type === 'conditional_expression' && cur.childForFieldName('condition')?.id === child.id) return true;
+    if (cur.id === root.id) break;
+    child = cur;
+    cur = cur.parent;
+  }
+  return false;
+}
+
+function containsCall(node: SyntaxNode, pred: (name: string) => boolean): boolean {
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'call_expression' && pred(n.childForFieldName('function')?.text ?? '')) return true;
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  return false;
+}
+
+/** Does `next` run whenever `first` ran: a later statement of the same block, not nested deeper? */
+function runsAfter(first: Point, next: Point): boolean {
+  if (next.path.length !== first.path.length || first.path.length === 0) return false;
+  const last = first.path.length - 1;
+  for (let i = 0; i < last; i++) if (first.path[i][0] !== next.path[i][0] || first.path[i][1] !== next.path[i][1]) return false;
+  return first.path[last][0] === next.path[last][0] && next.path[last][1] > first.path[last][1];
+}
+
+/**
+ * A function handed an entry value (`pte_t old`: hugetlb_install_folio, __copy_present_ptes) derives
+ * from an existing entry even though the read happened in its caller.
+ */
+function takesEntryValue(model: FunctionModel): boolean {
+  for (const t of model.params.values()) if (/^(pte_t|pmd_t|pud_t|swp_entry_t|softleaf_t)$/.test(t.trim())) return true;
+  return false;
+}
+
+/** 6.1 reads entries as `*pvmw.pte`, `*src_pte`, `*pmd` (§2.8). */
+function hasEntryDereference(body: SyntaxNode): boolean {
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'pointer_expression' && n.text.startsWith('*') && /\b\w*(pte|pmd|pud)\w*\s*$/.test(n.text)) return true;
+    if (n.type === 'field_expression' && /^orig_p(te|md)$/.test(n.childForFieldName('field')?.text ?? '')) return true;
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  return false;
+}
+

@@ -55,6 +55,8 @@ export interface ReportDescriptor<M extends string> {
 export interface RuleContext<M extends string> {
   facts: FunctionFacts;
   version: KernelVersion;
+  /** The file line (1-based) of a node, for messages that name a second location. */
+  lineOf(node: SyntaxNode): number;
   report(descriptor: ReportDescriptor<M>): void;
 }
 

@@ -1,0 +1,132 @@
+// R11 (DESIGN Part 2 §4, with §9 A1): a batch-merged value must not widen write permission when it
+// is written back to `nr` entries. Origin: seed 000, "mm/rmap: fix incorrect pte restoration for
+// lazyfree folios" (2026): try_to_unmap_one() restored get_and_clear_ptes()'s merged value with
+// set_ptes(), making read-only PTEs of the batch writable.
+
+import { defineRule } from '../src/engine/define-rule.js';
+import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
+import type { ValuePath } from '../src/analysis/value-flow.js';
+import type { SyntaxNode } from '../src/lang/parser.js';
+
+export default defineRule({
+  meta: {
+    id: 'batch-merged-restore',
+    catalogue: 'R11',
+    severity: 'error',
+    category: 'correctness',
+    confidence: 'high',
+    enabledByDefault: true,
+    summary: 'Detect a batch-merged PTE value written back to a batch without write-protection',
+    messages: {
+      mergedRestore:
+        'set_ptes() writes the value merged by {{source}}() at line {{line}} to {{count}} entries without pte_wrprotect(): read-only PTEs of the batch become writable',
+      mergedWrite:
+        'set_ptes() writes a value made writable from the batch\'s merged write bit (line {{line}}) to {{count}} entries: read-only PTEs of the batch become writable',
+    },
+    keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE'],
+    docs: {
+      why: [
+        'get_and_clear_ptes() / get_and_clear_full_ptes() clear a batch of PTEs and return one value with',
+        'the dirty and young bits of the whole batch merged in; folio_pte_batch() reports a merged',
+        '`any_writable`. The batch is built ignoring the write bit unless FPB_RESPECT_WRITE is asked for,',
+        'so the merged value can carry the write bit of one PTE while others in the batch were read-only',
+        '(COW-shared, uffd-wp, soft-dirty tracked). Writing that value back with set_ptes(.., nr) upgrades',
+        'all of them: the lazyfree restore bug of try_to_unmap_one() (seed 000). David Hildenbrand\'s fix:',
+        '"just assume read-only to not accidentally upgrade write permissions" with pte_wrprotect(); the',
+        'alternative is a batch that honours pte_write() (FPB_RESPECT_WRITE).',
+      ].join(' '),
+      fix: 'pte_wrprotect() the merged value before writing it back, or build the batch with FPB_RESPECT_WRITE',
+      limits: [
+        'The batch policy is followed from the count argument to folio_pte_batch*() directly or through',
+        'a helper defined in the same file. Values that only feed conditions, single-entry restores and',
+        'swap batches (swap_pte_batch() requires identical bits) are not reported. A merged write followed',
+        'by the COW write-protect or sent to a VM_SHARED destination is accepted. Soft-dirty widening',
+        '(§9 A1: the merge uses pte_mkdirty(), which sets soft-dirty on x86) is not reported by this rule.',
+      ].join(' '),
+      references: [
+        'shared/seeds/000_078595668a4d2aee.txt',
+        'mm/rmap.c: try_to_unmap_one() (2025+ batched lazyfree path)',
+        'include/linux/pgtable.h: get_and_clear_full_ptes()',
+      ],
+      examples: {
+        invalid: [
+          `static void unmap_batch(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		unsigned int nr, bool busy)
+{
+	pte_t pteval = get_and_clear_ptes(mm, addr, ptep, nr);
+
+	if (busy)
+		set_ptes(mm, addr, ptep, pteval, nr);
+}`,
+        ],
+        valid: [
+          `static void unmap_batch(struct mm_struct *mm, unsigned long addr, pte_t *ptep,
+		unsigned int nr, bool busy)
+{
+	pte_t pteval = get_and_clear_ptes(mm, addr, ptep, nr);
+
+	pteval = pte_wrprotect(pteval);
+	if (busy)
+		set_ptes(mm, addr, ptep, pteval, nr);
+}`,
+        ],
+      },
+    },
+  },
+  check({ facts, lineOf, report }) {
+    for (const sink of facts.sinks) {
+      if (!sink.value || !sink.count || isOne(sink.count)) continue;
+      for (const path of facts.pathsOf(sink.value)) {
+        const merge = mergeOf(facts, path);
+        if (!merge) continue;
+        const after = path.steps.slice(merge.stepIndex + 1);
+        if (after.some((s) => s.api.effect === 'wrprotect')) continue;
+        if (acceptedDestination(facts, sink, path)) continue;
+        if (facts.batchPolicy(sink.count)?.respectsWrite) continue;
+        report({
+          node: sink.call.node,
+          messageId: merge.kind === 'read' ? 'mergedRestore' : 'mergedWrite',
+          data: { source: merge.name, line: lineOf(merge.node), count: sink.count.text },
+        });
+        break;
+      }
+    }
+  },
+});
+
+interface Merge {
+  kind: 'read' | 'write';
+  name: string;
+  node: SyntaxNode;
+  /** Index of the merging step in path.steps (-1: the base). */
+  stepIndex: number;
+}
+
+/** Where a path's value took in the whole batch's bits: a merged read, or a grant from any_writable. */
+function mergeOf(facts: FunctionFacts, path: ValuePath): Merge | undefined {
+  let merge: Merge | undefined;
+  if (path.base.kind === 'readMerged') {
+    const name = path.base.node.childForFieldName('function')?.text ?? 'get_and_clear_ptes';
+    merge = { kind: 'read', name, node: path.base.node, stepIndex: -1 };
+  }
+  path.steps.forEach((s, i) => {
+    if (s.api.effect !== 'grant') return;
+    if (facts.meanings(s.call.point.guards).some((m) => m.cls === 'anyWritable' && m.positive)) {
+      merge = { kind: 'write', name: s.call.name, node: s.call.node, stepIndex: i };
+    }
+  });
+  return merge;
+}
+
+/**
+ * copy_present_ptes(): a merged write is fine when the COW write-protect follows on the other
+ * path, or the destination is a shared mapping (R11 "Accepted").
+ */
+function acceptedDestination(facts: FunctionFacts, sink: Sink, path: ValuePath): boolean {
+  const m = facts.meanings([...sink.call.point.guards, ...path.assumptions]);
+  return m.some((x) => (x.cls === 'cowMapping' && !x.positive) || (x.cls === 'vmShared' && x.positive));
+}
+
+function isOne(n: SyntaxNode): boolean {
+  return n.type === 'number_literal' && /^1[uUlL]*$/.test(n.text);
+}

@@ -1,0 +1,113 @@
+// R1 (DESIGN Part 2 §4, with §9 A4-A7): write permission on a derived entry must come from the
+// source entry, not from the VMA. Origin: thread 001 (review of the read-only page that became
+// writable after migration, 3c811f7883f1) and the uffd-wp swap/migration series f45ec5ff16a7.
+
+import { defineRule } from '../src/engine/define-rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'pte-write-grant-unjustified',
+    catalogue: 'R1',
+    severity: 'error',
+    category: 'correctness',
+    confidence: 'medium',
+    enabledByDefault: true,
+    summary: 'Detect write permission on a derived entry that does not come from the source entry',
+    messages: {
+      vmaGrant:
+        '{{call}}() grants write from the VMA alone when restoring an entry: nothing tests the source entry\'s write state',
+      grant:
+        '{{call}}() makes the entry writable with no source-write check, upgrade predicate or write fault guarding it',
+      writableEntry:
+        '{{call}}() encodes a writable entry without testing whether the source entry was writable',
+      hugeConstructor:
+        'make_huge_pte() builds a writable entry ({{arg}}) without VM_WRITE, a source-write check or a write fault',
+      pfnFlag: 'MIGRATE_PFN_WRITE is set without testing whether the source entry was writable',
+    },
+    keywords: ['mkwrite', 'savedwrite', 'make_writable', 'make_huge_pte', 'MIGRATE_PFN_WRITE'],
+    docs: {
+      why: [
+        'When a function derives a new entry from an existing one (restoring a migration or swap entry,',
+        'copying on fork, moving, splitting, changing protection, encoding a swap entry), the write bit of',
+        'the result must come from the source entry\'s write state, or from a complete write-upgrade',
+        'predicate such as can_change_pte_writable(); never from the VMA alone. `vma->vm_page_prot` and',
+        '`VM_WRITE` say what the mapping allows by default, but individual entries can be read-only for',
+        'reasons the VMA does not show: COW sharing after fork, uffd-wp, soft-dirty tracking, KSM, a pending',
+        'mprotect. Granting write from the VMA upgrades such a page to writable: the read-only shmem page',
+        'that became writable after migration (3c811f7883f1; thread "mm/migrate: fix read-only page got',
+        'writable when recover pte", seed 001) is this bug. Peter Xu in that thread: "recovering the pte',
+        'into its original form is the safest approach", and MIGRATION_READ/MIGRATION_WRITE exist because',
+        'the entry, not the VMA, carries write.',
+      ].join(' '),
+      fix: 'grant write only under a test of the source entry (pte_write(), is_writable_migration_entry(), a boolean from one) or a complete upgrade predicate (can_change_pte_writable())',
+      limits: [
+        'Justifications recognised: a source-write predicate dominating the grant, directly or through a',
+        'boolean (G1); can_change_*_writable() or the do_swap_page conjunction of !userfaultfd_pte_wp() and',
+        '!pte_needs_soft_dirty_wp() (G2); a write fault in a function taking struct vm_fault *, and the',
+        'write-fault handlers (G3); a freshly mapped page with a VM_WRITE test (G4); a boolean parameter',
+        'named write/writable/mkwrite (G5/G7: checked at the callers, not here); an early exit on',
+        '!PageAnonExclusive() (G6); VM_SHARED and VM_WRITE together (G8); a later pte_wrprotect() under',
+        '"source not writable" (6.1 __split_huge_pmd_locked). Only functions that read or decode an entry',
+        'and install or encode one are checked. The guard need not test the same slot as the granted value.',
+      ].join(' '),
+      references: [
+        'shared/seeds/001_e4f5635063f6af27.txt',
+        '3c811f7883f1 mm/migrate: fix read-only page got writable when recover pte',
+        'f45ec5ff16a7 userfaultfd: wp: support swap and page migration',
+        'mm/migrate.c: remove_migration_pte()',
+      ],
+      examples: {
+        invalid: [
+          `static void restore_one(struct vm_area_struct *vma, unsigned long addr,
+		pte_t *ptep, struct page *page)
+{
+	pte_t old = ptep_get(ptep);
+	swp_entry_t entry = pte_to_swp_entry(old);
+	pte_t pte = mk_pte(page, vma->vm_page_prot);
+
+	if (is_migration_entry(entry))
+		pte = maybe_mkwrite(pte, vma);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}`,
+        ],
+        valid: [
+          `static void restore_one(struct vm_area_struct *vma, unsigned long addr,
+		pte_t *ptep, struct page *page)
+{
+	pte_t old = ptep_get(ptep);
+	swp_entry_t entry = pte_to_swp_entry(old);
+	pte_t pte = mk_pte(page, vma->vm_page_prot);
+
+	if (is_writable_migration_entry(entry))
+		pte = pte_mkwrite(pte, vma);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}`,
+        ],
+      },
+    },
+  },
+  check({ facts, report }) {
+    // Scope (R1): functions that derive an entry: they read or decode one and install or encode one.
+    if (!facts.readsEntry || !facts.installsEntry) return;
+    for (const grant of facts.grants) {
+      if (facts.justify(grant).length > 0) continue;
+      switch (grant.kind) {
+        case 'grantVma':
+          report({ node: grant.node, messageId: 'vmaGrant', data: { call: grant.name } });
+          break;
+        case 'grant':
+          report({ node: grant.node, messageId: 'grant', data: { call: grant.name } });
+          break;
+        case 'grantEntry':
+          report({ node: grant.node, messageId: 'writableEntry', data: { call: grant.name } });
+          break;
+        case 'hugeConstructor':
+          report({ node: grant.node, messageId: 'hugeConstructor', data: { arg: grant.ownGuard?.expr.text ?? grant.node.childForFieldName('arguments')?.namedChildren[2]?.text ?? '?' } });
+          break;
+        case 'pfnFlag':
+          report({ node: grant.node, messageId: 'pfnFlag' });
+          break;
+      }
+    }
+  },
+});

@@ -1,0 +1,212 @@
+// What a guard means for page-table bits. A condition is split into atoms (through `!`, `&&`, `||`,
+// likely(), WARN_ON_ONCE(), §5.2), and each atom is classified: "the source entry was writable"
+// (G1), "a complete write-upgrade predicate holds" (G2), "this is a write fault" (G3), ... Booleans
+// carry the class of what they were assigned from (§5.3: `write = pmd_write(old_pmd)`), including
+// a `x = true` assignment's own guard (numa: `if (can_change_pte_writable(..)) writable = true`).
+
+import type { SyntaxNode } from '../lang/parser.js';
+import {
+  SOFT_DIRTY_UPGRADE_BLOCKERS,
+  SOURCE_WRITE_CARRIERS,
+  SOURCE_WRITE_PREDICATES,
+  UFFD_WP_PREDICATES,
+  UFFD_WP_REQUEST_FLAGS,
+  UFFD_WP_UPGRADE_BLOCKERS,
+  UPGRADE_PREDICATES,
+} from './kernel-api.js';
+import { TRANSPARENT_WRAPPERS, type Guard } from './function-model.js';
+import type { ValueFlow } from './value-flow.js';
+
+export interface Atom {
+  node: SyntaxNode;
+  positive: boolean;
+  /** False when the atom is one alternative of a disjunction: it need not hold. */
+  definite: boolean;
+}
+
+export type AtomClass =
+  | 'srcWrite'
+  | 'upgrade'
+  | 'uffdBlocker'
+  | 'softDirtyBlocker'
+  | 'faultWrite'
+  | 'unshare'
+  | 'vmWrite'
+  | 'vmShared'
+  | 'anonExclusive'
+  | 'writeParam'
+  | 'uffd'
+  | 'anyWritable'
+  | 'cowMapping';
+
+export interface Meaning {
+  cls: AtomClass;
+  /** Polarity after following negations and boolean assignments. */
+  positive: boolean;
+  /** The table slot the predicate tested, when known (for §9 A3 mutual exclusion). */
+  origin?: string;
+}
+
+/** Splits a guard into atoms with their polarity. */
+export function atomsOf(guard: Guard): Atom[] {
+  const out: Atom[] = [];
+  split(guard.expr, guard.positive, true, out);
+  return out;
+}
+
+function split(node: SyntaxNode, positive: boolean, definite: boolean, out: Atom[]): void {
+  const n = node;
+  if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return split(n.namedChild(0)!, positive, definite, out);
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+    const arg = n.childForFieldName('argument');
+    if (arg) return split(arg, !positive, definite, out);
+  }
+  if (n.type === 'binary_expression') {
+    const op = n.childForFieldName('operator')?.text;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (left && right && (op === '&&' || op === '||')) {
+      // a && b holds: both hold. a || b fails: both fail. Otherwise each is only possible.
+      const both = (op === '&&') === positive;
+      split(left, positive, definite && both, out);
+      split(right, positive, definite && both, out);
+      return;
+    }
+  }
+  if (n.type === 'call_expression') {
+    const f = n.childForFieldName('function')?.text ?? '';
+    const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+    if (TRANSPARENT_WRAPPERS.has(f) && args.length >= 1) return split(args[0], positive, definite, out);
+  }
+  out.push({ node: n, positive, definite });
+}
+
+/** Origin of uffd-wp requested by a caller flag (MFILL_ATOMIC_WP): it tests no entry. */
+const REQUEST = 'request';
+
+const WRITE_PARAM = /^(write|writable|mkwrite|wr|w|make_writable)$/;
+
+/** The classes of an atom, following boolean variables to their assignments. */
+export class GuardClassifier {
+  private readonly memo = new Map<string, Meaning[]>();
+
+  constructor(private readonly flow: ValueFlow) {}
+
+  meaningsOf(atom: Atom): Meaning[] {
+    return this.meanings(atom.node, atom.positive, new Set());
+  }
+
+  /** All meanings of a guard list's definite atoms. */
+  meaningsOfGuards(guards: Guard[]): Meaning[] {
+    return guards.flatMap((g) => atomsOf(g).filter((a) => a.definite).flatMap((a) => this.meaningsOf(a)));
+  }
+
+  private meanings(node: SyntaxNode, positive: boolean, visiting: Set<string>): Meaning[] {
+    const out: Meaning[] = [];
+    if (node.type === 'call_expression') {
+      const name = node.childForFieldName('function')?.text ?? '';
+      const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+      const first = args[0];
+      if (SOURCE_WRITE_PREDICATES.has(name)) out.push({ cls: 'srcWrite', positive, origin: first ? this.flow.originOf(first) : undefined });
+      if (UPGRADE_PREDICATES.has(name) || /^can_\w*writable$/.test(name)) out.push({ cls: 'upgrade', positive });
+      if (UFFD_WP_UPGRADE_BLOCKERS.has(name)) out.push({ cls: 'uffdBlocker', positive });
+      if (SOFT_DIRTY_UPGRADE_BLOCKERS.has(name)) out.push({ cls: 'softDirtyBlocker', positive });
+      if (UFFD_WP_PREDICATES.has(name)) {
+        const tested = name.startsWith('userfaultfd_') ? args[1] : first;
+        out.push({ cls: 'uffd', positive, origin: tested ? this.flow.originOf(tested) : undefined });
+      }
+      if (name === 'PageAnonExclusive' || name === 'folio_test_anon_exclusive') out.push({ cls: 'anonExclusive', positive });
+      if (name === 'is_cow_mapping') out.push({ cls: 'cowMapping', positive });
+      if (out.length) return out;
+    }
+    if (node.type === 'identifier' && !isConstantName(node.text)) return this.variableMeanings(node, positive, visiting);
+    for (const id of identifiersIn(node)) {
+      if (id === 'FAULT_FLAG_WRITE') out.push({ cls: 'faultWrite', positive });
+      else if (id === 'FAULT_FLAG_UNSHARE') out.push({ cls: 'unshare', positive });
+      else if (id === 'VM_WRITE') out.push({ cls: 'vmWrite', positive });
+      else if (id === 'VM_SHARED' || id === 'VM_MAYSHARE') out.push({ cls: 'vmShared', positive });
+      else if (SOURCE_WRITE_CARRIERS.has(id)) out.push({ cls: 'srcWrite', positive });
+      else if (UFFD_WP_REQUEST_FLAGS.has(id)) out.push({ cls: 'uffd', positive, origin: REQUEST });
+      if (id === 'any_writable') out.push({ cls: 'anyWritable', positive });
+    }
+    return out;
+  }
+
+  private variableMeanings(node: SyntaxNode, positive: boolean, visiting: Set<string>): Meaning[] {
+    const name = node.text;
+    const key = `${name}:${positive}`;
+    const cached = this.memo.get(key);
+    if (cached) return cached;
+    if (visiting.has(name)) return [];
+    visiting.add(name);
+    const out: Meaning[] = [];
+    if (name === 'any_writable') out.push({ cls: 'anyWritable', positive }, { cls: 'srcWrite', positive });
+    const defs = this.flow.definitionsOf(name);
+    if (defs.length === 0 && this.flow.model.params.has(name) && WRITE_PARAM.test(name)) out.push({ cls: 'writeParam', positive });
+    for (const d of defs) {
+      if (d.operator !== '=') continue;
+      const v = d.value;
+      if (isTrueLiteral(v)) {
+        // `writable = true;` means what its own guard means.
+        for (const g of d.point.guards) {
+          for (const a of atomsOf(g)) if (a.definite) out.push(...this.meanings(a.node, a.positive === positive, visiting));
+        }
+      } else if (!isFalseLiteral(v)) {
+        const atoms: Atom[] = [];
+        split(v, positive, true, atoms);
+        for (const a of atoms) out.push(...this.meanings(a.node, a.positive, visiting));
+      }
+    }
+    visiting.delete(name);
+    this.memo.set(key, out);
+    return out;
+  }
+}
+
+function identifiersIn(node: SyntaxNode): string[] {
+  const out: string[] = [];
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') out.push(n.text);
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  return out;
+}
+
+function isConstantName(name: string): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(name);
+}
+
+export function isTrueLiteral(n: SyntaxNode): boolean {
+  return n.type === 'true' || (n.type === 'number_literal' && n.text !== '0');
+}
+
+export function isFalseLiteral(n: SyntaxNode): boolean {
+  return n.type === 'false' || n.type === 'null' || (n.type === 'number_literal' && /^0+[uUlL]*$/.test(n.text));
+}
+
+/**
+ * Can all these guards hold together? No if one atom is required both ways, or if "the source was
+ * writable" and "the source carries uffd-wp" are required of the same slot: a writable entry never
+ * carries uffd-wp (§9 A3), whatever the statement shape.
+ */
+export function consistent(classifier: GuardClassifier, guards: Guard[]): boolean {
+  const atoms = guards.flatMap((g) => atomsOf(g)).filter((a) => a.definite);
+  const seen = new Map<string, boolean>();
+  for (const a of atoms) {
+    const key = a.node.text.replace(/\s+/g, '');
+    const prev = seen.get(key);
+    if (prev !== undefined && prev !== a.positive) return false;
+    seen.set(key, a.positive);
+  }
+  const meanings = atoms.flatMap((a) => classifier.meaningsOf(a));
+  const writable = meanings.filter((m) => m.cls === 'srcWrite' && m.positive);
+  const uffd = meanings.filter((m) => m.cls === 'uffd' && m.positive && m.origin !== REQUEST);
+  for (const w of writable) {
+    for (const u of uffd) {
+      if (w.origin === undefined || u.origin === undefined || w.origin === u.origin) return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,237 @@
+// PTE value flow (DESIGN Part 1 step 6): where a page-table value comes from and what was done to
+// it on the way. A value is described by its paths: each path is a base (a read of a table slot, a
+// merged batch read, a constructor, a parameter) and the ordered steps applied to it (grants,
+// write-protects, uffd-wp and soft-dirty setters, ...). Variables are followed through reaching
+// definitions, so the same variable reused for different kinds (§5.3: remove_migration_pte's `pte`)
+// gives different values at different points.
+
+import type { SyntaxNode } from '../lang/parser.js';
+import { apiOf, type ApiEntry } from './kernel-api.js';
+import { placeName, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
+
+export type BaseKind = 'read' | 'readMerged' | 'construct' | 'decode' | 'encode' | 'param' | 'unknown';
+
+export interface ValueBase {
+  kind: BaseKind;
+  node: SyntaxNode;
+  /** The table slot read (`pvmw.pte`, `vmf->pte`), when known (§9 A4: origin = slot). */
+  origin?: string;
+  /** Built from vma->vm_page_prot: a VMA default, not an explicit grant (§1.2). */
+  vmaDefault?: boolean;
+}
+
+export interface ValueStep {
+  call: Call;
+  api: ApiEntry;
+}
+
+export interface ValuePath {
+  base: ValueBase;
+  steps: ValueStep[];
+  /** Conditions known on this path because a later conditional redefinition did not happen. */
+  assumptions: Guard[];
+}
+
+const MAX_PATHS = 48;
+const MAX_DEPTH = 24;
+
+export class ValueFlow {
+  private readonly callByNode = new Map<number, Call>();
+  private readonly defsByTarget = new Map<string, Assignment[]>();
+  private readonly memo = new Map<number, ValuePath[]>();
+
+  constructor(readonly model: FunctionModel) {
+    for (const c of model.calls) this.callByNode.set(c.node.id, c);
+    for (const a of model.assignments) {
+      const list = this.defsByTarget.get(a.target) ?? [];
+      list.push(a);
+      this.defsByTarget.set(a.target, list);
+    }
+  }
+
+  callAt(node: SyntaxNode): Call | undefined {
+    return this.callByNode.get(node.id);
+  }
+
+  definitionsOf(target: string): Assignment[] {
+    return this.defsByTarget.get(target) ?? [];
+  }
+
+  /**
+   * Definitions of `target` that may reach `at` (a node position): earlier in program order, not
+   * in an arm exclusive with `at`, and not overwritten by a later unconditional definition that
+   * dominates `at`.
+   */
+  reachingDefinitions(target: string, at: SyntaxNode): Assignment[] {
+    const use = this.model.pointOf(at);
+    const order = at.startIndex;
+    const before = this.definitionsOf(target).filter((d) => d.order <= order && !armsExclusive(d.point, use));
+    return before.filter((d) => {
+      if (d.operator !== '=') return true;
+      return !before.some(
+        (k) => k !== d && k.order > d.order && k.operator === '=' && dominates(k.point, use) && !isInside(at, k.node),
+      );
+    });
+  }
+
+  /** All paths of the value of an expression. */
+  pathsOf(expr: SyntaxNode, depth = 0): ValuePath[] {
+    if (depth > MAX_DEPTH) return [unknownPath(expr)];
+    const e = strip(expr);
+    switch (e.type) {
+      case 'call_expression':
+        return this.callPaths(e, depth);
+      case 'identifier':
+      case 'field_expression': {
+        if (e.type === 'field_expression' && /^orig_p(te|md)$/.test(e.childForFieldName('field')?.text ?? '')) {
+          // vmf->orig_pte: the entry read at fault entry from the slot vmf->pte (§9 A4).
+          return [{ base: { kind: 'read', node: e, origin: slotOfOrig(e) }, steps: [], assumptions: [] }];
+        }
+        return this.variablePaths(placeName(e), e, depth);
+      }
+      case 'pointer_expression':
+        if (e.text.startsWith('*')) {
+          const arg = e.childForFieldName('argument');
+          return [{ base: { kind: 'read', node: e, origin: arg ? placeName(arg) : undefined }, steps: [], assumptions: [] }];
+        }
+        return [unknownPath(e)];
+      case 'conditional_expression': {
+        const a = e.childForFieldName('consequence');
+        const b = e.childForFieldName('alternative');
+        return cap([...(a ? this.pathsOf(a, depth + 1) : []), ...(b ? this.pathsOf(b, depth + 1) : [])]);
+      }
+      default:
+        return [unknownPath(e)];
+    }
+  }
+
+  private callPaths(e: SyntaxNode, depth: number): ValuePath[] {
+    const call = this.callAt(e);
+    const name = e.childForFieldName('function')?.text ?? '';
+    const api = apiOf(name);
+    const args = call?.args ?? e.childForFieldName('arguments')?.namedChildren ?? [];
+    if (!api) {
+      if (name === 'READ_ONCE' || name === '__pte' || name === 'pte_val') return args[0] ? this.pathsOf(args[0], depth + 1) : [unknownPath(e)];
+      return [unknownPath(e)];
+    }
+    switch (api.effect) {
+      case 'read': {
+        const slot = api.slotArg === -1 ? args[args.length - 1] : args[api.slotArg ?? 0];
+        return [{ base: { kind: 'read', node: e, origin: slot ? placeName(slot) : undefined }, steps: [], assumptions: [] }];
+      }
+      case 'readMerged': {
+        const slot = args[api.slotArg ?? 2];
+        return [{ base: { kind: 'readMerged', node: e, origin: slot ? placeName(slot) : undefined }, steps: [], assumptions: [] }];
+      }
+      case 'construct': {
+        const vmaDefault = /vm_page_prot/.test(e.text);
+        return [{ base: { kind: 'construct', node: e, vmaDefault }, steps: [], assumptions: [] }];
+      }
+      case 'decode': {
+        const inner = args[0] ? this.pathsOf(args[0], depth + 1) : [];
+        const origin = inner.length && inner.every((p) => p.base.origin === inner[0].base.origin) ? inner[0].base.origin : undefined;
+        return [{ base: { kind: 'decode', node: e, origin }, steps: [], assumptions: [] }];
+      }
+      case 'encode':
+      case 'grantEntry':
+        return [{ base: { kind: 'encode', node: e }, steps: call ? [{ call, api }] : [], assumptions: [] }];
+      default: {
+        const input = args[api.valueArg ?? 0];
+        const inner = input ? this.pathsOf(input, depth + 1) : [unknownPath(e)];
+        if (!call) return inner;
+        return inner.map((p) => ({ ...p, steps: [...p.steps, { call, api }] }));
+      }
+    }
+  }
+
+  private variablePaths(target: string, at: SyntaxNode, depth: number): ValuePath[] {
+    const defs = this.reachingDefinitions(target, at);
+    if (defs.length === 0) {
+      const kind: BaseKind = this.model.params.has(target) ? 'param' : 'unknown';
+      return [{ base: { kind, node: at, origin: kind === 'param' ? `param:${target}` : undefined }, steps: [], assumptions: [] }];
+    }
+    const use = this.model.pointOf(at);
+    const out: ValuePath[] = [];
+    for (const d of defs) {
+      // The paths through d know that the later conditional redefinitions did not run.
+      const skipped = defs.filter((o) => o !== d && o.order > d.order && o.operator === '=');
+      const assumptions = skipped.flatMap((o) => negatedOwnGuard(o.point, use));
+      for (const p of this.definitionPaths(d, depth)) {
+        out.push({ ...p, assumptions: [...p.assumptions, ...assumptions] });
+      }
+    }
+    return cap(out);
+  }
+
+  private definitionPaths(d: Assignment, depth: number): ValuePath[] {
+    const cached = this.memo.get(d.node.id);
+    if (cached) return cached;
+    // Compound assignments (`mpfn |= MIGRATE_PFN_WRITE`) keep the old value's paths.
+    const paths = d.operator === '=' ? this.pathsOf(d.value, depth + 1) : this.variablePaths(d.target, d.node, depth + 1);
+    this.memo.set(d.node.id, paths);
+    return paths;
+  }
+
+  /**
+   * The table slot an expression's value was read from, if all its paths agree: `*pvmw->pmd`,
+   * `pmd_to_swp_entry(old_pmd)` with old_pmd = pmdp_invalidate(vma, haddr, pmd), ... (§9 A4).
+   */
+  originOf(expr: SyntaxNode): string | undefined {
+    const paths = this.pathsOf(expr);
+    const origins = new Set(paths.map((p) => p.base.origin));
+    if (origins.size !== 1) return undefined;
+    return [...origins][0];
+  }
+}
+
+function strip(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  for (;;) {
+    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+    else if (n.type === 'cast_expression' && n.childForFieldName('value')) n = n.childForFieldName('value')!;
+    else return n;
+  }
+}
+
+function unknownPath(node: SyntaxNode): ValuePath {
+  return { base: { kind: 'unknown', node }, steps: [], assumptions: [] };
+}
+
+function cap(paths: ValuePath[]): ValuePath[] {
+  return paths.length > MAX_PATHS ? paths.slice(0, MAX_PATHS) : paths;
+}
+
+function slotOfOrig(e: SyntaxNode): string {
+  const obj = e.childForFieldName('argument')?.text.replace(/\s+/g, '') ?? '';
+  const field = e.childForFieldName('field')?.text === 'orig_pmd' ? 'pmd' : 'pte';
+  return `${obj}->${field}`;
+}
+
+/** Is `inner` inside `outer` (by byte range)? */
+export function isInside(inner: SyntaxNode, outer: SyntaxNode): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Are the two points in different arms of one if/else-if chain or switch? */
+export function armsExclusive(a: Point, b: Point): boolean {
+  for (const x of a.arms) for (const y of b.arms) if (x.chain === y.chain && x.arm !== y.arm) return true;
+  return false;
+}
+
+/** Does the statement at `k` run before every execution of `use` (structural dominance)? */
+export function dominates(k: Point, use: Point): boolean {
+  if (k.path.length === 0 || k.path.length > use.path.length) return false;
+  const last = k.path.length - 1;
+  for (let i = 0; i < last; i++) {
+    if (k.path[i][0] !== use.path[i][0] || k.path[i][1] !== use.path[i][1]) return false;
+  }
+  return k.path[last][0] === use.path[last][0] && k.path[last][1] < use.path[last][1];
+}
+
+/** The guard of `def` beyond what `use` already knows, negated, when it is a single condition. */
+function negatedOwnGuard(def: Point, use: Point): Guard[] {
+  const known = new Set(use.guards.map((g) => g.expr.id * 2 + (g.positive ? 1 : 0)));
+  const own = def.guards.filter((g) => !known.has(g.expr.id * 2 + (g.positive ? 1 : 0)));
+  if (own.length !== 1) return [];
+  return [{ expr: own[0].expr, positive: !own[0].positive }];
+}

@@ -1,0 +1,25 @@
+// Which rules run. The catalogue itself is rules/index.ts; this module only selects from it.
+
+import { allRules } from '../../rules/index.js';
+import type { Rule } from './define-rule.js';
+
+export function ruleById(id: string): Rule | undefined {
+  return allRules.find((r) => r.meta.id === id);
+}
+
+export function defaultRules(): Rule[] {
+  return allRules.filter((r) => r.meta.enabledByDefault);
+}
+
+/**
+ * The rules a run uses: `only` names them (and so turns on rules that are off by default),
+ * otherwise the default set; `disable` removes. Unknown ids are the caller's usage error.
+ */
+export function selectRules(only?: string[], disable?: string[]): Rule[] {
+  const base = only && only.length ? allRules.filter((r) => only.includes(r.meta.id)) : defaultRules();
+  return base.filter((r) => !(disable ?? []).includes(r.meta.id));
+}
+
+export function unknownRuleIds(ids: string[]): string[] {
+  return ids.filter((id) => !ruleById(id));
+}

@@ -1,0 +1,17 @@
+import type { KernelVersion } from '../analysis/kernel-version.js';
+
+/** What the CLI hands the engine for `ptelint check`. */
+export interface CheckOptions {
+  /** Files and directories, as the user typed them. */
+  paths: string[];
+  /** Run only these rule ids (also turns on rules that are off by default). */
+  only?: string[];
+  /** Never run these rule ids. */
+  disable?: string[];
+  /** Overrides the version read from the tree's Makefile. */
+  kernelVersion?: KernelVersion;
+  /** Worker threads; output is the same bytes whatever the value. */
+  jobs?: number;
+  /** Skip files and functions without any rule keyword before parsing (default true). */
+  prefilter?: boolean;
+}
