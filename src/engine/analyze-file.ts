@@ -15,6 +15,8 @@ export interface FileOutcome {
   errors: InputError[];
   /** Functions parsed and analyzed. */
   functions: number;
+  /** The file could be read (an unusable file counts in `errors`, not in the summary's files). */
+  usable: boolean;
 }
 
 export interface FileAnalysisOptions {
@@ -33,10 +35,10 @@ export function versionFor(file: SourceFile, flag: KernelVersion | undefined): K
 
 export async function analyzeFile(file: SourceFile, options: FileAnalysisOptions): Promise<FileOutcome> {
   const read = await readSource(file);
-  if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0 };
+  if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false };
   // Most of a kernel tree cannot match any rule: do not even slice it.
   if (options.prefilter && !mentionsAnyKeyword(read.text, options.rules)) {
-    return { findings: [], incomplete: [], errors: [], functions: 0 };
+    return { findings: [], incomplete: [], errors: [], functions: 0, usable: true };
   }
   try {
     const r = analyzeText(file.display, read.text, {
@@ -44,10 +46,10 @@ export async function analyzeFile(file: SourceFile, options: FileAnalysisOptions
       kernelVersion: versionFor(file, options.kernelVersion),
       prefilter: options.prefilter,
     });
-    return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed };
+    return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed, usable: true };
   } catch (error) {
     // An analyzer bug on one file must not end the run; it is reported against that file.
     const message = error instanceof Error ? error.message : String(error);
-    return { findings: [], incomplete: [], errors: [{ file: file.display, message: `internal error while analyzing: ${message}` }], functions: 0 };
+    return { findings: [], incomplete: [], errors: [{ file: file.display, message: `internal error while analyzing: ${message}` }], functions: 0, usable: true };
   }
 }

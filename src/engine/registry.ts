@@ -3,6 +3,11 @@
 import { allRules } from '../../rules/index.js';
 import type { Rule } from './define-rule.js';
 
+/** The whole catalogue, for `ptelint rules` and `explain`. */
+export function listRules(): Rule[] {
+  return [...allRules];
+}
+
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.meta.id === id);
 }

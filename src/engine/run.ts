@@ -27,7 +27,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
     findings: outcomes.flatMap((o) => o.findings).sort(compareFindings),
     errors: [...errors, ...outcomes.flatMap((o) => o.errors)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
     incomplete: outcomes.flatMap((o) => o.incomplete).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
-    summary: { files: files.length, functions: 0, findings: 0, durationMs: 0 },
+    summary: { files: outcomes.filter((o) => o.usable).length, functions: 0, findings: 0, durationMs: 0 },
   };
   result.summary.functions = outcomes.reduce((n, o) => n + o.functions, 0);
   result.summary.findings = result.findings.length;

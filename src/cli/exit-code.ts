@@ -1,0 +1,19 @@
+// Results -> exit status (DESIGN Part 1, Boundaries): 0 clean, 1 findings at or above --fail-on,
+// 2 unusable input or usage.
+
+import type { RunResult } from '../finding.js';
+import { SEVERITY_RANK } from '../finding.js';
+import type { FailOn } from './options.js';
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export function exitCodeFor(result: RunResult, failOn: FailOn): number {
+  // Some unreadable files among many readable ones still make a meaningful run (their errors are
+  // printed); only a run with nothing at all to analyze cannot vouch for anything.
+  if (result.errors.length > 0 && result.summary.files === 0) return EXIT_USAGE;
+  if (failOn === 'never') return EXIT_CLEAN;
+  const threshold = SEVERITY_RANK[failOn];
+  return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
+}

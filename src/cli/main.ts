@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Entry point of the `ptelint` binary: wires the real engine, rules and streams into runCli.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCheck } from '../engine/run.js';
+import { listRules } from '../engine/registry.js';
+import { EXIT_USAGE } from './exit-code.js';
+import { runCli } from './program.js';
+
+// `ptelint check . | head` closes the pipe early; that is the reader's choice, not a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+try {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    runCheck,
+    rules: listRules(),
+    version: packageVersion(),
+  });
+} catch (error) {
+  process.stderr.write(`ptelint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = EXIT_USAGE;
+}
+// Exit explicitly once the output is flushed: a worker or handle the engine forgot to release
+// must not keep a finished run alive.
+process.stdout.write('', () => process.stderr.write('', () => process.exit()));
+
+/** The version in package.json, found by walking up (dist/src/cli/ when built, src/cli/ from source). */
+function packageVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'ptelint' && pkg.version) return pkg.version;
+    } catch {
+      // not here; keep walking up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}

@@ -1,0 +1,152 @@
+// The command line: flags -> CheckOptions, RunResult -> output and exit status, nothing else
+// (DESIGN Part 1, Boundaries). The engine, the rule list and the streams come in through CliIo,
+// so main.ts is the only file wired to the real ones and tests can drive every exit path.
+
+import { Command, CommanderError, Option } from 'commander';
+import type { Rule } from '../engine/define-rule.js';
+import type { CheckOptions } from '../engine/run-options.js';
+import type { KernelVersion } from '../analysis/kernel-version.js';
+import type { RunResult } from '../finding.js';
+import { shouldUseColor } from '../report/color.js';
+import { formatJsonReport } from '../report/json.js';
+import type { SourceLineLookup } from '../report/text.js';
+import { formatTextErrors, formatTextFindings, formatTextFooter } from '../report/text.js';
+import { loadSourceLines } from '../input/source-lines.js';
+import { EXIT_CLEAN, EXIT_USAGE, exitCodeFor } from './exit-code.js';
+import type { FailOn, OutputFormat } from './options.js';
+import {
+  FAIL_ON_LEVELS,
+  OUTPUT_FORMATS,
+  parseJobs,
+  parseKernelVersionFlag,
+  ruleIdListParser,
+  validIdsText,
+} from './options.js';
+import { formatRuleExplanation, formatRuleTable } from './rule-text.js';
+
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Record<string, string | undefined>;
+  runCheck(options: CheckOptions): Promise<RunResult>;
+  rules: readonly Rule[];
+  version: string;
+  /** Defaults to reading the files from disk. */
+  loadSourceLines?(files: string[]): Promise<SourceLineLookup>;
+}
+
+interface CheckFlags {
+  format: OutputFormat;
+  rule?: string[];
+  disable?: string[];
+  failOn: FailOn;
+  kernelVersion?: KernelVersion;
+  jobs?: number;
+  prefilter: boolean;
+  verbose?: boolean;
+}
+
+const EXIT_HELP = `
+Exit status:
+  0  nothing reached --fail-on
+  1  a finding at or above --fail-on
+  2  usage error, or no usable input at all`;
+
+/** Runs one command line (without the `node ptelint` prefix) and returns the exit status. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let status = EXIT_CLEAN;
+  const program = buildProgram(io, (code) => {
+    status = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // Commander exits 1 on usage errors, which would read as "findings" to a CI script.
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_CLEAN : EXIT_USAGE;
+  }
+  return status;
+}
+
+function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
+  const ruleIds = io.rules.map((r) => r.meta.id);
+  const program = new Command('ptelint');
+  // Set before the subcommands are added: commander copies these settings into each of them.
+  program
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(add --help for usage)')
+    .description('Static analyzer for Linux kernel page-table entry transitions')
+    .version(io.version)
+    .addHelpText('after', EXIT_HELP);
+
+  program
+    .command('check')
+    .description('analyze C sources and headers (files or directories)')
+    .argument('[paths...]', 'files and directories to analyze', ['.'])
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--rule <ids>', 'run only these rules (comma-separated; turns on rules that are off by default)', ruleIdListParser(ruleIds))
+    .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity that makes the exit status 1').choices(FAIL_ON_LEVELS).default('warning'),
+    )
+    .option('--kernel-version <x.y>', 'kernel semantics to apply when the tree has no top-level Makefile', parseKernelVersionFlag)
+    .option('--jobs <n>', 'worker threads (output is the same whatever the value)', parseJobs)
+    .option('--no-prefilter', 'debugging aid: parse every function, even those without any rule keyword')
+    .option('--verbose', 'list every function that could not be fully analyzed')
+    .addHelpText('after', EXIT_HELP)
+    .action(async (paths: string[], flags: CheckFlags) => {
+      setStatus(await check(paths, flags, io));
+    });
+
+  program
+    .command('rules')
+    .description('list the rules')
+    .action(() => {
+      io.stdout.write(formatRuleTable(io.rules));
+    });
+
+  program
+    .command('explain')
+    .description('explain one rule: why, examples, how to fix, limits')
+    .argument('<rule-id>')
+    .action((id: string) => {
+      const rule = io.rules.find((r) => r.meta.id === id);
+      if (!rule) {
+        io.stderr.write(`ptelint: unknown rule '${id}'; ${validIdsText(ruleIds)}\n`);
+        setStatus(EXIT_USAGE);
+        return;
+      }
+      io.stdout.write(formatRuleExplanation(rule));
+    });
+
+  return program;
+}
+
+async function check(paths: string[], flags: CheckFlags, io: CliIo): Promise<number> {
+  const options: CheckOptions = { paths, prefilter: flags.prefilter };
+  if (flags.rule) options.only = flags.rule;
+  if (flags.disable) options.disable = flags.disable;
+  if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
+  if (flags.jobs !== undefined) options.jobs = flags.jobs;
+
+  const result = await io.runCheck(options);
+
+  if (flags.format === 'json') {
+    // Errors travel inside the JSON: a script reading stdout must not also have to parse stderr.
+    io.stdout.write(formatJsonReport(result));
+  } else {
+    const load = io.loadSourceLines ?? loadSourceLines;
+    const sourceLine = await load(result.findings.map((f) => f.file));
+    const stdoutColor = shouldUseColor(io.stdout, io.env);
+    io.stdout.write(formatTextFindings(result.findings, { color: stdoutColor, sourceLine }));
+    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
+    io.stdout.write(formatTextFooter(result, { color: stdoutColor, verbose: flags.verbose === true }));
+  }
+  return exitCodeFor(result, flags.failOn);
+}

@@ -1,0 +1,159 @@
+// Turns the paths a user typed into the list of C files to analyze. Read-only by design (DESIGN
+// Part 1, Boundaries): this module only stats and lists, it never opens a file for writing.
+
+import { readdir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import path from 'node:path';
+import type { InputError } from '../finding.js';
+
+export interface SourceFile {
+  /** What reporters print: the path as the user passed it joined with the file's path below it. */
+  display: string;
+  /** What the engine opens. */
+  absolute: string;
+}
+
+export interface CollectedSources {
+  files: SourceFile[];
+  errors: InputError[];
+}
+
+// Version control metadata and npm trees are never kernel sources, and .git alone holds more
+// files than mm/.
+const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules']);
+
+export function isSourceName(name: string): boolean {
+  return name.endsWith('.c') || name.endsWith('.h');
+}
+
+export async function collectSourceFiles(paths: string[]): Promise<CollectedSources> {
+  const files: SourceFile[] = [];
+  const errors: InputError[] = [];
+  for (const given of paths) {
+    await collectOne(given, files, errors);
+  }
+  return { files: sortAndDedupe(files), errors: sortErrors(errors) };
+}
+
+async function collectOne(given: string, files: SourceFile[], errors: InputError[]): Promise<void> {
+  // A path named on the command line is followed even if it is a symlink (`ptelint check linux`
+  // where linux -> /src/linux-6.12), as `find -H` does: following one link named by the user
+  // cannot loop, only links met during the walk can.
+  let info: Stats;
+  try {
+    info = await stat(given);
+  } catch (error) {
+    errors.push({ file: given, message: describeFsError(error) });
+    return;
+  }
+  if (info.isDirectory()) {
+    const before = files.length;
+    await walkDirectory(given, path.resolve(given), files, errors);
+    if (files.length === before) {
+      // Said out loud because `ptelint check Documentation/` finding nothing is almost always a
+      // wrong path, and a silent clean exit would read as "no bugs".
+      errors.push({ file: given, message: 'no .c or .h files found in this directory' });
+    }
+    return;
+  }
+  if (!info.isFile()) {
+    // Reading a FIFO or a device would block or never end.
+    errors.push({ file: given, message: 'not a regular file' });
+    return;
+  }
+  if (!isSourceName(given)) {
+    errors.push({ file: given, message: 'not a C source or header (.c or .h)' });
+    return;
+  }
+  files.push({ display: path.normalize(given), absolute: path.resolve(given) });
+}
+
+async function walkDirectory(
+  display: string,
+  absolute: string,
+  files: SourceFile[],
+  errors: InputError[],
+): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(absolute, { withFileTypes: true });
+  } catch (error) {
+    errors.push({ file: display, message: describeFsError(error) });
+    return;
+  }
+  const subdirectories: Promise<void>[] = [];
+  for (const entry of entries) {
+    const childDisplay = path.join(display, entry.name);
+    const childAbsolute = path.join(absolute, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) {
+        subdirectories.push(walkDirectory(childDisplay, childAbsolute, files, errors));
+      }
+    } else if (!isSourceName(entry.name)) {
+      continue;
+    } else if (entry.isFile()) {
+      files.push({ display: childDisplay, absolute: childAbsolute });
+    } else if (entry.isSymbolicLink() && (await isRegularFileBehindLink(childAbsolute))) {
+      // Links to files are kept (headers are sometimes linked into place); links to directories
+      // are never followed, which is what makes symlink loops harmless.
+      files.push({ display: childDisplay, absolute: childAbsolute });
+    }
+  }
+  // Siblings are listed concurrently; the final sort makes the order independent of timing.
+  await Promise.all(subdirectories);
+}
+
+async function isRegularFileBehindLink(absolute: string): Promise<boolean> {
+  try {
+    return (await stat(absolute)).isFile();
+  } catch {
+    // A dangling link inside a tree is not something the user asked for by name: skip it.
+    return false;
+  }
+}
+
+// Byte order of the UTF-8 spelling, not UTF-16 code-unit order, so the order matches `sort` in
+// the C locale and `git ls-files` whatever characters the names hold.
+function byteCompare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function sortAndDedupe(files: SourceFile[]): SourceFile[] {
+  const keyed = files.map((file) => ({ file, key: Buffer.from(file.display, 'utf8') }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  // `ptelint check mm mm/rmap.c` names rmap.c twice; analyzing it twice would double its findings.
+  const seen = new Set<string>();
+  const result: SourceFile[] = [];
+  for (const { file } of keyed) {
+    if (seen.has(file.absolute)) continue;
+    seen.add(file.absolute);
+    result.push(file);
+  }
+  return result;
+}
+
+function sortErrors(errors: InputError[]): InputError[] {
+  return [...errors].sort((a, b) => byteCompare(a.file, b.file) || byteCompare(a.message, b.message));
+}
+
+/** A short human reason for a failed fs call; the path is carried separately by the caller. */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'ENOTDIR':
+      return 'a component of the path is not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENAMETOOLONG':
+      return 'file name too long';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,125 @@
+// Reads one source file into a string, or says why it cannot be used. Every refusal is an
+// InputError for that file alone: the run goes on with the others (DESIGN Part 1, Boundaries).
+
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import type { InputError } from '../finding.js';
+import type { SourceFile } from './paths.js';
+import { describeFsError } from './paths.js';
+
+export interface SourceLimits {
+  /** Larger files are refused before they are read: the biggest file in a kernel tree is a few MiB. */
+  maxFileBytes: number;
+  /** Generated tables and minified blobs have huge lines that make parsing crawl; no hand-written C does. */
+  maxLineBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: SourceLimits = { maxFileBytes: 32 * MIB, maxLineBytes: 1 * MIB };
+
+// Git's heuristic for "binary": a NUL byte near the start.
+const BINARY_SNIFF_BYTES = 8 * 1024;
+
+export type ReadSourceResult = { text: string } | { error: InputError };
+
+export async function readSource(
+  file: SourceFile,
+  limits: Partial<SourceLimits> = {},
+): Promise<ReadSourceResult> {
+  const { maxFileBytes, maxLineBytes } = { ...DEFAULT_LIMITS, ...limits };
+  const refuse = (message: string): ReadSourceResult => ({ error: { file: file.display, message } });
+
+  let bytes: Buffer | 'too-large' | 'not-regular';
+  try {
+    bytes = await readAtMost(file.absolute, maxFileBytes);
+  } catch (error) {
+    return refuse(`cannot read: ${describeFsError(error)}`);
+  }
+  if (bytes === 'not-regular') return refuse('not a regular file');
+  if (bytes === 'too-large') return refuse(`larger than ${formatBytes(maxFileBytes)}`);
+
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return refuse('binary file (contains a NUL byte)');
+
+  const longLine = findLongLine(bytes, maxLineBytes);
+  if (longLine !== undefined) return refuse(`line ${longLine} is longer than ${formatBytes(maxLineBytes)}`);
+
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return refuse(`not valid UTF-8 (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
+  }
+}
+
+/**
+ * The file's bytes, unless it is not a regular file or holds more than `limit`. The size is
+ * checked before anything is read, and again while reading, because a file may grow meanwhile.
+ */
+async function readAtMost(absolute: string, limit: number): Promise<Buffer | 'too-large' | 'not-regular'> {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait forever for a writer.
+  const handle = await open(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return 'not-regular';
+    if (info.size > limit) return 'too-large';
+    return (await readBounded(handle, info.size, limit)) ?? 'too-large';
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readBounded(handle: FileHandle, expected: number, limit: number): Promise<Buffer | undefined> {
+  // One byte more than expected, so that reaching EOF is seen in the common case with one read.
+  let buffer = Buffer.allocUnsafe(expected + 1);
+  let filled = 0;
+  for (;;) {
+    if (filled === buffer.length) {
+      if (filled > limit) return undefined;
+      const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+      buffer.copy(grown, 0, 0, filled);
+      buffer = grown;
+    }
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled > limit ? undefined : buffer.subarray(0, filled);
+}
+
+/** 1-based number of the first line longer than `limit` bytes, if any. */
+function findLongLine(bytes: Buffer, limit: number): number | undefined {
+  if (bytes.length <= limit) return undefined;
+  let start = 0;
+  let line = 1;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    if (end - start > limit) return line;
+    start = end + 1;
+    line++;
+  }
+  return undefined;
+}
+
+// Only run after decoding failed, so its cost does not matter; it exists so the user can find
+// the bad byte. A UTF-8 sequence never contains 0x0a, so checking line by line is exact.
+function firstInvalidUtf8Line(bytes: Buffer): number {
+  let start = 0;
+  let line = 1;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    if (!isUtf8(bytes.subarray(start, end))) return line;
+    start = end + 1;
+    line++;
+  }
+  return line;
+}
+
+function formatBytes(n: number): string {
+  if (n >= MIB && n % MIB === 0) return `${n / MIB} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}

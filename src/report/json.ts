@@ -1,0 +1,46 @@
+// The `version: 1` JSON contract. Scripts diff these files between runs, so the bytes are fixed:
+// keys in the documented order (objects are rebuilt field by field, so a field added to Finding
+// later does not leak in), arrays sorted, 2-space indent, final newline. `help` is left out on
+// purpose: it is prose for people, and the rule id already identifies the fix.
+
+import type { Finding, Incomplete, InputError, RunResult } from '../finding.js';
+import { errorOrder, findingOrder, incompleteOrder } from './order.js';
+
+export const JSON_REPORT_VERSION = 1;
+
+export function formatJsonReport(result: RunResult): string {
+  const report = {
+    version: JSON_REPORT_VERSION,
+    findings: [...result.findings].sort(findingOrder).map(findingObject),
+    errors: [...result.errors].sort(errorOrder).map(errorObject),
+    incomplete: [...result.incomplete].sort(incompleteOrder).map(incompleteObject),
+    summary: {
+      files: result.summary.files,
+      functions: result.summary.functions,
+      findings: result.summary.findings,
+      durationMs: result.summary.durationMs,
+    },
+  };
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+function findingObject(f: Finding) {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    function: f.function,
+    message: f.message,
+    fingerprint: f.fingerprint,
+  };
+}
+
+function errorObject(e: InputError) {
+  return { file: e.file, message: e.message };
+}
+
+function incompleteObject(i: Incomplete) {
+  return { file: i.file, function: i.function, line: i.line, reason: i.reason };
+}
