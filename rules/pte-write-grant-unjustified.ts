@@ -22,7 +22,7 @@ export default defineRule({
         '{{call}}() encodes a writable entry without testing whether the source entry was writable',
       hugeConstructor:
         'make_huge_pte() builds a writable entry ({{arg}}) without VM_WRITE, a source-write check or a write fault',
-      pfnFlag: 'MIGRATE_PFN_WRITE is set without testing whether the source entry was writable',
+      pfnFlag: 'the MIGRATE_PFN_WRITE flag is set without testing whether the source entry was writable',
     },
     keywords: ['mkwrite', 'savedwrite', 'make_writable', 'make_huge_pte', 'MIGRATE_PFN_WRITE'],
     docs: {
@@ -47,8 +47,9 @@ export default defineRule({
         'write-fault handlers (G3); a freshly mapped page with a VM_WRITE test (G4); a boolean parameter',
         'named write/writable/mkwrite (G5/G7: checked at the callers, not here); an early exit on',
         '!PageAnonExclusive() (G6); VM_SHARED and VM_WRITE together (G8); a later pte_wrprotect() under',
-        '"source not writable" (6.1 __split_huge_pmd_locked). Only functions that read or decode an entry',
-        'and install or encode one are checked. The guard need not test the same slot as the granted value.',
+        '"source not writable" (6.1 __split_huge_pmd_locked). Only functions that install an entry',
+        '(set_pte_at() & co) or encode one are checked; set_huge_ptep_writable() is checked at its callers',
+        '(§9 A6). The guard need not test the same slot as the granted value.',
       ].join(' '),
       references: [
         'shared/seeds/001_e4f5635063f6af27.txt',
@@ -87,8 +88,10 @@ export default defineRule({
     },
   },
   check({ facts, report }) {
-    // Scope (R1): functions that derive an entry: they read or decode one and install or encode one.
-    if (!facts.readsEntry || !facts.installsEntry) return;
+    // Scope: functions that install or encode an entry. R1 names "functions that read an old entry
+    // and install one", plus pure fault allocators; requiring the read would miss 6.1
+    // hugetlb_install_page(), which installs a copy made from a value its caller read (§9 A7).
+    if (!facts.installsEntry) return;
     for (const grant of facts.grants) {
       if (facts.justify(grant).length > 0) continue;
       switch (grant.kind) {

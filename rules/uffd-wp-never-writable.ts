@@ -58,7 +58,7 @@ export default defineRule({
 
 	if (pte_swp_uffd_wp(old))
 		pte = pte_mkuffd_wp(pte);
-	if (vma->vm_flags & VM_SHARED)
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
 		pte = pte_mkwrite(pte, vma);
 	set_pte_at(vma->vm_mm, addr, ptep, pte);
 }`,

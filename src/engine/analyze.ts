@@ -23,7 +23,7 @@ export interface AnalyzeResult {
   incomplete: Incomplete[];
   /** Functions found in the text (analyzed, skipped by the keyword prefilter, or incomplete). */
   functions: number;
-  /** Functions actually parsed and analyzed. */
+  /** Functions analyzed (or reported incomplete); with the prefilter off, all of them. */
   analyzed: number;
   /** Names of all functions found, in file order (for the corpus accounting test). */
   functionNames: string[];
@@ -48,9 +48,10 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
 
   for (const fn of functions) {
     if (prefilter && !mentionsAnyKeyword(fn.text, rules)) continue;
+    result.analyzed++;
+    // Decided without parsing: boot-time code holds no user entry transition.
     if (isBootTimeCode(rawLines, fn)) continue;
     const parsed = units.parse(fn);
-    result.analyzed++;
     if ('problem' in parsed) {
       result.incomplete.push({ file, function: fn.name, line: parsed.line, reason: parsed.problem });
       continue;

@@ -1,0 +1,162 @@
+// Function slicing (DESIGN Part 1 step 3, §5.0): whole-file parses of kernel C lose functions
+// silently (6.12 fs/proc/task_mmu.c loses 53 after show_smaps_rollup's `} for_each_vma(..);`),
+// so each definition is located textually and parsed on its own.
+
+import {
+  DEFAULT_PROFILE,
+  blank,
+  blankAnnotations,
+  codeMask,
+  evaluateConditionals,
+  localAnnotationMacros,
+  prevCode,
+  rewriteIteratorMacros,
+  rewriteMacroIdioms,
+  type ConfigProfile,
+} from './preprocess.js';
+
+export interface SourceFunction {
+  /** The declarator's name; for a definer macro, the macro and its first argument: `SYSCALL_DEFINE3(mprotect)`. */
+  name: string;
+  /** 1-based: first line of the definition (the return-type line(s) above the name). */
+  startLine: number;
+  /** 1-based line of the name. */
+  nameLine: number;
+  /** 1-based line of the closing `}`. */
+  endLine: number;
+  /**
+   * The preprocessed lines startLine..endLine joined with '\n'; text before the definition on its
+   * first line and after the `}` on its last line is blanked. Row r of a parse of `text` is file
+   * line startLine + r, at the same column.
+   */
+  text: string;
+}
+
+const NOT_A_NAME = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__']);
+
+/**
+ * The function definitions of a C file, in file order. Conditionals are evaluated first, so
+ * `#ifdef`/`#else` duplicates (task_mmu.c clear_soft_dirty) keep only the active definition and
+ * stubs of disabled features are dropped. A definition is a top-level `{ .. }` whose header ends
+ * with a parameter list: the kernel's column-0 `{` as well as header one-liners
+ * (`static inline pte_t pte_foo(pte_t pte) { return pte; }`). Struct/union/enum bodies and
+ * initializers end their header with a name or `=`, not `)`, and are skipped.
+ */
+export function extractFunctions(fileText: string, profile: ConfigProfile = DEFAULT_PROFILE): SourceFunction[] {
+  // Annotations are blanked on the whole file (the same result as per slice: they never span two
+  // definitions) so that `do_wp_page(..)\n\t__releases(vmf->ptl)\n{` ends its header with `)`,
+  // and so that the file's own `#define`s of annotation lists are known.
+  const text = blankAnnotations(evaluateConditionals(fileText, profile), localAnnotationMacros(fileText));
+  const mask = codeMask(text);
+  const lines = new LineIndex(text);
+  const functions: SourceFunction[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (mask[i] === 0 || text[i] !== '{') continue;
+    const end = matchBrace(text, mask, i);
+    if (end < 0) break;
+    const header = functionHeader(text, mask, i);
+    if (header) {
+      const startLine = lines.lineOf(header.start);
+      const endLine = lines.lineOf(end - 1);
+      const from = lines.startOf(startLine);
+      const to = lines.endOf(endLine);
+      const slice = blank(text.slice(from, header.start)) + text.slice(header.start, end) + blank(text.slice(end, to));
+      functions.push({
+        name: header.name,
+        startLine,
+        nameLine: lines.lineOf(header.nameStart),
+        endLine,
+        text: rewriteIteratorMacros(rewriteMacroIdioms(slice)),
+      });
+    }
+    i = end - 1;
+  }
+  return functions;
+}
+
+interface Header {
+  name: string;
+  nameStart: number;
+  /** Offset of the first token of the definition. */
+  start: number;
+}
+
+/** The header of the top-level block opened at `brace`, if it is a function definition. */
+function functionHeader(text: string, mask: Uint8Array, brace: number): Header | undefined {
+  const close = prevCode(text, mask, brace);
+  if (close < 0 || text[close] !== ')') return undefined;
+  const open = matchParenBackward(text, mask, close);
+  if (open < 0) return undefined;
+  const nameEnd = prevCode(text, mask, open) + 1;
+  const nameStart = wordStart(text, nameEnd);
+  const word = text.slice(nameStart, nameEnd);
+  if (nameStart === nameEnd || /^\d/.test(word) || NOT_A_NAME.has(word)) return undefined;
+  // SYSCALL_DEFINE3(mprotect, ..): the macro alone would name every syscall alike. (An all-caps
+  // function, shmem.c SHMEM_SB(struct super_block *sb), has no lone first argument.)
+  const firstArgument = /^\(\s*(\w+)\s*[,)]/.exec(text.slice(open, close + 1));
+  const name = /^[A-Z][A-Z0-9_]*$/.test(word) && firstArgument ? `${word}(${firstArgument[1]})` : word;
+  // The return type: words and `*` before the name (`static vm_fault_t` on the line above).
+  let start = nameStart;
+  for (let k = prevCode(text, mask, start); k >= 0; k = prevCode(text, mask, start)) {
+    if (text[k] === '*') start = k;
+    else if (/\w/.test(text[k])) start = wordStart(text, k + 1);
+    else break;
+  }
+  return { name, nameStart, start };
+}
+
+function wordStart(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && /\w/.test(text[i - 1])) i--;
+  return i;
+}
+
+/** Index just past the `}` matching the `{` at `open`, or -1. */
+function matchBrace(text: string, mask: Uint8Array, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (mask[i] === 0) continue;
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** Index of the `(` matching the `)` at `close`, or -1. */
+function matchParenBackward(text: string, mask: Uint8Array, close: number): number {
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    if (mask[i] === 0) continue;
+    if (text[i] === ')') depth++;
+    else if (text[i] === '(' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** 1-based line numbers for offsets. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  startOf(line: number): number {
+    return this.starts[line - 1];
+  }
+
+  /** Offset of the newline ending `line` (or the end of the text). */
+  endOf(line: number): number {
+    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  }
+}
