@@ -5,6 +5,7 @@
 
 import { defineRule } from '../src/engine/define-rule.js';
 import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
+import { atomsOf } from '../src/analysis/guards.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
 import type { SyntaxNode } from '../src/lang/parser.js';
 
@@ -123,8 +124,13 @@ function mergeOf(facts: FunctionFacts, path: ValuePath): Merge | undefined {
  * path, or the destination is a shared mapping (R11 "Accepted").
  */
 function acceptedDestination(facts: FunctionFacts, sink: Sink, path: ValuePath): boolean {
-  const m = facts.meanings([...sink.call.point.guards, ...path.assumptions]);
-  return m.some((x) => (x.cls === 'cowMapping' && !x.positive) || (x.cls === 'vmShared' && x.positive));
+  const m = facts.meanings(sink.call.point.guards);
+  if (m.some((x) => (x.cls === 'cowMapping' && !x.positive) || (x.cls === 'vmShared' && x.positive))) return true;
+  // On the path that skipped `if (is_cow_mapping(..) && pte_write(pte)) pte = pte_wrprotect(pte);`
+  // either the mapping is not COW (shared: writable is fine) or the value is not writable.
+  return path.assumptions.some((g) =>
+    atomsOf(g).some((a) => facts.guards.meaningsOf(a).some((x) => x.cls === 'cowMapping' && !x.positive)),
+  );
 }
 
 function isOne(n: SyntaxNode): boolean {

@@ -102,13 +102,23 @@ export default defineRule({
           report({ node: grant.node, messageId: 'grant', data: { call: grant.name } });
           break;
         case 'grantEntry':
-          report({ node: grant.node, messageId: 'writableEntry', data: { call: grant.name } });
+          report({
+            node: grant.node,
+            messageId: 'writableEntry',
+            data: { call: grant.name },
+            help: 'choose the writable entry type only under pte_write()/pmd_write() of the entry being replaced; use the readable(-exclusive) type otherwise',
+          });
           break;
         case 'hugeConstructor':
-          report({ node: grant.node, messageId: 'hugeConstructor', data: { arg: grant.ownGuard?.expr.text ?? grant.node.childForFieldName('arguments')?.namedChildren[2]?.text ?? '?' } });
+          report({
+            node: grant.node,
+            messageId: 'hugeConstructor',
+            data: { arg: grant.ownGuard?.expr.text ?? grant.node.childForFieldName('arguments')?.namedChildren[2]?.text ?? '?' },
+            help: 'pass a writable argument that is true only when the source entry was writable or the VMA has VM_WRITE (and the page is exclusive)',
+          });
           break;
         case 'pfnFlag':
-          report({ node: grant.node, messageId: 'pfnFlag' });
+          report({ node: grant.node, messageId: 'pfnFlag', help: 'set MIGRATE_PFN_WRITE only under pte_write() of the collected entry or is_writable_device_private_entry()' });
           break;
       }
     }

@@ -8,6 +8,7 @@ import { mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
 import type { Call } from '../src/analysis/function-model.js';
 import type { SyntaxNode } from '../src/lang/parser.js';
+import { isFalseLiteral } from '../src/analysis/guards.js';
 
 export default defineRule({
   meta: {
@@ -122,7 +123,7 @@ export default defineRule({
       const input = call.args[0];
       if (!input) continue;
       for (const path of facts.pathsOf(input)) {
-        const writable = lastWriteSource(path.steps.map((s) => ({ effect: s.api.effect, node: s.call.node, point: s.call.point, name: s.call.name })), path.base);
+        const writable = lastWriteSource(facts, call.point, path.steps.map((s) => ({ effect: s.api.effect, node: s.call.node, point: s.call.point, name: s.call.name })), path.base);
         if (!writable) continue;
         if (!facts.compatible(writable.point ? [writable.point, call.point] : [call.point], path.assumptions)) continue;
         report({
@@ -172,10 +173,20 @@ interface WriteSource {
 
 /** The last thing on a path that can have made the value writable, unless a wrprotect follows it. */
 function lastWriteSource(
+  facts: FunctionFacts,
+  through: Call['point'],
   steps: Array<{ effect: string; node: SyntaxNode; point: Call['point']; name: string }>,
   base: { kind: string; node: SyntaxNode },
 ): WriteSource | undefined {
-  let source: WriteSource | undefined = base.kind === 'read' ? { what: `read by ${base.node.text.split('(')[0]}`, node: base.node } : undefined;
+  let source: WriteSource | undefined;
+  if (base.kind === 'read') source = { what: `read by ${base.node.text.split('(')[0]}`, node: base.node };
+  // make_huge_pte(vma, page, writable) grants when `writable` may be non-zero.
+  if (base.kind === 'construct' && base.node.childForFieldName('function')?.text === 'make_huge_pte') {
+    const w = base.node.childForFieldName('arguments')?.namedChildren[2];
+    if (w && !isFalseLiteral(w) && !(w.type === 'identifier' && facts.falseWhenever(w, through))) {
+      source = { what: 'make_huge_pte()', node: base.node };
+    }
+  }
   for (const s of steps) {
     if (s.effect === 'grant' || s.effect === 'grantVma') source = { what: `${s.name}()`, node: s.node, point: s.point };
     else if (s.effect === 'wrprotect' || s.effect === 'setUffd') source = undefined;

@@ -15,7 +15,7 @@ import {
 } from './kernel-api.js';
 import { buildFunctionModel, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
 import { armsExclusive, isInside, ValueFlow, type ValuePath } from './value-flow.js';
-import { consistent, GuardClassifier, isFalseLiteral, type Meaning } from './guards.js';
+import { atomsOf, consistent, GuardClassifier, isFalseLiteral, type Meaning } from './guards.js';
 
 export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
 
@@ -128,19 +128,42 @@ export class FunctionFacts {
    * mfill_atomic_install_pte: `if (wp_copy) { pte = pte_mkuffd_wp(pte); writable = false; }` and then
    * `if (writable) pte = pte_mkwrite(pte);` cannot grant on the uffd-wp path.
    */
-  forcedFalseBetween(earlier: Point, earlierNode: SyntaxNode, later: Point, laterNode: SyntaxNode): boolean {
+  forcedFalseBetween(earlier: Point, _earlierNode: SyntaxNode, later: Point, _laterNode: SyntaxNode): boolean {
     for (const g of later.guards) {
       const atom = g.expr.type === 'parenthesized_expression' && g.expr.namedChildCount === 1 ? g.expr.namedChild(0)! : g.expr;
-      if (!g.positive || atom.type !== 'identifier') continue;
-      const defs = this.flow.definitionsOf(atom.text);
-      const falsified = defs.find(
-        (d) => isFalseLiteral(d.value) && d.order > earlierNode.endIndex && d.order < laterNode.startIndex && runsAfter(earlier, d.point),
-      );
-      if (!falsified) continue;
-      const revived = defs.some((d) => d.order > falsified.order && d.order < laterNode.startIndex && !isFalseLiteral(d.value));
-      if (!revived) return true;
+      if (g.positive && atom.type === 'identifier' && this.falseWhenever(atom, earlier)) return true;
     }
     return false;
+  }
+
+  /**
+   * Is the variable read at `use` false on every execution that went through `through`? Its
+   * definitions that `through`'s path overwrites are dropped (the `false` in the same block as the
+   * uffd-wp setter, before or after it, or under a condition the setter's guards imply:
+   * `if (wp_copy || ..) writable = 0;` then `if (wp_copy) huge_pte_mkuffd_wp(..)`, 6.1
+   * hugetlb_mcopy_atomic_pte); of the rest, those that can run with `through` must all be false.
+   */
+  falseWhenever(use: SyntaxNode, through: Point): boolean {
+    const defs = this.flow.reachingDefinitions(use.text, use).filter((d) => d.operator === '=');
+    const overwritten = (d: Assignment): boolean =>
+      defs.some((k) => k !== d && k.order > d.order && (runsWith(through, k.point) || this.guardsImply(through, k.point)));
+    const live = defs.filter((d) => !overwritten(d) && this.compatible([d.point, through]));
+    return live.length > 0 && live.every((d) => isFalseLiteral(d.value));
+  }
+
+  /** Do `p`'s guards make every guard of `q` (beyond what they share) hold? */
+  private guardsImply(p: Point, q: Point): boolean {
+    const shared = new Set(p.guards.map((g) => g.expr.id));
+    const own = q.guards.filter((g) => !shared.has(g.expr.id));
+    if (own.length === 0 || q.path.length === 0) return false;
+    const known = new Map<string, boolean>();
+    for (const g of p.guards) for (const a of atomsOf(g)) if (a.definite) known.set(a.node.text.replace(/\s+/g, ''), a.positive);
+    return own.every((g) => {
+      const atoms = atomsOf(g);
+      const holds = (a: { node: SyntaxNode; positive: boolean }) => known.get(a.node.text.replace(/\s+/g, '')) === a.positive;
+      // A conjunction needs all its atoms known; a disjunction one of them.
+      return atoms.every((a) => a.definite) ? atoms.every(holds) : atoms.some(holds);
+    });
   }
 
   /** Why a grant is allowed (DESIGN R1 G1-G8), empty when nothing justifies it. */
@@ -151,12 +174,20 @@ export class FunctionFacts {
     const m = this.meanings(guards);
     const has = (cls: Meaning['cls'], positive = true): boolean => m.some((x) => x.cls === cls && x.positive === positive);
     if (has('srcWrite')) out.push('source-write');
-    if (has('upgrade') || (has('uffdBlocker', false) && has('softDirtyBlocker', false))) out.push('upgrade-predicate');
+    if (has('upgrade')) out.push('upgrade-predicate');
+    // do_swap_page's inline conjunction: exclusive, and neither uffd-wp nor soft-dirty tracking
+    // wants the fault (R1 G2); without the exclusivity part a COW-shared page becomes writable.
+    else if (has('uffdBlocker', false) && has('softDirtyBlocker', false) && guards.some((g) => g.positive && this.guards.provesExclusive(g.expr))) {
+      out.push('upgrade-predicate');
+    }
     const faultContext = this.hasFaultParameter();
     if (WRITE_FAULT_HANDLERS.has(this.name) || (faultContext && (has('faultWrite') || has('unshare', false)))) out.push('write-fault');
     if (this.mapsFreshPage() && (has('vmWrite') || grant.kind === 'grantVma' || has('faultWrite'))) out.push('fresh-page');
     if (has('writeParam')) out.push('caller-request');
-    if (has('anonExclusive')) out.push('exclusive-anon');
+    // G6 is the UFFDIO_MOVE shape only: an early exit on !PageAnonExclusive() before the grant.
+    // Exclusivity alone is not write permission (§2.3).
+    const exits = guards.filter((g) => g.earlyExit);
+    if (this.meanings(exits).some((x) => x.cls === 'anonExclusive' && x.positive)) out.push('exclusive-anon');
     if (has('vmShared') && has('vmWrite')) out.push('shared-mapping');
     if (grant.target && this.wrprotectedUnlessWritable(grant)) out.push('wrprotected-unless-writable');
     return out;
@@ -344,12 +375,12 @@ function containsCall(node: SyntaxNode, pred: (name: string) => boolean): boolea
   return false;
 }
 
-/** Does `next` run whenever `first` ran: a later statement of the same block, not nested deeper? */
-function runsAfter(first: Point, next: Point): boolean {
-  if (next.path.length !== first.path.length || first.path.length === 0) return false;
+/** Does `other` run whenever `first` ran: a statement of the same block, not nested deeper? */
+function runsWith(first: Point, other: Point): boolean {
+  if (other.path.length !== first.path.length || first.path.length === 0) return false;
   const last = first.path.length - 1;
-  for (let i = 0; i < last; i++) if (first.path[i][0] !== next.path[i][0] || first.path[i][1] !== next.path[i][1]) return false;
-  return first.path[last][0] === next.path[last][0] && next.path[last][1] > first.path[last][1];
+  for (let i = 0; i < last; i++) if (first.path[i][0] !== other.path[i][0] || first.path[i][1] !== other.path[i][1]) return false;
+  return first.path[last][0] === other.path[last][0];
 }
 
 /**

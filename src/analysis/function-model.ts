@@ -11,6 +11,8 @@ export interface Guard {
   expr: SyntaxNode;
   /** true: the code runs when expr holds; false: when it does not. */
   positive: boolean;
+  /** Added by an earlier `if (cond) { ...; return/goto; }` rather than by an enclosing branch. */
+  earlyExit?: boolean;
 }
 
 export interface ArmMark {
@@ -152,8 +154,8 @@ class Walker {
         if (cond && cons) {
           const consExits = alwaysExits(cons);
           const altExits = alt ? alwaysExits(alt) : false;
-          if (consExits && !altExits) extra.push({ expr: cond, positive: false });
-          else if (altExits && !consExits) extra.push({ expr: cond, positive: true });
+          if (consExits && !altExits) extra.push({ expr: cond, positive: false, earlyExit: true });
+          else if (altExits && !consExits) extra.push({ expr: cond, positive: true, earlyExit: true });
         }
       }
       index++;

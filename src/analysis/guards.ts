@@ -81,6 +81,9 @@ function split(node: SyntaxNode, positive: boolean, definite: boolean, out: Atom
   out.push({ node: n, positive, definite });
 }
 
+/** Calls whose truth means the page is mapped exclusively by this process (§2.7). */
+const EXCLUSIVITY_EVIDENCE = new Set(['pte_swp_exclusive', 'PageAnonExclusive', 'folio_test_anon_exclusive', 'is_readable_exclusive_migration_entry']);
+
 /** Origin of uffd-wp requested by a caller flag (MFILL_ATOMIC_WP): it tests no entry. */
 const REQUEST = 'request';
 
@@ -130,6 +133,38 @@ export class GuardClassifier {
       if (id === 'any_writable') out.push({ cls: 'anyWritable', positive });
     }
     return out;
+  }
+
+  /**
+   * Does a condition that holds prove the page exclusive? `exclusive || folio_ref_count(folio) == 1`
+   * (do_swap_page) does: every alternative is evidence. A boolean counts when everything it is
+   * assigned is evidence, `true` (a fresh folio) or `false`.
+   */
+  provesExclusive(node: SyntaxNode, visiting = new Set<string>()): boolean {
+    const n = node.type === 'parenthesized_expression' && node.namedChildCount === 1 ? node.namedChild(0)! : node;
+    if (n.type === 'binary_expression') {
+      const op = n.childForFieldName('operator')?.text;
+      const l = n.childForFieldName('left');
+      const r = n.childForFieldName('right');
+      if (!l || !r) return false;
+      if (op === '&&') return this.provesExclusive(l, visiting) || this.provesExclusive(r, visiting);
+      if (op === '||') return this.provesExclusive(l, visiting) && this.provesExclusive(r, visiting);
+      if (op === '==') return /^(folio_ref_count|page_count|folio_mapcount|page_mapcount)\b/.test(l.text) && r.text === '1';
+      return false;
+    }
+    if (n.type === 'call_expression') {
+      const f = n.childForFieldName('function')?.text ?? '';
+      const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+      if (TRANSPARENT_WRAPPERS.has(f) && args[0]) return this.provesExclusive(args[0], visiting);
+      return EXCLUSIVITY_EVIDENCE.has(f);
+    }
+    if (n.type === 'identifier' && !visiting.has(n.text)) {
+      visiting.add(n.text);
+      const defs = this.flow.definitionsOf(n.text).filter((d) => d.operator === '=');
+      return defs.length > 0 && defs.every((d) => isTrueLiteral(d.value) || isFalseLiteral(d.value) || this.provesExclusive(d.value, visiting)) &&
+        defs.some((d) => !isFalseLiteral(d.value));
+    }
+    return false;
   }
 
   private variableMeanings(node: SyntaxNode, positive: boolean, visiting: Set<string>): Meaning[] {

@@ -16,6 +16,13 @@ export interface AnalyzeOptions {
   kernelVersion?: KernelVersion;
   /** Skip functions without any rule keyword (default true). */
   prefilter?: boolean;
+  /** Analyze only the functions with these names (patch mode: the functions a patch touches). */
+  onlyFunctions?: ReadonlySet<string>;
+  /**
+   * Analyze functions that still hold parse errors instead of listing them incomplete (patch mode
+   * without a tree: fragments rebuilt from hunks rarely parse whole; their findings are `partial`).
+   */
+  tolerateParseErrors?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -43,10 +50,11 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const functions = extractFunctions(text);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
-  const units = new FileUnits(functions, version);
+  const units = new FileUnits(functions, version, options.tolerateParseErrors ?? false);
   const rawLines = text.split('\n');
 
   for (const fn of functions) {
+    if (options.onlyFunctions && !options.onlyFunctions.has(fn.name)) continue;
     if (prefilter && !mentionsAnyKeyword(fn.text, rules)) continue;
     result.analyzed++;
     // Decided without parsing: boot-time code holds no user entry transition.
@@ -93,7 +101,11 @@ class FileUnits implements FileFacts {
   private readonly byName = new Map<string, SourceFunction>();
   private readonly parsed = new Map<SourceFunction, { facts: FunctionFacts } | { problem: string; line: number }>();
 
-  constructor(functions: SourceFunction[], private readonly version: KernelVersion) {
+  constructor(
+    functions: SourceFunction[],
+    private readonly version: KernelVersion,
+    private readonly tolerateParseErrors: boolean,
+  ) {
     // The first definition wins: duplicates under #ifdef were already resolved by the profile.
     for (const f of functions) if (!this.byName.has(f.name)) this.byName.set(f.name, f);
   }
@@ -110,9 +122,9 @@ class FileUnits implements FileFacts {
     if (cached) return cached;
     const tree = parseC(fn.text);
     const root = tree.rootNode;
-    const problem = firstParseProblem(root);
+    const problem = this.tolerateParseErrors ? undefined : firstParseProblem(root);
     let out: { facts: FunctionFacts } | { problem: string; line: number };
-    const def = root.namedChildren.find((c) => c.type === 'function_definition');
+    const def = root.namedChildren.find((c) => c.type === 'function_definition') ?? root.descendantsOfType('function_definition')[0];
     if (problem) {
       const what = problem.kind === 'MISSING' ? `missing '${problem.text}'` : `cannot parse '${problem.text.trim()}'`;
       out = { problem: `parse error at line ${fn.startLine + problem.row}: ${what}`, line: fn.nameLine };
