@@ -1,0 +1,66 @@
+// What a patch input is, once read: the shared vocabulary of the patch reader (src/input/patch/)
+// and of the pre/post-image builder and delta (src/input/images.ts, src/engine/delta.ts).
+
+export type HunkLineKind = ' ' | '-' | '+';
+
+export interface HunkLine {
+  kind: HunkLineKind;
+  /** The line's text without its prefix and without a line end. */
+  text: string;
+  /** 1-based line in the input (mail or diff file) where this line was read, for reviewers. */
+  inputLine: number;
+}
+
+export interface Hunk {
+  /** From the hunk header `@@ -oldStart,oldLines +newStart,newLines @@ section`. */
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** The text after the second `@@` (git's funcname), possibly empty. Never trusted for the function (DESIGN §5.5). */
+  section: string;
+  lines: HunkLine[];
+  /** 1-based input line of the `@@` header. */
+  inputLine: number;
+}
+
+export interface FilePatch {
+  /** Path before the change, without the a/ prefix; null for a new file. */
+  oldPath: string | null;
+  /** Path after the change, without the b/ prefix; null for a deleted file. */
+  newPath: string | null;
+  hunks: Hunk[];
+  binary: boolean;
+  /** 1-based input line of the `diff --git` / `---` header. */
+  inputLine: number;
+}
+
+export interface PatchError {
+  /** The input (file name, or `-` for stdin). */
+  input: string;
+  /** 1-based input line, when known. */
+  line?: number;
+  /** The patched file and hunk concerned, when known. */
+  file?: string;
+  hunk?: number;
+  message: string;
+}
+
+export interface Patch {
+  /** The input it came from (file name, or `-`). */
+  input: string;
+  /** Mail subject without `Re:`, or the first line of a git commit message, or '' for a bare diff. */
+  subject: string;
+  /** Position in a series: 1-based index among the patches of one input, in order. */
+  index: number;
+  files: FilePatch[];
+  errors: PatchError[];
+  /** Commit id for --git ranges. */
+  commit?: string;
+}
+
+export interface PatchInput {
+  patches: Patch[];
+  /** Errors that concern the whole input (no diff found, unreadable). */
+  errors: PatchError[];
+}

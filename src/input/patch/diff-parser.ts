@@ -1,0 +1,164 @@
+// Finds the diffs in a body of text (a bare diff, a mail body, a decoded MIME part) and turns
+// them into FilePatches. Anything that is not a diff header or a hunk is skipped: commit
+// messages, diffstats, review prose, signatures. A diff may be quoted (`> `, `>> `): the depth of
+// the line that opens a file or a hunk is the depth stripped from the lines that follow it.
+
+import type { FilePatch, PatchError } from '../patch-types.js';
+import {
+  extendedHeaderPath,
+  gitHeaderPath,
+  headerName,
+  parseBinaryFilesLine,
+  parseGitDiffLine,
+  plainPaths,
+} from './diff-paths.js';
+import { parseHunkHeader, readHunk } from './hunk.js';
+import type { LineSource } from './lines.js';
+import { unquote } from './unquote.js';
+
+const MAX_ERRORS = 100;
+
+export interface DiffParse {
+  files: FilePatch[];
+  errors: PatchError[];
+}
+
+function fileName(fp: FilePatch): string {
+  return fp.newPath ?? fp.oldPath ?? '(unnamed file)';
+}
+
+/** Line i unquoted, if it is quoted exactly at `depth`. */
+function atDepth(src: LineSource, i: number, depth: number): string | undefined {
+  if (i >= src.count) return undefined;
+  const q = unquote(src.line(i));
+  return q.depth === depth ? q.content : undefined;
+}
+
+/**
+ * Reads git's extended header lines after `diff --git` (at the same quote depth) into `fp`.
+ * Returns the index of the first line that is not part of the header (usually the first `@@`).
+ */
+function readGitHeader(src: LineSource, i: number, depth: number, fp: FilePatch): number {
+  for (; i < src.count; i++) {
+    const c = atDepth(src, i, depth);
+    if (c === undefined) return i;
+    if (c.startsWith('index ') || c.startsWith('old mode ') || c.startsWith('new mode ')) continue;
+    if (c.startsWith('similarity index ') || c.startsWith('dissimilarity index ')) continue;
+    if (c.startsWith('new file mode ')) {
+      fp.oldPath = null;
+      continue;
+    }
+    if (c.startsWith('deleted file mode ')) {
+      fp.newPath = null;
+      continue;
+    }
+    if (c.startsWith('rename from ') || c.startsWith('copy from ')) {
+      fp.oldPath = extendedHeaderPath(c.slice(c.indexOf(' from ') + 6));
+      continue;
+    }
+    if (c.startsWith('rename to ') || c.startsWith('copy to ')) {
+      fp.newPath = extendedHeaderPath(c.slice(c.indexOf(' to ') + 4));
+      continue;
+    }
+    if (c.startsWith('Binary files ') || c.startsWith('GIT binary patch')) {
+      // The binary data lines (base85, each starting with a length letter) that follow are
+      // skipped by the main loop: none of them can look like a header.
+      fp.binary = true;
+      return i + 1;
+    }
+    if (c.startsWith('--- ')) {
+      const plus = atDepth(src, i + 1, depth);
+      if (plus === undefined || !plus.startsWith('+++ ')) return i;
+      // `---`/`+++` are authoritative for /dev/null; the `diff --git` names are not.
+      fp.oldPath = gitHeaderPath(headerName(c.slice(4)));
+      fp.newPath = gitHeaderPath(headerName(plus.slice(4)));
+      return i + 2;
+    }
+    return i;
+  }
+  return i;
+}
+
+/** Parses every diff in `src`; errors name `input` and, for hunks, the file and hunk. */
+export function parseDiffs(src: LineSource, input: string): DiffParse {
+  const files: FilePatch[] = [];
+  const errors: PatchError[] = [];
+  let current: FilePatch | undefined;
+  // Hostile input (50 MB of `@@` lines) must not turn into millions of error objects: past a
+  // hundred, problems are only counted, and one error says how many were left out.
+  let dropped = 0;
+  const report = (error: PatchError): void => {
+    if (errors.length < MAX_ERRORS) errors.push(error);
+    else dropped++;
+  };
+
+  let i = 0;
+  while (i < src.count) {
+    // Cheap rejection first: every header starts with one of 'd', '-', '@', 'B' once unquoted;
+    // prose lines are skipped without even being sliced.
+    const k0 = src.firstCode(i);
+    if (k0 !== 0x3e && k0 !== 0x64 && k0 !== 0x2d && k0 !== 0x40 && k0 !== 0x42) {
+      i++;
+      continue;
+    }
+    const q = unquote(src.line(i));
+    const c = q.content;
+    const k = c.charCodeAt(0);
+    if (k !== 0x64 && k !== 0x2d && k !== 0x40 && k !== 0x42) {
+      i++;
+      continue;
+    }
+
+    if (c.startsWith('diff --git ')) {
+      const paths = parseGitDiffLine(c.slice('diff --git '.length));
+      if (paths) {
+        current = { ...paths, hunks: [], binary: false, inputLine: src.inputLine(i) };
+        files.push(current);
+        i = readGitHeader(src, i + 1, q.depth, current);
+        continue;
+      }
+    } else if (c.startsWith('--- ')) {
+      const plus = atDepth(src, i + 1, q.depth);
+      if (plus !== undefined && plus.startsWith('+++ ')) {
+        const paths = plainPaths(headerName(c.slice(4)), headerName(plus.slice(4)));
+        current = { ...paths, hunks: [], binary: false, inputLine: src.inputLine(i) };
+        files.push(current);
+        i += 2;
+        continue;
+      }
+    } else if (c.startsWith('@@ -')) {
+      const header = parseHunkHeader(c);
+      if (header) {
+        if (!current) {
+          report({
+            input,
+            line: src.inputLine(i),
+            message: `hunk at input line ${src.inputLine(i)} has no file header (no \`diff --git\` or \`---\`/\`+++\` before it); skipped`,
+          });
+          i++;
+          continue;
+        }
+        // A hunk quoted after review prose still belongs to the last file header: reviewers
+        // quote one hunk, comment, then quote the next one of the same file.
+        const name = { file: fileName(current), hunk: current.hunks.length + 1 };
+        const read = readHunk(src, i, q.depth, header, name);
+        current.hunks.push(read.hunk);
+        for (const p of read.problems) {
+          report({ input, line: p.line, file: name.file, hunk: name.hunk, message: p.message });
+        }
+        i = Math.max(read.next, i + 1);
+        continue;
+      }
+    } else if (c.startsWith('Binary files ')) {
+      // GNU diff's binary notice, outside a git header (inside one, readGitHeader took it).
+      const paths = parseBinaryFilesLine(c);
+      if (paths) {
+        current = { ...paths, hunks: [], binary: true, inputLine: src.inputLine(i) };
+        files.push(current);
+      }
+    }
+    i++;
+  }
+  if (dropped > 0) errors.push({ input, message: `${dropped} more problems in ${input === '-' ? 'standard input' : input} not listed` });
+  return { files, errors };
+}

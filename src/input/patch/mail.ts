@@ -1,0 +1,79 @@
+// One mail (or one bare diff, or one archived message without headers): its subject and the
+// diffs in its body. Three shapes are recognised:
+//  - RFC 5322 mail (git format-patch, mbox entries): headers, then a body that is either raw
+//    text or MIME (multipart, quoted-printable, base64; see mime.ts);
+//  - `commit <sha>` output of git show / git log -p: the subject is the message's first line;
+//  - anything else (bare diff, archived web page text): the subject is the first line when it
+//    reads like one (`Re: [PATCH] ...`, or a line followed by a blank line and `From:`).
+
+import type { FilePatch, PatchError } from '../patch-types.js';
+import { parseDiffs } from './diff-parser.js';
+import { field, isHeaderLine, normalizeSubject, parseHeaderBlock } from './headers.js';
+import { LineRange } from './lines.js';
+import type { LineSource, TextLines } from './lines.js';
+import type { MailRange } from './mbox.js';
+import { isCommitSeparator, isMboxSeparator } from './mbox.js';
+import { leafLines } from './mime-decode.js';
+import type { MimeLeaf } from './mime.js';
+import { collectLeaves, mayHoldDiff, needsMime } from './mime.js';
+
+export interface MailRead {
+  subject: string;
+  /** The subject started with `Re:` (a reply, not a patch of the series). */
+  reply: boolean;
+  commit?: string;
+  files: FilePatch[];
+  errors: PatchError[];
+}
+
+function headerlessSubject(lines: TextLines, start: number, end: number): { subject: string; reply: boolean } {
+  if (start >= end || lines.isBlank(start)) return { subject: '', reply: false };
+  const first = lines.line(start).slice(0, 4096);
+  const bracketed = /^(?:re(?:\[\d{1,4}\])?\s?:\s*)*\[[^\]]{0,200}\]/i.test(first);
+  const archived = start + 2 < end && lines.isBlank(start + 1) && lines.startsWith(start + 2, 'From:');
+  return bracketed || archived ? normalizeSubject(first) : { subject: '', reply: false };
+}
+
+function commitSubject(lines: TextLines, start: number, end: number): string {
+  let i = start + 1;
+  while (i < end && isHeaderLine(lines.line(i))) i++;
+  while (i < end && lines.isBlank(i)) i++;
+  return i < end ? lines.line(i).trim() : '';
+}
+
+export async function readMail(lines: TextLines, range: MailRange, input: string): Promise<MailRead> {
+  const files: FilePatch[] = [];
+  const errors: PatchError[] = [];
+  const scan = (src: LineSource | undefined): void => {
+    if (!src) return;
+    const parsed = parseDiffs(src, input);
+    files.push(...parsed.files);
+    errors.push(...parsed.errors);
+  };
+
+  if (isCommitSeparator(lines, range.start)) {
+    const commit = lines.line(range.start).slice(7, 47);
+    scan(new LineRange(lines, range.start + 1, range.end));
+    return { subject: commitSubject(lines, range.start, range.end), reply: false, commit, files, errors };
+  }
+
+  const start = isMboxSeparator(lines, range.start) ? range.start + 1 : range.start;
+  const block = parseHeaderBlock(lines, start, range.end, true);
+  if (!block) {
+    const { subject, reply } = headerlessSubject(lines, start, range.end);
+    scan(new LineRange(lines, start, range.end));
+    return { subject, reply, files, errors };
+  }
+
+  const { subject, reply } = normalizeSubject(field(block, 'subject') ?? '');
+  if (!needsMime(block)) {
+    scan(new LineRange(lines, block.bodyStart, range.end));
+    return { subject, reply, files, errors };
+  }
+  const leaves: MimeLeaf[] = [];
+  collectLeaves(lines, block, range.end, leaves);
+  for (const leaf of leaves) {
+    if (mayHoldDiff(leaf)) scan(await leafLines(lines, leaf));
+  }
+  return { subject, reply, files, errors };
+}
