@@ -1,0 +1,49 @@
+// The pre/post-image vocabulary (DESIGN Part 1 step 2, "Source units"): what src/input/images.ts
+// hands to the delta engine for each file a patch touches.
+
+import type { PatchError } from '../patch-types.js';
+
+/** Where a line of an image came from in the patch input. */
+export interface ImageLineOrigin {
+  inputLine?: number;
+}
+
+export interface SourceImage {
+  /** The whole file text (exact), or the reconstructed partial text. */
+  text: string;
+  /** Reconstructed from hunks alone (no tree, no git objects). */
+  partial: boolean;
+  /**
+   * 1-based image line -> 1-based patch input line, for lines that appear in the hunks (context,
+   * removed or added). For git ranges the input is the commit's `patchText`.
+   */
+  inputLineOf(line: number): number | undefined;
+  /**
+   * 1-based image lines that this patch removed (pre-image) or added (post-image), plus, for a
+   * pure deletion, the line after it in the post-image (the last line when it was at the end).
+   * Sorted, without duplicates.
+   */
+  changedLines: number[];
+  /**
+   * Partial images only: 1-based lines that hold text ptelint wrote itself (the synthetic
+   * `void NAME(void) {` headers and the closing braces) rather than text of the patch. Sorted.
+   */
+  syntheticLines?: number[];
+}
+
+export interface FileImages {
+  /** Post-image path (pre-image path for a deleted file). */
+  path: string;
+  oldPath: string | null;
+  /** Absent for a new file. */
+  pre?: SourceImage;
+  /** Absent for a deleted file. */
+  post?: SourceImage;
+  /** When non-empty, `pre` and `post` are both absent. */
+  errors: PatchError[];
+}
+
+/** Where pre-images come from: a kernel tree (`--tree DIR`) or nowhere (hunks alone). */
+export interface ImageSource {
+  readonly kind: 'tree' | 'hunks';
+}
