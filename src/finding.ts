@@ -59,3 +59,39 @@ export function compareFindings(a: Finding, b: Finding): number {
   if (a.rule !== b.rule) return a.rule < b.rule ? -1 : 1;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
+
+// ---- Patch mode (`ptelint patch`): the same contract plus what a delta needs. ----
+
+export type PatchStatus = 'introduced' | 'fixed' | 'unchanged';
+
+export interface PatchFinding extends Finding {
+  /** introduced: in the post-image only; fixed: in the pre-image only; unchanged: in both. */
+  status: PatchStatus;
+  /** Found on text rebuilt from the hunks alone (no --tree, no git): the function was partly visible. */
+  partial: boolean;
+  /** Where the reported line sits in the patch input (the mail or diff file), for reviewers. */
+  input?: { file: string; line: number };
+  /** 1-based position in PatchRunResult.patches of the patch this delta belongs to. */
+  patch: number;
+}
+
+/** One patch of the input (one mail of a series, one commit of a range). */
+export interface PatchReport {
+  input: string;
+  /** 1-based position of the patch in its input (a series). */
+  index: number;
+  subject: string;
+  commit?: string;
+  /** Paths the patch touches (post-image paths; the old path of a deleted file). */
+  files: string[];
+  hunks: number;
+  errors: InputError[];
+}
+
+export interface PatchRunResult {
+  findings: PatchFinding[];
+  errors: InputError[];
+  incomplete: Incomplete[];
+  patches: PatchReport[];
+  summary: RunSummary;
+}

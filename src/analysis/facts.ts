@@ -40,7 +40,8 @@ export type Justification =
   | 'exclusive-anon'
   | 'shared-mapping'
   | 'wrprotected-unless-writable'
-  | 'checked-at-callers';
+  | 'checked-at-callers'
+  | 'defined-outside-fragment';
 
 export interface Sink {
   call: Call;
@@ -77,6 +78,8 @@ export class FunctionFacts {
     readonly model: FunctionModel,
     readonly version: KernelVersion,
     readonly file: FileFacts,
+    /** Only part of the function is visible (rebuilt from patch hunks). */
+    readonly partial = false,
   ) {
     this.flow = new ValueFlow(model);
     this.guards = new GuardClassifier(this.flow);
@@ -90,7 +93,8 @@ export class FunctionFacts {
       const e = apiOf(c.name)?.effect;
       return e === 'read' || e === 'readMerged' || e === 'decode';
     }) || hasEntryDereference(model.body) || takesEntryValue(model);
-    this.installsEntry = this.sinks.length > 0 || model.calls.some((c) => apiOf(c.name)?.effect === 'encode');
+    // A fragment rebuilt from hunks rarely shows its installer: assume the part not shown has one.
+    this.installsEntry = partial || this.sinks.length > 0 || model.calls.some((c) => apiOf(c.name)?.effect === 'encode');
   }
 
   get name(): string {
@@ -190,7 +194,16 @@ export class FunctionFacts {
     if (this.meanings(exits).some((x) => x.cls === 'anonExclusive' && x.positive)) out.push('exclusive-anon');
     if (has('vmShared') && has('vmWrite')) out.push('shared-mapping');
     if (grant.target && this.wrprotectedUnlessWritable(grant)) out.push('wrprotected-unless-writable');
+    // In a fragment rebuilt from hunks, a boolean guard whose assignment is not shown (6.12
+    // __split_huge_pmd_locked's `if (write)` in seed 003) may well be a source-write boolean.
+    if (this.partial && guards.some((g) => atomsOf(g).some((a) => a.definite && this.invisibleBoolean(a.node)))) {
+      out.push('defined-outside-fragment');
+    }
     return out;
+  }
+
+  private invisibleBoolean(node: SyntaxNode): boolean {
+    return node.type === 'identifier' && !/^[A-Z0-9_]+$/.test(node.text) && this.flow.definitionsOf(node.text).length === 0 && !this.model.params.has(node.text);
   }
 
   /** The function takes a struct vm_fault * (a fault handler, G3's context). */
@@ -300,9 +313,9 @@ export class FunctionFacts {
   }
 }
 
-export function buildFunctionFacts(fn: SyntaxNode, version: KernelVersion, file: FileFacts): FunctionFacts | undefined {
+export function buildFunctionFacts(fn: SyntaxNode, version: KernelVersion, file: FileFacts, partial = false): FunctionFacts | undefined {
   const model = buildFunctionModel(fn);
-  return model ? new FunctionFacts(model, version, file) : undefined;
+  return model ? new FunctionFacts(model, version, file, partial) : undefined;
 }
 
 function collectGrants(model: FunctionModel): Grant[] {

@@ -1,7 +1,7 @@
 // Results -> exit status (DESIGN Part 1, Boundaries): 0 clean, 1 findings at or above --fail-on,
 // 2 unusable input or usage.
 
-import type { RunResult } from '../finding.js';
+import type { PatchRunResult, RunResult } from '../finding.js';
 import { SEVERITY_RANK } from '../finding.js';
 import type { FailOn } from './options.js';
 
@@ -16,4 +16,13 @@ export function exitCodeFor(result: RunResult, failOn: FailOn): number {
   if (failOn === 'never') return EXIT_CLEAN;
   const threshold = SEVERITY_RANK[failOn];
   return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+/** Patch mode: only what a patch introduces gates (issue "Patch review"); no patch at all is 2. */
+export function exitCodeForPatch(result: PatchRunResult, failOn: FailOn): number {
+  // Nothing analyzed and something refused: the run cannot vouch for anything.
+  if (result.patches.length === 0 || (result.summary.files === 0 && result.errors.length > 0)) return EXIT_USAGE;
+  if (failOn === 'never') return EXIT_CLEAN;
+  const threshold = SEVERITY_RANK[failOn];
+  return result.findings.some((f) => f.status === 'introduced' && SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCheck } from '../engine/run.js';
+import { runPatch } from '../engine/run-patch.js';
 import { listRules } from '../engine/registry.js';
 import { EXIT_USAGE } from './exit-code.js';
 import { runCli } from './program.js';
@@ -23,6 +24,7 @@ try {
     stderr: process.stderr,
     env: process.env,
     runCheck,
+    runPatch,
     rules: listRules(),
     version: packageVersion(),
   });

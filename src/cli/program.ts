@@ -23,6 +23,10 @@ import {
   validIdsText,
 } from './options.js';
 import { formatRuleExplanation, formatRuleTable } from './rule-text.js';
+import type { PatchOptions, PatchRun } from '../engine/run-patch.js';
+import { formatPatchJsonReport } from '../report/patch-json.js';
+import { formatPatchText } from '../report/patch-text.js';
+import { exitCodeForPatch } from './exit-code.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -38,6 +42,19 @@ export interface CliIo {
   version: string;
   /** Defaults to reading the files from disk. */
   loadSourceLines?(files: string[]): Promise<SourceLineLookup>;
+  /** The patch engine (`ptelint patch`). */
+  runPatch?(options: PatchOptions): Promise<PatchRun>;
+}
+
+interface PatchFlags {
+  format: OutputFormat;
+  tree?: string;
+  git?: string;
+  all?: boolean;
+  rule?: string[];
+  disable?: string[];
+  failOn: FailOn;
+  kernelVersion?: KernelVersion;
 }
 
 interface CheckFlags {
@@ -105,6 +122,31 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     });
 
   program
+    .command('patch')
+    .description('lint patches: what each patch introduces and what it fixes')
+    .argument('[inputs...]', 'patch files, git format-patch mails, mbox series, review replies quoting a diff; - reads standard input')
+    .option('--tree <dir>', 'kernel tree the patches apply to (exact pre- and post-images)')
+    .option('--git <range>', 'lint the commits of a git range in the current repository (e.g. origin/master..HEAD)')
+    .option('--all', 'also print findings the patch neither introduces nor fixes')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--rule <ids>', 'run only these rules (comma-separated)', ruleIdListParser(ruleIds))
+    .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
+    .addOption(
+      new Option('--fail-on <severity>', 'lowest severity of an introduced finding that makes the exit status 1')
+        .choices(FAIL_ON_LEVELS)
+        .default('warning'),
+    )
+    .option('--kernel-version <x.y>', 'kernel semantics when there is no tree to read the version from', parseKernelVersionFlag)
+    .addHelpText('after', EXIT_HELP)
+    .action(async (inputs: string[], flags: PatchFlags, command: Command) => {
+      if (!flags.git && inputs.length === 0) {
+        command.error('error: give patch files, - for standard input, or --git <range>', { exitCode: EXIT_USAGE });
+      }
+      if (flags.git && flags.tree) command.error('error: --git and --tree exclude each other', { exitCode: EXIT_USAGE });
+      setStatus(await patch(inputs, flags, io));
+    });
+
+  program
     .command('rules')
     .description('list the rules')
     .action(() => {
@@ -126,6 +168,25 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     });
 
   return program;
+}
+
+async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<number> {
+  if (!io.runPatch) throw new Error('the patch engine is not wired into this CLI');
+  const options: PatchOptions = { inputs };
+  if (flags.tree) options.tree = flags.tree;
+  if (flags.git) options.git = flags.git;
+  if (flags.rule) options.only = flags.rule;
+  if (flags.disable) options.disable = flags.disable;
+  if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
+  const run = await io.runPatch(options);
+  const result = run.result;
+  if (flags.format === 'json') {
+    io.stdout.write(formatPatchJsonReport(flags.all ? result : { ...result, findings: result.findings.filter((f) => f.status !== 'unchanged') }));
+  } else {
+    io.stdout.write(formatPatchText(result, { color: shouldUseColor(io.stdout, io.env), all: flags.all === true, sourceLine: run.sourceLine }));
+    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
+  }
+  return exitCodeForPatch(result, flags.failOn);
 }
 
 async function check(paths: string[], flags: CheckFlags, io: CliIo): Promise<number> {

@@ -19,10 +19,11 @@ export interface AnalyzeOptions {
   /** Analyze only the functions with these names (patch mode: the functions a patch touches). */
   onlyFunctions?: ReadonlySet<string>;
   /**
-   * Analyze functions that still hold parse errors instead of listing them incomplete (patch mode
-   * without a tree: fragments rebuilt from hunks rarely parse whole; their findings are `partial`).
+   * The text is rebuilt from patch hunks (patch mode without a tree): functions are only partly
+   * visible, so they are analyzed even with parse errors left, and rules assume that what they
+   * cannot see (the installer at the end of the function) is there. Findings are `partial`.
    */
-  tolerateParseErrors?: boolean;
+  partial?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -50,7 +51,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const functions = extractFunctions(text);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
-  const units = new FileUnits(functions, version, options.tolerateParseErrors ?? false);
+  const units = new FileUnits(functions, version, options.partial ?? false);
   const rawLines = text.split('\n');
 
   for (const fn of functions) {
@@ -104,7 +105,7 @@ class FileUnits implements FileFacts {
   constructor(
     functions: SourceFunction[],
     private readonly version: KernelVersion,
-    private readonly tolerateParseErrors: boolean,
+    private readonly partial: boolean,
   ) {
     // The first definition wins: duplicates under #ifdef were already resolved by the profile.
     for (const f of functions) if (!this.byName.has(f.name)) this.byName.set(f.name, f);
@@ -122,7 +123,7 @@ class FileUnits implements FileFacts {
     if (cached) return cached;
     const tree = parseC(fn.text);
     const root = tree.rootNode;
-    const problem = this.tolerateParseErrors ? undefined : firstParseProblem(root);
+    const problem = this.partial ? undefined : firstParseProblem(root);
     let out: { facts: FunctionFacts } | { problem: string; line: number };
     const def = root.namedChildren.find((c) => c.type === 'function_definition') ?? root.descendantsOfType('function_definition')[0];
     if (problem) {
@@ -131,7 +132,7 @@ class FileUnits implements FileFacts {
     } else if (!def) {
       out = { problem: 'no function definition recognised in the sliced text', line: fn.nameLine };
     } else {
-      const facts = buildFunctionFacts(def, this.version, this);
+      const facts = buildFunctionFacts(def, this.version, this, this.partial);
       out = facts ? { facts } : { problem: 'function has no body', line: fn.nameLine };
     }
     this.parsed.set(fn, out);

@@ -1,0 +1,75 @@
+// What a patch introduces and what it fixes (DESIGN Part 1 step 8, issue "Patch review"): the
+// functions a patch touches are analyzed in the pre-image and in the post-image, and findings are
+// matched by fingerprint (rule + file + function + normalized statement), never by line number:
+// a patch moves lines, and many real fixes are one-line deletions whose effect shows only when the
+// whole post-image function is evaluated again (§5.5).
+
+import type { Finding, Incomplete, PatchFinding, PatchStatus } from '../finding.js';
+import type { FileImages, SourceImage } from '../input/images.js';
+import { extractFunctions } from '../lang/slice.js';
+import type { KernelVersion } from '../analysis/kernel-version.js';
+import { analyzeText } from './analyze.js';
+import type { Rule } from './define-rule.js';
+
+
+export interface DeltaOptions {
+  rules: Rule[];
+  kernelVersion: KernelVersion;
+  /** The patch input the images came from, for `input.file`. */
+  inputName: string;
+  /** Position of the patch in the run's patch list. */
+  patch: number;
+}
+
+export interface FileDelta {
+  findings: PatchFinding[];
+  incomplete: Incomplete[];
+  functions: number;
+}
+
+/** Findings of one file's pre- and post-image, with their status. */
+export function deltaForFile(images: FileImages, options: DeltaOptions): FileDelta {
+  const touched = new Set<string>([...touchedFunctions(images.pre), ...touchedFunctions(images.post)]);
+  const out: FileDelta = { findings: [], incomplete: [], functions: 0 };
+  if (touched.size === 0) return out;
+  const pre = images.pre ? analyzeImage(images.path, images.pre, touched, options) : undefined;
+  const post = images.post ? analyzeImage(images.path, images.post, touched, options) : undefined;
+  const preKeys = new Set(pre?.findings.map((f) => f.fingerprint));
+  const postKeys = new Set(post?.findings.map((f) => f.fingerprint));
+  for (const f of post?.findings ?? []) {
+    out.findings.push(withStatus(f, preKeys.has(f.fingerprint) ? 'unchanged' : 'introduced', images.post!, options));
+  }
+  for (const f of pre?.findings ?? []) {
+    if (!postKeys.has(f.fingerprint)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
+  }
+  // Incomplete functions of the post-image are what a reviewer needs to know about.
+  out.incomplete = (post ?? pre)?.incomplete ?? [];
+  out.functions = Math.max(pre?.analyzed ?? 0, post?.analyzed ?? 0);
+  return out;
+}
+
+function analyzeImage(path: string, image: SourceImage, only: Set<string>, options: DeltaOptions) {
+  return analyzeText(path, image.text, {
+    rules: options.rules,
+    kernelVersion: options.kernelVersion,
+    onlyFunctions: only,
+    partial: image.partial,
+  });
+}
+
+/** Names of the functions whose lines the patch changed in this image. */
+function touchedFunctions(image: SourceImage | undefined): string[] {
+  if (!image || image.changedLines.length === 0) return [];
+  const names: string[] = [];
+  for (const fn of extractFunctions(image.text)) {
+    if (image.changedLines.some((l) => l >= fn.startLine && l <= fn.endLine)) names.push(fn.name);
+  }
+  return names;
+}
+
+function withStatus(f: Finding, status: PatchStatus, image: SourceImage, options: DeltaOptions): PatchFinding {
+  const d: PatchFinding = { ...f, status, partial: image.partial, patch: options.patch };
+  const line = image.inputLineOf(f.line);
+  if (line !== undefined) d.input = { file: options.inputName, line };
+  return d;
+}

@@ -1,0 +1,121 @@
+// `ptelint patch`: patch inputs (files, `-`, or a git range) -> pre/post images -> delta findings.
+// A series is applied in order on one source, so patch 3 sees what patch 2 did; one file that
+// cannot be used is an error for that file and the rest goes on.
+
+import type { InputError, PatchFinding, PatchReport, PatchRunResult, Incomplete } from '../finding.js';
+import type { Patch, PatchError } from '../input/patch-types.js';
+import { readPatchFile, readPatchText } from '../input/patch/index.js';
+import { buildImages, gitRangeImages, noTreeSource, treeSource, type FileImages, type ImageSource } from '../input/images.js';
+import { detectKernelVersion } from '../input/kernel-tree.js';
+import { NEWEST_KERNEL, type KernelVersion } from '../analysis/kernel-version.js';
+import { selectRules } from './registry.js';
+import { deltaForFile } from './delta.js';
+import { compareFindings } from '../finding.js';
+
+export interface PatchOptions {
+  /** Patch files, mbox files, mails; `-` is standard input. */
+  inputs: string[];
+  /** A kernel tree the patches apply to (exact pre- and post-images). */
+  tree?: string;
+  /** A git revision range, read from the repository at `repo` (default: the current directory). */
+  git?: string;
+  repo?: string;
+  only?: string[];
+  disable?: string[];
+  kernelVersion?: KernelVersion;
+}
+
+export interface PatchRun {
+  result: PatchRunResult;
+  /** The text of a finding's line in the image it was found in (pre for fixed, post otherwise). */
+  sourceLine(finding: PatchFinding): string | undefined;
+}
+
+export async function runPatch(options: PatchOptions): Promise<PatchRun> {
+  const started = performance.now();
+  const rules = selectRules(options.only, options.disable);
+  const result: PatchRunResult = { findings: [], errors: [], incomplete: [], patches: [], summary: { files: 0, functions: 0, findings: 0, durationMs: 0 } };
+  const version = (options.tree && detectKernelVersion(options.tree)) || (options.git && detectKernelVersion(options.repo ?? '.')) || options.kernelVersion || NEWEST_KERNEL;
+  const files = new Set<string>();
+  const imageLines = new Map<string, string[]>();
+
+  const addDelta = (patch: PatchReport, images: FileImages[], inputName: string): void => {
+    for (const img of images) {
+      for (const e of img.errors) patch.errors.push(toInputError(e));
+      if (!img.pre && !img.post) continue;
+      files.add(img.path);
+      const patchNo = result.patches.length;
+      if (img.pre) imageLines.set(`${patchNo}:pre:${img.path}`, img.pre.text.split('\n'));
+      if (img.post) imageLines.set(`${patchNo}:post:${img.path}`, img.post.text.split('\n'));
+      const d = deltaForFile(img, { rules, kernelVersion: version, inputName, patch: patchNo });
+      result.findings.push(...d.findings);
+      result.incomplete.push(...d.incomplete);
+      result.summary.functions += d.functions;
+    }
+  };
+
+  if (options.git) {
+    const range = await gitRangeImages(options.repo ?? '.', options.git);
+    result.errors.push(...range.errors.map(toInputError));
+    for (const c of range.commits) {
+      const parsed = await readPatchText(`git:${c.commit.slice(0, 12)}`, c.patchText);
+      const report = reportFor(parsed.patches[0], `git:${c.commit.slice(0, 12)}`, 1, c.subject);
+      report.commit = c.commit;
+      report.files = c.images.map((i) => i.path);
+      result.patches.push(report);
+      addDelta(report, c.images, report.input);
+    }
+  } else {
+    // One source for all inputs: `ptelint patch outgoing/*.patch` is a series too.
+    const source: ImageSource = options.tree ? treeSource(options.tree) : noTreeSource();
+    for (const input of options.inputs) {
+      const read = await readPatchFile(input);
+      result.errors.push(...read.errors.map(toInputError));
+      for (const patch of read.patches) {
+        const report = reportFor(patch, input, patch.index, patch.subject);
+        result.patches.push(report);
+        report.errors.push(...patch.errors.map(toInputError));
+        // A file whose hunks were truncated or miscounted is not analyzed: its images would be
+        // guesses, and a guess that happens to be clean would pass silently.
+        const broken = new Set(patch.errors.map((e) => e.file).filter((f): f is string => !!f));
+        for (const f of patch.files) {
+          const path = f.newPath ?? f.oldPath ?? '';
+          // A binary diff of C source cannot be analyzed; saying nothing would read as "clean".
+          if (f.binary && /\.[ch]$/.test(path)) report.errors.push({ file: input, message: `${path}: binary diff of a C file, not analyzed` });
+        }
+        const usable = { ...patch, files: patch.files.filter((f) => !broken.has(f.newPath ?? f.oldPath ?? '')) };
+        addDelta(report, await buildImages(usable, source), input);
+      }
+    }
+  }
+
+  // An error of one file or hunk is also a run error: `errors` is where scripts look first.
+  for (const p of result.patches) result.errors.push(...p.errors);
+  result.findings.sort(compareFindings);
+  result.incomplete.sort((a: Incomplete, b: Incomplete) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  result.summary.files = files.size;
+  result.summary.findings = result.findings.length;
+  result.summary.durationMs = Math.round(performance.now() - started);
+  return {
+    result,
+    sourceLine: (f) => imageLines.get(`${f.patch}:${f.status === 'fixed' ? 'pre' : 'post'}:${f.file}`)?.[f.line - 1],
+  };
+}
+
+function reportFor(patch: Patch | undefined, input: string, index: number, subject: string): PatchReport {
+  const files = (patch?.files ?? []).map((f) => f.newPath ?? f.oldPath ?? '?');
+  const hunks = (patch?.files ?? []).reduce((n, f) => n + f.hunks.length, 0);
+  return { input, index, subject, files, hunks, errors: [] };
+}
+
+function toInputError(e: PatchError): InputError {
+  const where = [e.line !== undefined ? `line ${e.line}` : '', e.file ? `${e.file}` : '', e.hunk !== undefined ? `hunk ${e.hunk}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return { file: e.input, message: where ? `${where}: ${e.message}` : e.message };
+}
+
+/** Findings that gate CI in patch mode: only what the patch introduces (issue "Patch review"). */
+export function introducedOnly(findings: PatchFinding[]): PatchFinding[] {
+  return findings.filter((f) => f.status === 'introduced');
+}

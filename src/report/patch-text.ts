@@ -1,0 +1,46 @@
+// Text for `ptelint patch`: per patch, a header line, then what it introduces (compiler style, as
+// `check` prints) and what it fixes (as notes: "this patch resolves ..."), each pointing back into
+// the mail so a reviewer can find the hunk.
+
+import type { PatchFinding, PatchRunResult } from '../finding.js';
+import { painter } from './color.js';
+import { formatFinding } from './text.js';
+import { findingOrder } from './order.js';
+
+export interface PatchTextOptions {
+  color: boolean;
+  /** Also print findings the patch neither introduces nor fixes. */
+  all: boolean;
+  sourceLine(finding: PatchFinding): string | undefined;
+}
+
+export function formatPatchText(result: PatchRunResult, options: PatchTextOptions): string {
+  const paint = painter(options.color);
+  const out: string[] = [];
+  result.patches.forEach((p, i) => {
+    const mine = result.findings.filter((f) => f.patch === i + 1);
+    const shown = mine.filter((f) => options.all || f.status !== 'unchanged').sort(findingOrder);
+    const count = (s: string) => mine.filter((f) => f.status === s).length;
+    const title = p.subject || p.input;
+    out.push(
+      `${paint(title, 'bold')} (${p.commit ? p.commit.slice(0, 12) : p.input}): ` +
+        `${count('introduced')} introduced, ${count('fixed')} fixed, ${count('unchanged')} unchanged\n`,
+    );
+    for (const f of shown) {
+      const shownFinding = f.status === 'fixed' ? { ...f, severity: 'note' as const, message: `this patch resolves: ${f.message}` } : f;
+      const lines = formatFinding(shownFinding, () => options.sourceLine(f), paint);
+      if (f.status === 'fixed') lines.splice(lines.length - (f.help ? 1 : 0), f.help ? 1 : 0);
+      const where = [`status: ${f.status}${f.partial ? ', partial (function rebuilt from the hunks)' : ''}`];
+      if (f.input) where.push(`in the patch: ${f.input.file}:${f.input.line}`);
+      lines.push(`  = ${where.join('; ')}`);
+      out.push(lines.join('\n') + '\n\n');
+    }
+  });
+  const intro = result.findings.filter((f) => f.status === 'introduced').length;
+  const fixed = result.findings.filter((f) => f.status === 'fixed').length;
+  out.push(
+    `${result.patches.length} patch${result.patches.length === 1 ? '' : 'es'}, ${result.summary.files} file${result.summary.files === 1 ? '' : 's'}, ` +
+      `${intro} introduced, ${fixed} fixed in ${result.summary.durationMs} ms\n`,
+  );
+  return out.join('');
+}
