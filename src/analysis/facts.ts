@@ -237,35 +237,28 @@ export class FunctionFacts {
    */
   batchPolicy(count: SyntaxNode, seen = new Set<string>()): BatchPolicy | undefined {
     const builders = this.batchBuildersFor(count);
-    if (builders.length === 0) return undefined;
-    let respectsWrite = true;
-    let respectsSoftDirty = true;
-    let where: SyntaxNode | undefined;
-    for (const b of builders) {
-      const policy = this.builderPolicy(b, seen);
-      if (!policy) continue;
-      respectsWrite &&= policy.respectsWrite;
-      respectsSoftDirty &&= policy.respectsSoftDirty;
-      where ??= policy.where;
-    }
-    return { respectsWrite, respectsSoftDirty, where };
+    // A count from anything but a batch builder (a parameter, folio_nr_pages()) says nothing about
+    // what the batch respected.
+    return this.combinedPolicy(builders, seen);
   }
 
   /** The policy of this function's own batch builder calls (used as a helper summary). */
   ownBatchPolicy(seen: Set<string>): BatchPolicy | undefined {
     const builders = this.model.calls.filter((c) => BATCH_BUILDERS.has(c.name) || (this.file.helper(c.name) && !seen.has(c.name)));
-    if (builders.length === 0) return undefined;
-    let respectsWrite = true;
-    let respectsSoftDirty = true;
-    let where: SyntaxNode | undefined;
+    return this.combinedPolicy(builders, seen);
+  }
+
+  /** A batch respects a bit only if every builder that may have sized it does. */
+  private combinedPolicy(builders: Call[], seen: Set<string>): BatchPolicy | undefined {
+    let combined: BatchPolicy | undefined;
     for (const b of builders) {
       const p = this.builderPolicy(b, seen);
       if (!p) continue;
-      respectsWrite &&= p.respectsWrite;
-      respectsSoftDirty &&= p.respectsSoftDirty;
-      where ??= p.where;
+      combined = combined
+        ? { respectsWrite: combined.respectsWrite && p.respectsWrite, respectsSoftDirty: combined.respectsSoftDirty && p.respectsSoftDirty, where: combined.where ?? p.where }
+        : p;
     }
-    return where ? { respectsWrite, respectsSoftDirty, where } : undefined;
+    return combined;
   }
 
   private batchBuildersFor(count: SyntaxNode): Call[] {

@@ -3,7 +3,7 @@
 // later does not leak in), arrays sorted, 2-space indent, final newline. `help` is left out on
 // purpose: it is prose for people, and the rule id already identifies the fix.
 
-import type { Finding, Incomplete, InputError, RunResult } from '../finding.js';
+import type { Finding, Incomplete, InputError, RunResult, RunSummary } from '../finding.js';
 import { errorOrder, findingOrder, incompleteOrder } from './order.js';
 
 export const JSON_REPORT_VERSION = 1;
@@ -14,17 +14,16 @@ export function formatJsonReport(result: RunResult): string {
     findings: [...result.findings].sort(findingOrder).map(findingObject),
     errors: [...result.errors].sort(errorOrder).map(errorObject),
     incomplete: [...result.incomplete].sort(incompleteOrder).map(incompleteObject),
-    summary: {
-      files: result.summary.files,
-      functions: result.summary.functions,
-      findings: result.summary.findings,
-      durationMs: result.summary.durationMs,
-    },
+    summary: summaryObject(result.summary),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }
 
-function findingObject(f: Finding) {
+export function summaryObject(s: RunSummary) {
+  return { files: s.files, functions: s.functions, findings: s.findings, durationMs: s.durationMs };
+}
+
+export function findingObject(f: Finding) {
   return {
     rule: f.rule,
     severity: f.severity,
@@ -37,10 +36,10 @@ function findingObject(f: Finding) {
   };
 }
 
-function errorObject(e: InputError) {
+export function errorObject(e: InputError) {
   return { file: e.file, message: e.message };
 }
 
-function incompleteObject(i: Incomplete) {
+export function incompleteObject(i: Incomplete) {
   return { file: i.file, function: i.function, line: i.line, reason: i.reason };
 }

@@ -3,34 +3,23 @@
 
 import type { PatchFinding, PatchReport, PatchRunResult } from '../finding.js';
 import { errorOrder, findingOrder, incompleteOrder } from './order.js';
+import { errorObject, findingObject as baseFindingObject, incompleteObject, summaryObject } from './json.js';
 
 export function formatPatchJsonReport(result: PatchRunResult): string {
   const report = {
     version: 1,
     findings: [...result.findings].sort(findingOrder).map(findingObject),
-    errors: [...result.errors].sort(errorOrder).map((e) => ({ file: e.file, message: e.message })),
-    incomplete: [...result.incomplete].sort(incompleteOrder).map((i) => ({ file: i.file, function: i.function, line: i.line, reason: i.reason })),
+    errors: [...result.errors].sort(errorOrder).map(errorObject),
+    incomplete: [...result.incomplete].sort(incompleteOrder).map(incompleteObject),
     patches: result.patches.map(patchObject),
-    summary: {
-      files: result.summary.files,
-      functions: result.summary.functions,
-      findings: result.summary.findings,
-      durationMs: result.summary.durationMs,
-    },
+    summary: summaryObject(result.summary),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }
 
 function findingObject(f: PatchFinding) {
   return {
-    rule: f.rule,
-    severity: f.severity,
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    function: f.function,
-    message: f.message,
-    fingerprint: f.fingerprint,
+    ...baseFindingObject(f),
     status: f.status,
     partial: f.partial,
     patch: f.patch,
@@ -46,6 +35,6 @@ function patchObject(p: PatchReport) {
     ...(p.commit ? { commit: p.commit } : {}),
     files: p.files,
     hunks: p.hunks,
-    errors: p.errors.map((e) => ({ file: e.file, message: e.message })),
+    errors: p.errors.map(errorObject),
   };
 }
