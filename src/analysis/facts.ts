@@ -68,8 +68,6 @@ export class FunctionFacts {
   readonly guards: GuardClassifier;
   readonly grants: Grant[];
   readonly sinks: Sink[];
-  /** Reads an entry (§2.8 sources) or decodes a swap entry. */
-  readonly readsEntry: boolean;
   /** Installs (§2.8 sinks) or encodes an entry. */
   readonly installsEntry: boolean;
   private readonly calledNames: Set<string>;
@@ -89,20 +87,12 @@ export class FunctionFacts {
       const s = SINKS.get(call.name)!;
       return { call, value: call.args[s.valueArg], slot: call.args[s.slotArg], count: s.countArg === undefined ? undefined : call.args[s.countArg] };
     });
-    this.readsEntry = model.calls.some((c) => {
-      const e = apiOf(c.name)?.effect;
-      return e === 'read' || e === 'readMerged' || e === 'decode';
-    }) || hasEntryDereference(model.body) || takesEntryValue(model);
     // A fragment rebuilt from hunks rarely shows its installer: assume the part not shown has one.
     this.installsEntry = partial || this.sinks.length > 0 || model.calls.some((c) => apiOf(c.name)?.effect === 'encode');
   }
 
   get name(): string {
     return this.model.name;
-  }
-
-  calls(name: string): boolean {
-    return this.calledNames.has(name);
   }
 
   /** The API table entry of a call. */
@@ -389,24 +379,4 @@ function runsWith(first: Point, other: Point): boolean {
   return first.path[last][0] === other.path[last][0];
 }
 
-/**
- * A function handed an entry value (`pte_t old`: hugetlb_install_folio, __copy_present_ptes) derives
- * from an existing entry even though the read happened in its caller.
- */
-function takesEntryValue(model: FunctionModel): boolean {
-  for (const t of model.params.values()) if (/^(pte_t|pmd_t|pud_t|swp_entry_t|softleaf_t)$/.test(t.trim())) return true;
-  return false;
-}
-
-/** 6.1 reads entries as `*pvmw.pte`, `*src_pte`, `*pmd` (§2.8). */
-function hasEntryDereference(body: SyntaxNode): boolean {
-  const stack = [body];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'pointer_expression' && n.text.startsWith('*') && /\b\w*(pte|pmd|pud)\w*\s*$/.test(n.text)) return true;
-    if (n.type === 'field_expression' && /^orig_p(te|md)$/.test(n.childForFieldName('field')?.text ?? '')) return true;
-    for (const c of n.namedChildren) stack.push(c);
-  }
-  return false;
-}
 

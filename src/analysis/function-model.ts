@@ -27,8 +27,6 @@ export interface Point {
   arms: ArmMark[];
   /** Structural position: [block id, statement index] from the function body down. */
   path: Array<[number, number]>;
-  /** Enclosing loop statement ids. */
-  loops: number[];
 }
 
 export interface Assignment {
@@ -56,8 +54,6 @@ export interface FunctionModel {
   body: SyntaxNode;
   /** Parameter name -> declared type text. */
   params: Map<string, string>;
-  /** Local name -> declared type text (first declaration wins). */
-  locals: Map<string, string>;
   calls: Call[];
   assignments: Assignment[];
   /** Statement-level points, by node id; expression points are derived with pointOf(). */
@@ -93,14 +89,13 @@ export function buildFunctionModel(fn: SyntaxNode): FunctionModel | undefined {
     node: fn,
     body,
     params,
-    locals: new Map(),
     calls: [],
     assignments: [],
     statementPoints: new Map(),
     pointOf: (node) => pointOf(model, node),
   };
   const walker = new Walker(model);
-  walker.block(body, { guards: [], arms: [], path: [], loops: [] });
+  walker.block(body, { guards: [], arms: [], path: [] });
   return model;
 }
 
@@ -144,7 +139,6 @@ class Walker {
         guards: [...ctx.guards, ...extra],
         arms: ctx.arms,
         path: [...ctx.path, [block.id, index]],
-        loops: ctx.loops,
       };
       this.statement(stmt, here);
       if (stmt.type === 'if_statement') {
@@ -187,15 +181,14 @@ class Walker {
           const part = stmt.childForFieldName(field);
           if (part) this.expression(part);
         }
-        const loopCtx: Point = { ...ctx, loops: [...ctx.loops, stmt.id] };
-        if (cond) loopCtx.guards = [...ctx.guards, { expr: cond, positive: true }];
+        const loopCtx: Point = cond ? { ...ctx, guards: [...ctx.guards, { expr: cond, positive: true }] } : ctx;
         const body = stmt.childForFieldName('body');
         if (body) this.body(body, loopCtx);
         return;
       }
       case 'do_statement': {
         const body = stmt.childForFieldName('body');
-        if (body) this.body(body, { ...ctx, loops: [...ctx.loops, stmt.id] });
+        if (body) this.body(body, ctx);
         const cond = stmt.childForFieldName('condition');
         if (cond) this.expression(cond);
         return;
@@ -268,19 +261,14 @@ class Walker {
   }
 
   private declaration(decl: SyntaxNode, ctx: Point): void {
-    const type = decl.childForFieldName('type')?.text ?? '';
     for (const d of decl.namedChildren) {
       if (d.type === 'init_declarator') {
         const target = declaredName(d.childForFieldName('declarator'));
         const value = d.childForFieldName('value');
-        if (target && !this.model.locals.has(target)) this.model.locals.set(target, type);
         if (target && value && value.type !== 'initializer_list') {
           this.expression(value);
           this.model.assignments.push({ node: d, target, operator: '=', value, point: ctx, order: d.endIndex });
         }
-      } else if (d.type === 'identifier' || d.type.endsWith('declarator')) {
-        const target = declaredName(d);
-        if (target && !this.model.locals.has(target)) this.model.locals.set(target, type);
       }
     }
   }
@@ -381,5 +369,5 @@ function pointOf(model: FunctionModel, node: SyntaxNode): Point {
     child = cur;
     cur = cur.parent;
   }
-  return { guards: extra.reverse(), arms: [], path: [], loops: [] };
+  return { guards: extra.reverse(), arms: [], path: [] };
 }

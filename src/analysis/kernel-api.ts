@@ -45,9 +45,11 @@ export interface ApiEntry {
   valueArg?: number;
   /** Index of the slot (pointer) argument, for reads, merged reads and sinks. */
   slotArg?: number;
-  /** Only in kernels >= this version (e.g. get_and_clear_ptes). */
+  /**
+   * The kernels that spell it (documentation: every spelling is recognised in every version,
+   * because a patch against an old tree may backport a newer name and names do not collide).
+   */
   since?: [number, number];
-  /** Only in kernels < this version (e.g. pte_mk_savedwrite, removed in 6.3). */
   until?: [number, number];
 }
 
@@ -230,11 +232,4 @@ export const BATCH_BUILDERS: ReadonlyMap<string, { flagsArg: number; respectByDe
 /** Does *_mkuffd_wp clear the write bit in this kernel? (f1eb1bacfba9, v6.5; §1.2) */
 export function mkuffdWpClearsWrite(version: KernelVersion): boolean {
   return versionAtLeast(version, 6, 5);
-}
-
-/** Is this table entry spelled in the given kernel? Unknown-era names are accepted everywhere. */
-export function existsIn(entry: ApiEntry, version: KernelVersion): boolean {
-  if (entry.since && !versionAtLeast(version, entry.since[0], entry.since[1])) return false;
-  if (entry.until && versionAtLeast(version, entry.until[0], entry.until[1])) return false;
-  return true;
 }
