@@ -24,12 +24,12 @@ export default defineRule({
       mergedWrite:
         'set_ptes() writes a value made writable from the batch\'s merged write bit (line {{line}}) to {{count}} entries: read-only PTEs of the batch become writable',
     },
-    keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE'],
+    keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE', 'folio_pte_batch'],
     docs: {
       why: [
         'get_and_clear_ptes() / get_and_clear_full_ptes() clear a batch of PTEs and return one value with',
         'the dirty and young bits of the whole batch merged in; folio_pte_batch() reports a merged',
-        '`any_writable`. The batch is built ignoring the write bit unless FPB_RESPECT_WRITE is asked for,',
+        '`any_writable`, and folio_pte_batch_flags(.., &pte, .., FPB_MERGE_WRITE) ORs it into `pte`. The batch is built ignoring the write bit unless FPB_RESPECT_WRITE is asked for,',
         'so the merged value can carry the write bit of one PTE while others in the batch were read-only',
         '(COW-shared, uffd-wp, soft-dirty tracked). Writing that value back with set_ptes(.., nr) upgrades',
         'all of them: the lazyfree restore bug of try_to_unmap_one() (seed 000). David Hildenbrand\'s fix:',
@@ -111,6 +111,11 @@ function mergeOf(facts: FunctionFacts, path: ValuePath): Merge | undefined {
     merge = { kind: 'read', name, node: path.base.node, stepIndex: -1 };
   }
   path.steps.forEach((s, i) => {
+    // folio_pte_batch_flags(.., &pte, .., FPB_MERGE_WRITE): the caller's pte takes the batch's write bit.
+    if (s.api.effect === 'mergeBatch' && s.call.args.some((a) => facts.flagsMention(a, 'FPB_MERGE_WRITE'))) {
+      merge = { kind: 'write', name: s.call.name, node: s.call.node, stepIndex: i };
+      return;
+    }
     if (s.api.effect !== 'grant') return;
     if (facts.meanings(s.call.point.guards).some((m) => m.cls === 'anyWritable' && m.positive)) {
       merge = { kind: 'write', name: s.call.name, node: s.call.node, stepIndex: i };

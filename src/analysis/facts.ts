@@ -289,6 +289,11 @@ export class FunctionFacts {
     return helper.ownBatchPolicy(seen);
   }
 
+  /** Does a flags argument (or the local flags variable it names) mention this flag? */
+  flagsMention(flags: SyntaxNode, flag: string): boolean {
+    return new RegExp(`\\b${flag}\\b`).test(this.flagsText(flags));
+  }
+
   /** The text of a flags argument, following a local flags variable to all its assignments. */
   private flagsText(flags: SyntaxNode): string {
     if (flags.type !== 'identifier') return flags.text;

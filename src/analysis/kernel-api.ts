@@ -35,7 +35,12 @@ export type Effect =
   /** decodes an entry into a swp_entry_t */
   | 'decode'
   /** encodes a swp_entry_t into an entry */
-  | 'encode';
+  | 'encode'
+  /**
+   * sizes a batch and updates the caller's entry (passed as `&pte`) with the batch's merged bits,
+   * as its FPB_MERGE_* flags ask (2025+ folio_pte_batch_flags)
+   */
+  | 'mergeBatch';
 
 export interface ApiEntry {
   name: string;
@@ -136,6 +141,8 @@ add('decode', ['pte_to_swp_entry', 'pmd_to_swp_entry', 'softleaf_from_pte', 'sof
   'leafent_from_pte', 'leafent_from_pmd']);
 add('encode', ['swp_entry_to_pte', 'swp_entry_to_pmd', 'softleaf_to_pte', 'leafent_to_pte',
   'make_pte_marker']);
+
+add('mergeBatch', ['folio_pte_batch_flags'], { valueArg: 3, since: [6, 16] });
 
 const byName = new Map<string, ApiEntry>();
 for (const e of entries) byName.set(e.name, e);

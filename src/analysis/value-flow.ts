@@ -42,7 +42,7 @@ export class ValueFlow {
 
   constructor(readonly model: FunctionModel) {
     for (const c of model.calls) this.callByNode.set(c.node.id, c);
-    for (const a of model.assignments) {
+    for (const a of [...model.assignments, ...outParameterWrites(model)]) {
       const list = this.defsByTarget.get(a.target) ?? [];
       list.push(a);
       this.defsByTarget.set(a.target, list);
@@ -166,8 +166,14 @@ export class ValueFlow {
   private definitionPaths(d: Assignment, depth: number): ValuePath[] {
     const cached = this.memo.get(d.node.id);
     if (cached) return cached;
-    // Compound assignments (`mpfn |= MIGRATE_PFN_WRITE`) keep the old value's paths.
-    const paths = d.operator === '=' ? this.pathsOf(d.value, depth + 1) : this.variablePaths(d.target, d.node, depth + 1);
+    // Compound assignments (`mpfn |= MIGRATE_PFN_WRITE`) keep the old value's paths; an
+    // out-parameter update adds its call as a step.
+    let paths = d.operator === '=' ? this.pathsOf(d.value, depth + 1) : this.variablePaths(d.target, d.node, depth + 1);
+    if (d.operator === OUT_PARAMETER) {
+      const call = this.callAt(d.value);
+      const api = apiOf(call?.name ?? '');
+      if (call && api) paths = paths.map((p) => ({ ...p, steps: [...p.steps, { call, api }] }));
+    }
     this.memo.set(d.node.id, paths);
     return paths;
   }
@@ -182,6 +188,22 @@ export class ValueFlow {
     if (origins.size !== 1) return undefined;
     return [...origins][0];
   }
+}
+
+/** The operator of a write through `&x` by a call the API table knows (folio_pte_batch_flags). */
+export const OUT_PARAMETER = '&out';
+
+/** `folio_pte_batch_flags(folio, vma, ptep, &pte, max_nr, flags)` redefines `pte`. */
+function outParameterWrites(model: FunctionModel): Assignment[] {
+  const out: Assignment[] = [];
+  for (const c of model.calls) {
+    const api = apiOf(c.name);
+    if (api?.effect !== 'mergeBatch') continue;
+    const arg = c.args[api.valueArg ?? 0];
+    const target = arg?.type === 'pointer_expression' && arg.text.startsWith('&') ? arg.childForFieldName('argument') : null;
+    if (target) out.push({ node: c.node, target: placeName(target), operator: OUT_PARAMETER, value: c.node, point: c.point, order: c.node.endIndex });
+  }
+  return out;
 }
 
 function strip(node: SyntaxNode): SyntaxNode {

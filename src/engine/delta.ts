@@ -57,14 +57,24 @@ function analyzeImage(path: string, image: SourceImage, only: Set<string>, optio
   });
 }
 
-/** Names of the functions whose lines the patch changed in this image. */
+/**
+ * Names of the functions whose lines the patch changed in this image, and of the functions of the
+ * same file that call them: a fix inside a batch helper (FPB_RESPECT_WRITE in
+ * folio_unmap_pte_batch(), "mm/mremap: honour writable bit in mremap pte batching") changes the
+ * verdict at its caller's restore, which the patch does not touch.
+ */
 function touchedFunctions(image: SourceImage | undefined): string[] {
   if (!image || image.changedLines.length === 0) return [];
-  const names: string[] = [];
-  for (const fn of extractFunctions(image.text)) {
-    if (image.changedLines.some((l) => l >= fn.startLine && l <= fn.endLine)) names.push(fn.name);
-  }
-  return names;
+  const functions = extractFunctions(image.text);
+  const changed = functions.filter((fn) => image.changedLines.some((l) => l >= fn.startLine && l <= fn.endLine)).map((fn) => fn.name);
+  if (changed.length === 0) return [];
+  const call = new RegExp(`\\b(?:${changed.map(escapeRegExp).join('|')})\\s*\\(`);
+  const callers = functions.filter((fn) => !changed.includes(fn.name) && call.test(fn.text)).map((fn) => fn.name);
+  return [...changed, ...callers];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function withStatus(f: Finding, status: PatchStatus, image: SourceImage, options: DeltaOptions): PatchFinding {
