@@ -20,11 +20,11 @@ export default defineRule({
     summary: 'Detect a batch-merged PTE value written back to a batch without write-protection',
     messages: {
       mergedRestore:
-        'set_ptes() writes the value merged by {{source}}() at line {{line}} to {{count}} entries without pte_wrprotect(): read-only PTEs of the batch become writable',
+        '{{sink}}() writes the value merged by {{source}}() at line {{line}} to {{count}} entries without pte_wrprotect(): read-only PTEs of the batch become writable',
       mergedWrite:
-        'set_ptes() writes a value made writable from the batch\'s merged write bit (line {{line}}) to {{count}} entries: read-only PTEs of the batch become writable',
+        '{{sink}}() writes a value made writable from the batch\'s merged write bit (line {{line}}) to {{count}} entries: read-only PTEs of the batch become writable',
     },
-    keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE', 'folio_pte_batch'],
+    keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE', 'folio_pte_batch', 'modify_prot_start_ptes'],
     docs: {
       why: [
         'get_and_clear_ptes() / get_and_clear_full_ptes() clear a batch of PTEs and return one value with',
@@ -81,13 +81,14 @@ export default defineRule({
         const merge = mergeOf(facts, path);
         if (!merge) continue;
         const after = path.steps.slice(merge.stepIndex + 1);
-        if (after.some((s) => s.api.effect === 'wrprotect')) continue;
+        // pte_modify() replaces the write bit with the new protection's (mprotect batching).
+        if (after.some((s) => s.api.effect === 'wrprotect' || s.api.effect === 'modify')) continue;
         if (acceptedDestination(facts, sink, path)) continue;
         if (facts.batchPolicy(sink.count)?.respectsWrite) continue;
         report({
           node: sink.call.node,
           messageId: merge.kind === 'read' ? 'mergedRestore' : 'mergedWrite',
-          data: { source: merge.name, line: lineOf(merge.node), count: sink.count.text },
+          data: { sink: sink.call.name, source: merge.name, line: lineOf(merge.node), count: sink.count.text },
         });
         break;
       }

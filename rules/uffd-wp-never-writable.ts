@@ -189,6 +189,8 @@ function lastWriteSource(
   }
   for (const s of steps) {
     if (s.effect === 'grant' || s.effect === 'grantVma') source = { what: `${s.name}()`, node: s.node, point: s.point };
+    // The new protection of pte_modify() may be writable (mprotect(PROT_WRITE)).
+    else if (s.effect === 'modify') source = { what: `${s.name}() with a new protection`, node: s.node, point: s.point };
     else if (s.effect === 'wrprotect' || s.effect === 'setUffd') source = undefined;
   }
   return source;

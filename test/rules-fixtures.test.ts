@@ -98,8 +98,13 @@ function checkFixture(file: string): string[] {
   }
 
   // --- the analysis ------------------------------------------------------------------------------
-  // prefilter off: every function of a fixture is parsed and analyzed, keywords or not.
-  const result = analyzeText(file, text, { rules: allRules, kernelVersion, prefilter: false });
+  // The keyword prefilter stays on, as in `ptelint check`: a rule whose keywords miss a shape it
+  // reports would pass with it off and stay silent for users. A second run with it off must agree.
+  const result = analyzeText(file, text, { rules: allRules, kernelVersion });
+  const unfiltered = analyzeText(file, text, { rules: allRules, kernelVersion, prefilter: false });
+  expect(unfiltered.findings.map((f) => `${f.rule}@${f.line}`), 'findings with the keyword prefilter off').toEqual(
+    result.findings.map((f) => `${f.rule}@${f.line}`),
+  );
   if (result.functions === 0) problems.push('no function found: a fixture holds complete C functions');
   for (const inc of result.incomplete) {
     problems.push(`${inc.function}() at line ${inc.line} did not parse completely: ${inc.reason}`);

@@ -87,7 +87,8 @@ const EXCLUSIVITY_EVIDENCE = new Set(['pte_swp_exclusive', 'PageAnonExclusive', 
 /** Origin of uffd-wp requested by a caller flag (MFILL_ATOMIC_WP): it tests no entry. */
 const REQUEST = 'request';
 
-const WRITE_PARAM = /^(write|writable|mkwrite|wr|w|make_writable)$/;
+// write, writable, mkwrite, make_writable, set_write (6.17 prot_commit_flush_ptes), wr, w
+const WRITE_PARAM = /^(?:\w+_)?(?:write|writable|mkwrite)$|^wr?$/;
 
 /** The classes of an atom, following boolean variables to their assignments. */
 export class GuardClassifier {

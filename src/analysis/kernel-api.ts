@@ -26,6 +26,8 @@ export type Effect =
   | 'mkdirty'
   /** any other transform of its first argument that keeps the bits this tool tracks */
   | 'keep'
+  /** pte_modify(): write from the new protection, soft-dirty and uffd-wp kept */
+  | 'modify'
   /** builds a new present entry from a page and a protection (mk_pte, pfn_pte, ...) */
   | 'construct'
   /** reads the current entry of a table slot (§2.8 sources) */
@@ -118,10 +120,11 @@ add('keep', [
   'huge_pte_mkold', 'huge_pte_mkyoung', 'arch_make_huge_pte', 'pte_advance_pfn', 'move_pte',
   'pte_swp_mkexclusive', 'pte_swp_clear_exclusive', 'pte_move_swp_offset', 'pte_next_swp_offset',
   'READ_ONCE', 'make_migration_entry_young', 'make_migration_entry_dirty',
-  // pte_modify keeps soft-dirty and uffd-wp (_PAGE_CHG_MASK); its write bit comes from the new
-  // protection, which is a VMA default, not an explicit grant (§1.2).
-  'pte_modify', 'pmd_modify', 'huge_pte_modify',
 ]);
+// pte_modify(old, newprot) keeps soft-dirty and uffd-wp (_PAGE_CHG_MASK) but takes the write bit
+// from the new protection (§1.2): whatever write bit the old value had, merged or not, is gone,
+// and the result is writable exactly when newprot is.
+add('modify', ['pte_modify', 'pmd_modify', 'huge_pte_modify']);
 
 add('construct', ['mk_pte', 'mk_huge_pte', 'mk_huge_pmd', 'pfn_pte', 'pfn_pmd', 'pfn_pud',
   'folio_mk_pte', 'folio_mk_pmd', 'make_huge_pte', 'swp_entry_to_pte_marker']);
@@ -137,6 +140,8 @@ add('read', ['ptep_get_and_clear', 'ptep_clear_flush', 'pmdp_invalidate', 'pmdp_
   'huge_ptep_get_and_clear'], { slotArg: 2 });
 add('readMerged', ['get_and_clear_full_ptes'], { slotArg: 2, since: [6, 9] });
 add('readMerged', ['get_and_clear_ptes'], { slotArg: 2, since: [6, 16] });
+// mprotect batching (6.17+): clears nr entries and returns the first with the batch's a/d merged.
+add('readMerged', ['modify_prot_start_ptes'], { slotArg: 2, since: [6, 17] });
 add('decode', ['pte_to_swp_entry', 'pmd_to_swp_entry', 'softleaf_from_pte', 'softleaf_from_pmd',
   'leafent_from_pte', 'leafent_from_pmd']);
 add('encode', ['swp_entry_to_pte', 'swp_entry_to_pmd', 'softleaf_to_pte', 'leafent_to_pte',
@@ -166,6 +171,7 @@ export const SINKS: ReadonlyMap<string, { valueArg: number; slotArg: number; cou
   ['set_pte', { valueArg: 1, slotArg: 0 }],
   ['set_pmd', { valueArg: 1, slotArg: 0 }],
   ['ptep_modify_prot_commit', { valueArg: 4, slotArg: 2 }],
+  ['modify_prot_commit_ptes', { valueArg: 4, slotArg: 2, countArg: 5 }],
   ['huge_ptep_modify_prot_commit', { valueArg: 4, slotArg: 2 }],
   ['ptep_set_access_flags', { valueArg: 3, slotArg: 2 }],
   ['pmdp_set_access_flags', { valueArg: 3, slotArg: 2 }],
