@@ -13,7 +13,7 @@ import {
   rewriteIteratorMacros,
   rewriteMacroIdioms,
   type ConfigProfile,
-} from './preprocess.js';
+} from './preprocess/index.js';
 
 export interface SourceFunction {
   /** The declarator's name; for a definer macro, the macro and its first argument: `SYSCALL_DEFINE3(mprotect)`. */

@@ -4,7 +4,7 @@
 
 import { describe, test, expect } from 'vitest';
 import { firstParseProblem, parseC, type SyntaxNode, type Tree } from '../../src/lang/parser.js';
-import { DEFAULT_PROFILE } from '../../src/lang/preprocess.js';
+import { DEFAULT_PROFILE } from '../../src/lang/preprocess/index.js';
 import { extractFunctions, type SourceFunction } from '../../src/lang/slice.js';
 
 function lines(...l: string[]): string {

@@ -7,7 +7,7 @@ import {
   rewriteIteratorMacros,
   rewriteMacroIdioms,
   type ConfigProfile,
-} from '../../src/lang/preprocess.js';
+} from '../../src/lang/preprocess/index.js';
 
 function lines(...l: string[]): string {
   return l.join('\n') + '\n';

@@ -1,0 +1,78 @@
+import { applyEdits, codeMask, matchParen, nextCode, type Edit } from './code-mask.js';
+
+// ---------------------------------------------------------------------------------------------
+// Annotation macros
+// ---------------------------------------------------------------------------------------------
+
+// Sparse/compiler/section annotations that expand to nothing or to attributes, and that
+// tree-sitter takes for types or declarators: `static __always_inline void __copy_present_ptes(..)`
+// makes `void` an ERROR; `(const void __user *)src_addr` in hugetlb_mfill_atomic_pte breaks the
+// cast; `bool __init_memblock memblock_has_mirror(void)`, `struct .. __percpu *p`, and
+// `__no_sanitize_memory` above rmqueue break declarations the same way.
+const ANNOTATION_WORDS = new Set([
+  '__always_inline', '__maybe_unused', '__always_unused', '__always_used', '__must_check', '__user',
+  '__force', '__rcu', '__iomem', '__percpu', '__bitwise', '__nocast', '__safe', '__private',
+  '__init', '__exit', '__meminit', '__ref', '__refdata', '__refconst', '__init_memblock',
+  '__initdata_memblock', '__initdata', '__initconst', '__exitdata', '__meminitdata', '__meminitconst',
+  '__read_mostly', '__ro_after_init', '__weak', '__cold', '__hot', '__pure', '__malloc', '__used',
+  '__noreturn', '__deprecated', '__visible', 'asmlinkage', '__latent_entropy', '__randomize_layout',
+  '__packed', '__attribute_const__', 'noinline', 'noinline_for_stack', 'notrace', 'noinstr', '__flatten',
+  '__cpuidle', '__sched', '__kprobes', '__nocfi', '__noscs', '__fastpath_inline',
+  '__no_kmsan_checks', '__no_sanitize_address', '__no_sanitize_memory', '__no_sanitize_thread',
+  '__no_sanitize_undefined', '__no_sanitize_coverage', '__cacheline_aligned',
+  '__cacheline_aligned_in_smp', '____cacheline_aligned', '____cacheline_aligned_in_smp',
+  '__page_aligned_data', '__page_aligned_bss',
+]);
+
+// The same, with an argument list: `wp_page_reuse(struct vm_fault *vmf, ..)\n\t__releases(vmf->ptl)`
+// leaves a call after the declarator, which tree-sitter cannot fit into a function definition;
+// `struct foo *p __free(kfree) = NULL;` (include/linux/cleanup.h) breaks the declaration.
+const ANNOTATION_CALLS = new Set([
+  '__releases', '__acquires', '__must_hold', '__cond_acquires', '__printf', '__scanf',
+  '__attribute__', '__attribute', '__section', '__aligned', '__alloc_size', '__assume_aligned',
+  '__free', '__cleanup',
+]);
+
+/**
+ * Blanks annotation macros (whole words; the argument list of the call-like ones, balanced,
+ * possibly over several lines), and the words of `localMacros` (see `localAnnotationMacros`).
+ */
+export function blankAnnotations(text: string, localMacros: ReadonlySet<string> = new Set()): string {
+  const mask = codeMask(text);
+  const edits: Edit[] = [];
+  const word = /[A-Za-z_]\w*/g;
+  let m: RegExpExecArray | null;
+  while ((m = word.exec(text))) {
+    const start = m.index;
+    if (mask[start] === 0) continue;
+    let end = start + m[0].length;
+    if (ANNOTATION_CALLS.has(m[0])) {
+      const open = nextCode(text, mask, end);
+      const close = text[open] === '(' ? matchParen(text, mask, open) : -1;
+      if (close > 0) end = close;
+    } else if (!ANNOTATION_WORDS.has(m[0]) && !localMacros.has(m[0])) {
+      continue;
+    }
+    edits.push({ start, end, head: '' });
+    word.lastIndex = end;
+  }
+  return applyEdits(text, edits);
+}
+
+/**
+ * Object-like macros that `fileText` defines as nothing or as annotations only, in every arm
+ * where it defines them: mm/slub.c `#define pad_check_attributes noinline __no_kmsan_checks`
+ * (`#else`: empty) in front of `check_bytes_and_report`. Like the annotations, they expand to
+ * nothing a parser needs.
+ */
+export function localAnnotationMacros(fileText: string): Set<string> {
+  const annotations = new Set<string>();
+  const others = new Set<string>();
+  for (const m of fileText.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![(\w])([^\n]*)$/gm)) {
+    const body = m[2].replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim();
+    const blankable = body === '' || body.split(/\s+/).every((w) => ANNOTATION_WORDS.has(w));
+    (blankable ? annotations : others).add(m[1]);
+  }
+  for (const name of others) annotations.delete(name);
+  return annotations;
+}

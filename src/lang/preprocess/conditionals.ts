@@ -1,0 +1,281 @@
+import { blank, codeMask } from './code-mask.js';
+import { DEFAULT_PROFILE, type ConfigProfile } from './config-profile.js';
+
+// ---------------------------------------------------------------------------------------------
+// Conditional compilation
+// ---------------------------------------------------------------------------------------------
+
+/** `undefined`: the evaluator cannot decide (arithmetic on a macro whose value it does not know). */
+type Value = number | undefined;
+
+/** The file's own `#define`s seen so far: a value, `null` (defined, value unknown) or `false` (`#undef`). */
+type LocalMacros = Map<string, number | null | false>;
+
+interface Frame {
+  parentActive: boolean;
+  /** Some arm of this conditional has been taken already. */
+  taken: boolean;
+  active: boolean;
+}
+
+class MacroState {
+  readonly local: LocalMacros = new Map();
+  constructor(private readonly profile: ConfigProfile) {}
+
+  /**
+   * Policy for names neither the file nor the profile fixes: an unknown CONFIG_* is enabled (the
+   * feature arm is the one mm code analysis needs), except CONFIG_*_MODULE (the profile builds
+   * everything in); any other unknown macro is undefined, so `#ifndef _LINUX_FOO_H` guards and
+   * `#ifndef arch_foo` generic fallbacks keep their content.
+   */
+  isDefined(name: string): boolean {
+    const local = this.local.get(name);
+    if (local !== undefined) return local !== false;
+    const fixed = this.profile.symbols[name];
+    if (fixed !== undefined) return fixed !== false;
+    return name.startsWith('CONFIG_') && !name.endsWith('_MODULE');
+  }
+
+  /** The value of a bare identifier in `#if`; unknown values cannot be decided. */
+  valueOf(name: string): Value {
+    const local = this.local.get(name);
+    if (local !== undefined) return local === null ? undefined : Number(local);
+    const fixed = this.profile.symbols[name];
+    if (fixed !== undefined) return Number(fixed);
+    return undefined;
+  }
+}
+
+/**
+ * Evaluates `#if`/`#ifdef`/`#ifndef`/`#elif`/`#elifdef`/`#elifndef`/`#else`/`#endif` against
+ * `profile` and blanks every directive line (with its continuation lines) and every line of an
+ * inactive arm. An undecidable condition counts as true, so the first arm is kept.
+ */
+export function evaluateConditionals(fileText: string, profile: ConfigProfile = DEFAULT_PROFILE): string {
+  const mask = codeMask(fileText);
+  const macros = new MacroState(profile);
+  const stack: Frame[] = [];
+  const lines = fileText.split('\n');
+  const out: string[] = [];
+  let offset = 0;
+  for (let i = 0; i < lines.length; ) {
+    const hash = offset + lines[i].search(/\S/);
+    if (hash < offset || fileText[hash] !== '#' || mask[hash] === 0) {
+      const active = stack.length === 0 || stack[stack.length - 1].active;
+      out.push(active ? lines[i] : blank(lines[i]));
+      offset += lines[i].length + 1;
+      i++;
+      continue;
+    }
+    // A directive runs on while a line ends with a backslash or inside a block comment.
+    let code = '';
+    for (;;) {
+      const line = lines[i];
+      for (let k = 0; k < line.length; k++) code += mask[offset + k] ? line[k] : ' ';
+      out.push(blank(line));
+      const newline = offset + line.length;
+      offset = newline + 1;
+      i++;
+      if (i >= lines.length || !(/\\\r?$/.test(line) || mask[newline] === 0)) break;
+      code = code.replace(/\\\r?$/, '');
+    }
+    directive(code, stack, macros);
+  }
+  return out.join('\n');
+}
+
+function directive(code: string, stack: Frame[], macros: MacroState): void {
+  const m = /^\s*#\s*(\w*)\s*(.*)$/s.exec(code);
+  if (!m) return;
+  const [, keyword, rest] = m;
+  const top = stack[stack.length - 1];
+  const active = top === undefined || top.active;
+  const word = /^\w+/.exec(rest)?.[0] ?? '';
+  const test = (): boolean => {
+    switch (keyword) {
+      case 'if':
+      case 'elif':
+        return evaluate(rest, macros) !== 0;
+      case 'ifdef':
+      case 'elifdef':
+        return macros.isDefined(word);
+      default: // ifndef, elifndef
+        return !macros.isDefined(word);
+    }
+  };
+  switch (keyword) {
+    case 'if':
+    case 'ifdef':
+    case 'ifndef': {
+      const cond = active && test();
+      stack.push({ parentActive: active, taken: cond, active: cond });
+      return;
+    }
+    case 'elif':
+    case 'elifdef':
+    case 'elifndef':
+      if (top) {
+        top.active = top.parentActive && !top.taken && test();
+        top.taken ||= top.active;
+      }
+      return;
+    case 'else':
+      if (top) {
+        top.active = top.parentActive && !top.taken;
+        top.taken = true;
+      }
+      return;
+    case 'endif':
+      stack.pop();
+      return;
+    case 'define':
+      if (active && word) {
+        const body = rest.slice(word.length);
+        const value = body.startsWith('(') || body.trim() === '' ? undefined : evaluate(body, macros);
+        macros.local.set(word, value ?? null);
+      }
+      return;
+    case 'undef':
+      if (active && word) macros.local.set(word, false);
+      return;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// #if expression evaluator: integers and "unknown", C precedence, short-circuit on known operands.
+// ---------------------------------------------------------------------------------------------
+
+const BINARY: Record<string, number> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
+  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+
+const TOKEN = /\s*(?:(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*|[A-Za-z_]\w*|&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%<>!~&|^?:(),])/y;
+
+/** Value of a `#if` expression; `undefined` when it cannot be decided (or does not parse). */
+function evaluate(expression: string, macros: MacroState): Value {
+  const tokens: string[] = [];
+  let scanned = 0;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(expression); m; m = TOKEN.exec(expression)) {
+    tokens.push(m[0].trim());
+    scanned = TOKEN.lastIndex;
+  }
+  if (expression.slice(scanned).trim() !== '') return undefined;
+  let pos = 0;
+  const peek = (): string | undefined => tokens[pos];
+  const expect = (t: string): void => {
+    if (tokens[pos++] !== t) throw new SyntaxError(`expected ${t}`);
+  };
+  const identifier = (): string => {
+    const t = tokens[pos++];
+    if (t === undefined || !/^[A-Za-z_]/.test(t)) throw new SyntaxError('expected identifier');
+    return t;
+  };
+  const truth = (b: boolean): number => (b ? 1 : 0);
+
+  const primary = (): Value => {
+    const t = tokens[pos++];
+    if (t === undefined) throw new SyntaxError('unexpected end');
+    if (t === '(') {
+      const v = ternary();
+      expect(')');
+      return v;
+    }
+    if (/^\d/.test(t)) {
+      const radix = /^0[xX]/.test(t) ? 16 : /^0\d/.test(t) ? 8 : 10;
+      return Number.parseInt(t.replace(/[uUlL]+$/, ''), radix);
+    }
+    if (!/^[A-Za-z_]/.test(t)) throw new SyntaxError(`unexpected ${t}`);
+    if (t === 'defined') {
+      const paren = peek() === '(';
+      if (paren) pos++;
+      const name = identifier();
+      if (paren) expect(')');
+      return truth(macros.isDefined(name));
+    }
+    if (peek() !== '(') return macros.valueOf(t);
+    pos++;
+    if (['IS_ENABLED', 'IS_BUILTIN', 'IS_REACHABLE', 'IS_MODULE'].includes(t)) {
+      const name = identifier();
+      expect(')');
+      return truth(macros.isDefined(t === 'IS_MODULE' ? `${name}_MODULE` : name));
+    }
+    // Any other function-like macro (`__has_attribute(x)`, ...): skip its arguments, undecidable.
+    for (let depth = 1; depth > 0; pos++) {
+      if (tokens[pos] === undefined) throw new SyntaxError('unbalanced');
+      if (tokens[pos] === '(') depth++;
+      else if (tokens[pos] === ')') depth--;
+    }
+    return undefined;
+  };
+
+  const unary = (): Value => {
+    const t = peek();
+    if (t === '!' || t === '~' || t === '-' || t === '+') {
+      pos++;
+      const v = unary();
+      if (v === undefined) return undefined;
+      return t === '!' ? truth(v === 0) : t === '~' ? Number(~BigInt(v)) : t === '-' ? -v : v;
+    }
+    return primary();
+  };
+
+  const binary = (minPrec: number): Value => {
+    let left = unary();
+    for (;;) {
+      const op = peek();
+      const prec = op === undefined ? undefined : BINARY[op];
+      if (op === undefined || prec === undefined || prec < minPrec) return left;
+      pos++;
+      const right = binary(prec + 1);
+      left = apply(op, left, right);
+    }
+  };
+
+  const ternary = (): Value => {
+    const cond = binary(1);
+    if (peek() !== '?') return cond;
+    pos++;
+    const yes = ternary();
+    expect(':');
+    const no = ternary();
+    return cond === undefined ? (yes === no ? yes : undefined) : cond !== 0 ? yes : no;
+  };
+
+  try {
+    const v = ternary();
+    return pos === tokens.length ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function apply(op: string, l: Value, r: Value): Value {
+  if (op === '&&') return l === 0 || r === 0 ? 0 : l === undefined || r === undefined ? undefined : 1;
+  if (op === '||') {
+    if ((l !== undefined && l !== 0) || (r !== undefined && r !== 0)) return 1;
+    return l === undefined || r === undefined ? undefined : 0;
+  }
+  if (l === undefined || r === undefined) return undefined;
+  switch (op) {
+    // Bitwise operators through BigInt: JS `|`/`&`/`^` truncate to 32 bits.
+    case '|': return Number(BigInt(l) | BigInt(r));
+    case '^': return Number(BigInt(l) ^ BigInt(r));
+    case '&': return Number(BigInt(l) & BigInt(r));
+    case '==': return Number(l === r);
+    case '!=': return Number(l !== r);
+    case '<': return Number(l < r);
+    case '>': return Number(l > r);
+    case '<=': return Number(l <= r);
+    case '>=': return Number(l >= r);
+    // Shifts in #if are on 64-bit values (`1UL << 40`); 32-bit JS shifts would wrap.
+    case '<<': return l * 2 ** r;
+    case '>>': return Math.floor(l / 2 ** r);
+    case '+': return l + r;
+    case '-': return l - r;
+    case '*': return l * r;
+    case '/': return r === 0 ? undefined : Math.trunc(l / r);
+    default: return r === 0 ? undefined : l % r; // '%'
+  }
+}

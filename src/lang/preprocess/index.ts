@@ -1,0 +1,10 @@
+// Text transforms run before tree-sitter (DESIGN Part 1 step 3, Part 2 §5.1-5.2). Every transform
+// REPLACES and never deletes: the output has the input's lines, and every kept token keeps its line
+// and column, so a position in a parse tree is a position in the original file.
+
+export { blankAnnotations, localAnnotationMacros } from './annotations.js';
+export { blank, codeMask, prevCode } from './code-mask.js';
+export { evaluateConditionals } from './conditionals.js';
+export { DEFAULT_PROFILE, type ConfigProfile } from './config-profile.js';
+export { rewriteIteratorMacros } from './iterators.js';
+export { rewriteMacroIdioms } from './macro-idioms.js';

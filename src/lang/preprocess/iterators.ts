@@ -1,0 +1,72 @@
+import { applyEdits, codeMask, matchParen, nextCode, prevCode, type Edit } from './code-mask.js';
+
+// ---------------------------------------------------------------------------------------------
+// Iterator macros
+// ---------------------------------------------------------------------------------------------
+
+// `list_for_each_entry(pos, head, member) {` expands to a for-header; tree-sitter sees a call
+// and then a block, with a MISSING `;` between (__collapse_huge_page_isolate). `scoped_guard`
+// is a for-header too (6.12 shrink_huge_zero_page_scan), and so is the interval-tree spelling
+// `vma_interval_tree_foreach(..) {` (unmap_ref_private, rmap_walk_file), and page_alloc.c's
+// `for_next_zone_zonelist_nodemask(..) {` (get_page_from_freelist).
+const ITERATOR = /^(?:\w*for_?each\w*|for_\w+|\w*while_each\w*|scoped_guard|scoped_cond_guard)$/;
+
+const LOOP_HEAD = 'for (;;)';
+const DO_TAIL = 'while (0)';
+
+/**
+ * Rewrites iterator macros used as loop headers to `for (;;)`, and the `} MACRO(args);` tail of a
+ * `do { } MACRO(args);` loop (6.12 show_smaps_rollup: `} for_each_vma(vmi, vma);`) to
+ * `} while (0);`, padded with spaces to the same extent.
+ */
+export function rewriteIteratorMacros(text: string): string {
+  const mask = codeMask(text);
+  const edits: Edit[] = [];
+  const word = /[A-Za-z_]\w*/g;
+  let m: RegExpExecArray | null;
+  while ((m = word.exec(text))) {
+    const start = m.index;
+    if (mask[start] === 0 || !ITERATOR.test(m[0])) continue;
+    const open = nextCode(text, mask, start + m[0].length);
+    if (text[open] !== '(') continue;
+    const end = matchParen(text, mask, open);
+    if (end < 0) continue;
+    const before = prevCode(text, mask, start);
+    const after = nextCode(text, mask, end);
+    let head: string;
+    if (text[after] === ';') {
+      if (!(text[before] === '}' && closesDoBody(text, mask, before))) continue;
+      head = DO_TAIL;
+    } else if (atStatementStart(text, before)) {
+      head = LOOP_HEAD;
+    } else {
+      continue;
+    }
+    const newline = text.indexOf('\n', start);
+    if (newline >= 0 && newline < start + head.length) continue;
+    edits.push({ start, end, head });
+    word.lastIndex = end;
+  }
+  return applyEdits(text, edits);
+}
+
+/** Whether the code character at `before` (-1: none) ends what may precede a statement. */
+function atStatementStart(text: string, before: number): boolean {
+  if (before < 0 || ';{}):'.includes(text[before])) return true;
+  // `else list_for_each_entry(..)`, `do for_each_..(..)`
+  return /(?:^|\W)(?:else|do)$/.test(text.slice(Math.max(0, before - 4), before + 1));
+}
+
+/** Whether the `}` at `close` ends the body of a `do` statement. */
+function closesDoBody(text: string, mask: Uint8Array, close: number): boolean {
+  let depth = 0;
+  for (let i = close; i >= 0; i--) {
+    if (mask[i] === 0) continue;
+    if (text[i] === '}') depth++;
+    else if (text[i] === '{' && --depth === 0) {
+      const k = prevCode(text, mask, i);
+      return k >= 1 && text.slice(k - 1, k + 1) === 'do' && !/\w/.test(text[k - 2] ?? '');
+    }
+  }
+  return false;
+}

@@ -1,0 +1,151 @@
+import { applyEdits, codeMask, type Edit } from './code-mask.js';
+
+// ---------------------------------------------------------------------------------------------
+// Macro idioms
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Rewrites kernel macro idioms that tree-sitter-c cannot parse to a C spelling of the same extent:
+ * type names passed as macro arguments, `SYSCALL_DEFINEn(..)` headers, `static DEFINE_*(..)`
+ * local declarations and `DECLARE_BITMAP(..)` declarations.
+ */
+export function rewriteMacroIdioms(text: string): string {
+  const code = codeOnly(text);
+  const edits = [
+    ...syscallHeaders(code),
+    ...typeArguments(code),
+    ...staticDeclarationMacros(code),
+    ...bitmapDeclarations(code),
+  ];
+  edits.sort((a, b) => a.start - b.start);
+  return applyEdits(text, edits);
+}
+
+/** `text` with comments and literals blanked: the regular expressions below then see code only. */
+function codeOnly(text: string): string {
+  const mask = codeMask(text);
+  const chars = text.split('');
+  for (let i = 0; i < chars.length; i++) if (mask[i] === 0 && chars[i] !== '\n') chars[i] = ' ';
+  return chars.join('');
+}
+
+/** [start, end) of each argument of the list opened at `open`; `end` is at its `,` or `)`. */
+function argumentRanges(code: string, open: number): Array<[number, number]> | undefined {
+  const ranges: Array<[number, number]> = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && depth-- === 0) {
+      ranges.push([start, i]);
+      return ranges;
+    } else if (c === ',' && depth === 0) {
+      ranges.push([start, i]);
+      start = i + 1;
+    }
+  }
+  return undefined;
+}
+
+const SYSCALL_DEFINER = /\b(?:COMPAT_)?SYSCALL_DEFINE[1-6]\s*\(/g;
+
+/**
+ * `SYSCALL_DEFINE4(fadvise64_64, int, fd, loff_t, offset, ..)` becomes
+ * `long            fadvise64_64( int  fd, loff_t  offset, ..)`: the type/name pairs are
+ * comma-separated macro arguments, which tree-sitter reads as a call missing its `;`.
+ * (SYSCALL_DEFINE0(name) already parses, as a declarator with no return type.)
+ */
+function syscallHeaders(code: string): Edit[] {
+  const edits: Edit[] = [];
+  for (const m of code.matchAll(SYSCALL_DEFINER)) {
+    const open = m.index + m[0].length - 1;
+    const args = argumentRanges(code, open);
+    if (!args || args.length % 2 === 0) continue;
+    edits.push({ start: m.index, end: open + 1, head: 'long' }, { start: args[0][1], end: args[0][1] + 1, head: '(' });
+    for (let i = 1; i < args.length - 1; i += 2) edits.push({ start: args[i][1], end: args[i][1] + 1, head: '' });
+  }
+  return edits;
+}
+
+// Callees whose parenthesis takes a type in C itself, or that are not calls.
+const TAKES_TYPES = new Set([
+  'sizeof', 'typeof', '__typeof__', '__typeof', '_Alignof', 'alignof', '__alignof__', '__alignof',
+  'offsetof', '__builtin_offsetof', '_Generic', '__builtin_types_compatible_p', 'va_arg',
+  '__builtin_va_arg', 'if', 'while', 'for', 'switch', 'return',
+]);
+
+const QUALIFIERS = new Set(['const', 'volatile']);
+const PRIMITIVES = new Set([
+  'unsigned', 'signed', 'long', 'short', 'int', 'char', 'void', '_Bool', 'bool', 'float', 'double',
+]);
+
+/**
+ * A macro argument that is a type name (`container_of(work, struct bdi_writeback, bw_dwork)`,
+ * `min_t(unsigned int, a, b)`, `list_first_entry(&pages, struct page, lru)`) is an ERROR in an
+ * argument list; blanking all but its last word (the tag, the last primitive word or the
+ * typedef name) leaves one identifier, which parses.
+ */
+function typeArguments(code: string): Edit[] {
+  const edits: Edit[] = [];
+  for (const call of code.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
+    if (TAKES_TYPES.has(call[1]) || /^(?:COMPAT_)?SYSCALL_DEFINE\d$/.test(call[1])) continue;
+    for (const [start, end] of argumentRanges(code, call.index + call[0].length - 1) ?? []) {
+      const tokens = [...code.slice(start, end).matchAll(/\w+|\S/g)];
+      const stars = tokens.findIndex((t) => t[0] === '*');
+      const words = tokens.slice(0, stars < 0 ? tokens.length : stars).map((t) => t[0]);
+      if (tokens.slice(words.length).some((t) => t[0] !== '*') || !isTypeName(words, stars >= 0)) continue;
+      for (const t of tokens.slice(0, words.length - 1).concat(tokens.slice(words.length))) {
+        edits.push({ start: start + t.index, end: start + t.index + t[0].length, head: '' });
+      }
+    }
+  }
+  return edits;
+}
+
+/**
+ * Whether `words` (then `*`s if `pointer`) spell a type name and nothing else: `unsigned long
+ * addr` is a parameter and `a` an expression, but `unsigned long`, `struct page`, `const pte_t`
+ * and `u8 *` are types. A lone primitive (`int`) parses as it is.
+ */
+function isTypeName(words: string[], pointer: boolean): boolean {
+  if (!words.every((w) => /^[A-Za-z_]\w*$/.test(w))) return false;
+  const qualified = words.length > 0 && QUALIFIERS.has(words[0]);
+  const rest = words.filter((w) => !QUALIFIERS.has(w));
+  if (['struct', 'union', 'enum'].includes(rest[0])) return rest.length === 2;
+  if (rest.length > 0 && rest.every((w) => PRIMITIVES.has(w))) return rest.length > 1 || pointer || qualified;
+  return rest.length === 1 && (pointer || qualified);
+}
+
+/**
+ * `static DEFINE_RATELIMIT_STATE(_rs, 86400 * HZ, ..);` inside a function (dio_warn_stale_pagecache):
+ * with `static` the macro reads as a function declarator whose "parameters" are expressions.
+ * Without it, it is a call statement, as `DEFINE_FOLIO_VMA_WALK(..)` already is.
+ */
+function staticDeclarationMacros(code: string): Edit[] {
+  return [...code.matchAll(/\bstatic(?=\s+(?:DEFINE|DECLARE)_\w+\s*\()/g)].map((m) => ({
+    start: m.index,
+    end: m.index + 'static'.length,
+    head: '',
+  }));
+}
+
+/**
+ * `DECLARE_BITMAP(to_free, BITS_PER_LONG) = { 0 };` (cluster_swap_free_nr, fill_subsection_map):
+ * a call cannot take an initializer. It becomes the declaration it expands to,
+ * `long           to_free[BITS_PER_LONG] = { 0 };`.
+ */
+function bitmapDeclarations(code: string): Edit[] {
+  const edits: Edit[] = [];
+  for (const m of code.matchAll(/\bDECLARE_BITMAP\s*\(/g)) {
+    const open = m.index + m[0].length - 1;
+    const args = argumentRanges(code, open);
+    if (args?.length !== 2) continue;
+    edits.push(
+      { start: m.index, end: open + 1, head: 'long' },
+      { start: args[0][1], end: args[0][1] + 1, head: '[' },
+      { start: args[1][1], end: args[1][1] + 1, head: ']' },
+    );
+  }
+  return edits;
+}
