@@ -3,7 +3,7 @@
 // permissions" (David Hildenbrand, 2023), which removed the recheck that d3cb8bf6081b had added.
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { versionAtLeast } from '../src/analysis/kernel-version.js';
+import { versionAtLeast } from '../src/kernel-version.js';
 
 const REPLACEMENT: Record<string, [string, string]> = {
   // [6.6+ spelling, 6.5 and older]

@@ -3,7 +3,7 @@
 // f1eb1bacfba9 which made *_mkuffd_wp() clear write from 6.5 on (the version knob).
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { formatKernelVersion } from '../src/analysis/kernel-version.js';
+import { formatKernelVersion } from '../src/kernel-version.js';
 import { mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
 import type { Call } from '../src/analysis/function-model.js';

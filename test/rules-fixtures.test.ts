@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { analyzeText } from '../src/engine/analyze.js';
-import { parseKernelVersion, type KernelVersion } from '../src/analysis/kernel-version.js';
+import { parseKernelVersion, type KernelVersion } from '../src/kernel-version.js';
 import type { Finding } from '../src/finding.js';
 import { parseAnnotations, type Annotation } from '../src/testing/annotations.js';
 

@@ -3,7 +3,7 @@
 // one execution. Rules query this; they do not walk syntax trees for what is known here.
 
 import type { SyntaxNode } from '../lang/parser.js';
-import type { KernelVersion } from './kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
 import {
   apiOf,
   BATCH_BUILDERS,

@@ -3,7 +3,7 @@
 // "a write sanitizer"), and the role of a name lives here, with every spelling of 6.1, 6.12 and the
 // later names seen on the list (softleaf_*, get_and_clear_ptes, folio_pte_batch_flags).
 
-import { versionAtLeast, type KernelVersion } from './kernel-version.js';
+import { versionAtLeast, type KernelVersion } from '../kernel-version.js';
 
 export type Level = 'pte' | 'pmd' | 'pud' | 'huge' | 'swp';
 

@@ -3,8 +3,8 @@
 // ...") and exits 2.
 
 import { InvalidArgumentError } from 'commander';
-import type { KernelVersion } from '../analysis/kernel-version.js';
-import { parseKernelVersion } from '../analysis/kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
+import { parseKernelVersion } from '../kernel-version.js';
 import type { Severity } from '../finding.js';
 
 export type FailOn = Severity | 'never';

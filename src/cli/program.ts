@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Rule } from '../engine/define-rule.js';
 import type { CheckOptions } from '../engine/run-options.js';
-import type { KernelVersion } from '../analysis/kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
 import type { RunResult } from '../finding.js';
 import { shouldUseColor } from '../report/color.js';
 import { formatJsonReport } from '../report/json.js';

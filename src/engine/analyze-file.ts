@@ -5,7 +5,7 @@ import type { Finding, Incomplete, InputError } from '../finding.js';
 import type { SourceFile } from '../input/paths.js';
 import { readSource } from '../input/read-source.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
-import { NEWEST_KERNEL, type KernelVersion } from '../analysis/kernel-version.js';
+import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 import { analyzeText, mentionsAnyKeyword } from './analyze.js';
 import type { Rule } from './define-rule.js';
 

@@ -7,7 +7,7 @@ import type { Finding, Incomplete } from '../finding.js';
 import { extractFunctions, type SourceFunction } from '../lang/slice.js';
 import { firstParseProblem, parseC, type SyntaxNode } from '../lang/parser.js';
 import { buildFunctionFacts, type FileFacts, type FunctionFacts } from '../analysis/facts.js';
-import { NEWEST_KERNEL, type KernelVersion } from '../analysis/kernel-version.js';
+import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 import type { Rule } from './define-rule.js';
 import { defaultRules } from './registry.js';
 

@@ -4,7 +4,7 @@
 
 import type { Severity } from '../finding.js';
 import type { FunctionFacts } from '../analysis/facts.js';
-import type { KernelVersion } from '../analysis/kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
 import type { SyntaxNode } from '../lang/parser.js';
 
 export type Category = 'correctness' | 'suspicious' | 'hygiene';

@@ -7,7 +7,7 @@
 import type { Finding, Incomplete, PatchFinding, PatchStatus } from '../finding.js';
 import type { FileImages, SourceImage } from '../input/images.js';
 import { extractFunctions } from '../lang/slice.js';
-import type { KernelVersion } from '../analysis/kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
 import type { Rule } from './define-rule.js';
 

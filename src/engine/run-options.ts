@@ -1,4 +1,4 @@
-import type { KernelVersion } from '../analysis/kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
 
 /** What the CLI hands the engine for `ptelint check`. */
 export interface CheckOptions {

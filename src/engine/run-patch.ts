@@ -7,7 +7,7 @@ import type { Patch, PatchError } from '../input/patch-types.js';
 import { readPatchFile, readPatchText } from '../input/patch/index.js';
 import { buildImages, gitRangeImages, noTreeSource, treeSource, type FileImages, type ImageSource } from '../input/images.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
-import { NEWEST_KERNEL, type KernelVersion } from '../analysis/kernel-version.js';
+import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 import { selectRules } from './registry.js';
 import { deltaForFile } from './delta.js';
 import { compareFindings } from '../finding.js';

@@ -2,7 +2,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceFile } from '../input/paths.js';
-import type { KernelVersion } from '../analysis/kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
 import { selectRules } from './registry.js';
 import { analyzeFile } from './analyze-file.js';
 

@@ -3,8 +3,8 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { KernelVersion } from '../analysis/kernel-version.js';
-import { versionFromMakefile } from '../analysis/kernel-version.js';
+import type { KernelVersion } from '../kernel-version.js';
+import { versionFromMakefile } from '../kernel-version.js';
 
 // VERSION and PATCHLEVEL are on lines 2 and 3 of every kernel Makefile; reading a few KiB keeps
 // a stray multi-megabyte Makefile higher up from costing anything.

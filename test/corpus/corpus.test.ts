@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { runCheck } from '../../src/engine/run.js';
 import { analyzeText } from '../../src/engine/analyze.js';
 import { allRules } from '../../rules/index.js';
-import { parseKernelVersion } from '../../src/analysis/kernel-version.js';
+import { parseKernelVersion } from '../../src/kernel-version.js';
 import { kernelTree } from './kernel-trees.js';
 import { textualDefinitions } from './textual-functions.js';
 

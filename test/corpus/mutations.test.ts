@@ -11,7 +11,7 @@ import { describe, expect, test } from 'vitest';
 import { analyzeText } from '../../src/engine/analyze.js';
 import type { Finding } from '../../src/finding.js';
 import { allRules } from '../../rules/index.js';
-import { parseKernelVersion } from '../../src/analysis/kernel-version.js';
+import { parseKernelVersion } from '../../src/kernel-version.js';
 import { kernelTree } from './kernel-trees.js';
 import { lineAt, lineNear, locateFunction, mutateFunction } from './mutate.js';
 
