@@ -7,6 +7,7 @@ import { formatKernelVersion } from '../src/kernel-version.js';
 import { mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
 import type { Call } from '../src/analysis/function-model.js';
+import type { ValuePath } from '../src/analysis/value-flow.js';
 import type { SyntaxNode } from '../src/lang/parser.js';
 import { isFalseLiteral } from '../src/analysis/guards.js';
 
@@ -123,7 +124,7 @@ export default defineRule({
       const input = call.args[0];
       if (!input) continue;
       for (const path of facts.pathsOf(input)) {
-        const writable = lastWriteSource(facts, call.point, path.steps.map((s) => ({ effect: s.api.effect, node: s.call.node, point: s.call.point, name: s.call.name })), path.base);
+        const writable = lastWriteSource(facts, call.point, path);
         if (!writable) continue;
         if (!facts.compatible(writable.point ? [writable.point, call.point] : [call.point], path.assumptions)) continue;
         report({
@@ -172,12 +173,8 @@ interface WriteSource {
 }
 
 /** The last thing on a path that can have made the value writable, unless a wrprotect follows it. */
-function lastWriteSource(
-  facts: FunctionFacts,
-  through: Call['point'],
-  steps: Array<{ effect: string; node: SyntaxNode; point: Call['point']; name: string }>,
-  base: { kind: string; node: SyntaxNode },
-): WriteSource | undefined {
+function lastWriteSource(facts: FunctionFacts, through: Call['point'], path: ValuePath): WriteSource | undefined {
+  const { base } = path;
   let source: WriteSource | undefined;
   if (base.kind === 'read') source = { what: `read by ${base.node.text.split('(')[0]}`, node: base.node };
   // make_huge_pte(vma, page, writable) grants when `writable` may be non-zero.
@@ -187,11 +184,11 @@ function lastWriteSource(
       source = { what: 'make_huge_pte()', node: base.node };
     }
   }
-  for (const s of steps) {
-    if (s.effect === 'grant' || s.effect === 'grantVma') source = { what: `${s.name}()`, node: s.node, point: s.point };
+  for (const { call, api } of path.steps) {
+    if (api.effect === 'grant' || api.effect === 'grantVma') source = { what: `${call.name}()`, node: call.node, point: call.point };
     // The new protection of pte_modify() may be writable (mprotect(PROT_WRITE)).
-    else if (s.effect === 'modify') source = { what: `${s.name}() with a new protection`, node: s.node, point: s.point };
-    else if (s.effect === 'wrprotect' || s.effect === 'setUffd') source = undefined;
+    else if (api.effect === 'modify') source = { what: `${call.name}() with a new protection`, node: call.node, point: call.point };
+    else if (api.effect === 'wrprotect' || api.effect === 'setUffd') source = undefined;
   }
   return source;
 }
