@@ -10,8 +10,8 @@ import type { Severity } from '../finding.js';
 export type FailOn = Severity | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warning', 'note', 'never'];
 
-export type OutputFormat = 'text' | 'json';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json'];
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
 
 export function parseJobs(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;

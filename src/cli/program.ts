@@ -6,9 +6,12 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Rule } from '../engine/define-rule.js';
 import type { CheckOptions } from '../engine/run-options.js';
 import type { KernelVersion } from '../kernel-version.js';
-import type { RunResult } from '../finding.js';
+import type { PatchRunResult, RunResult } from '../finding.js';
 import { shouldUseColor } from '../report/color.js';
 import { formatJsonReport } from '../report/json.js';
+import { formatGithubReport } from '../report/github.js';
+import type { RuleDescriptor } from '../report/sarif.js';
+import { formatSarifReport } from '../report/sarif.js';
 import type { SourceLineLookup } from '../report/text.js';
 import { formatTextErrors, formatTextFindings, formatTextFooter } from '../report/text.js';
 import { loadSourceLines } from '../input/source-lines.js';
@@ -180,8 +183,14 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<nu
   if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
   const run = await io.runPatch(options);
   const result = run.result;
+  // Machine formats carry unchanged findings only with --all, as the text does.
+  const shown: PatchRunResult = flags.all ? result : { ...result, findings: result.findings.filter((f) => f.status !== 'unchanged') };
   if (flags.format === 'json') {
-    io.stdout.write(formatPatchJsonReport(flags.all ? result : { ...result, findings: result.findings.filter((f) => f.status !== 'unchanged') }));
+    io.stdout.write(formatPatchJsonReport(shown));
+  } else if (flags.format === 'sarif') {
+    io.stdout.write(formatSarifReport(shown, io.rules.map(ruleDescriptor), io.version));
+  } else if (flags.format === 'github') {
+    io.stdout.write(formatGithubReport(result, { all: flags.all === true }));
   } else {
     io.stdout.write(formatPatchText(result, { color: shouldUseColor(io.stdout, io.env), all: flags.all === true, sourceLine: run.sourceLine }));
     io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
@@ -199,8 +208,13 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo): Promise<num
   const result = await io.runCheck(options);
 
   if (flags.format === 'json') {
-    // Errors travel inside the JSON: a script reading stdout must not also have to parse stderr.
+    // Errors travel inside the JSON (and the SARIF, and the workflow commands): a script reading
+    // stdout must not also have to parse stderr.
     io.stdout.write(formatJsonReport(result));
+  } else if (flags.format === 'sarif') {
+    io.stdout.write(formatSarifReport(result, io.rules.map(ruleDescriptor), io.version));
+  } else if (flags.format === 'github') {
+    io.stdout.write(formatGithubReport(result));
   } else {
     const load = io.loadSourceLines ?? loadSourceLines;
     const sourceLine = await load(result.findings.map((f) => f.file));
@@ -210,4 +224,19 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo): Promise<num
     io.stdout.write(formatTextFooter(result, { color: stdoutColor, verbose: flags.verbose === true }));
   }
   return exitCodeFor(result, flags.failOn);
+}
+
+/** What the SARIF log says about a rule (reporters do not import the engine's Rule type). */
+function ruleDescriptor(rule: Rule): RuleDescriptor {
+  const m = rule.meta;
+  return {
+    id: m.id,
+    severity: m.severity,
+    summary: m.summary,
+    why: m.docs.why,
+    fix: m.docs.fix,
+    category: m.category,
+    confidence: m.confidence,
+    catalogue: m.catalogue,
+  };
 }
