@@ -104,7 +104,7 @@ export default defineRule({
           if (s.api.effect !== 'setUffd' || s.api.level === 'swp') continue;
           if (path.steps.slice(i + 1).some((t) => t.api.effect === 'clearUffd')) continue;
           if (!facts.compatible([s.call.point, grant.point], path.assumptions)) continue;
-          if (facts.forcedFalseBetween(s.call.point, s.call.node, grant.point, grant.node)) continue;
+          if (facts.forcedFalseBetween(s.call.point, grant.point)) continue;
           report({
             node: grant.node,
             messageId: 'grantAfterUffd',

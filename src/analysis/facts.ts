@@ -122,7 +122,7 @@ export class FunctionFacts {
    * mfill_atomic_install_pte: `if (wp_copy) { pte = pte_mkuffd_wp(pte); writable = false; }` and then
    * `if (writable) pte = pte_mkwrite(pte);` cannot grant on the uffd-wp path.
    */
-  forcedFalseBetween(earlier: Point, _earlierNode: SyntaxNode, later: Point, _laterNode: SyntaxNode): boolean {
+  forcedFalseBetween(earlier: Point, later: Point): boolean {
     for (const g of later.guards) {
       const atom = g.expr.type === 'parenthesized_expression' && g.expr.namedChildCount === 1 ? g.expr.namedChild(0)! : g.expr;
       if (g.positive && atom.type === 'identifier' && this.falseWhenever(atom, earlier)) return true;

@@ -13,6 +13,8 @@ import { runPatch } from '../../src/engine/run-patch.js';
 import { listRules } from '../../src/engine/registry.js';
 import { runCli } from '../../src/cli/program.js';
 import type { PatchFinding, PatchRunResult } from '../../src/finding.js';
+// The patch reader's tests already encode quoted-printable; one encoder serves both.
+import { qpEncode } from '../patch/helpers.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** `../shared/seeds/` next to the repository (CI clones the repository beside `shared/`). */
@@ -236,32 +238,6 @@ export function patchMail(diff: string, subject = BUG_SUBJECT, extraHeaders: str
   ].join('\n');
 }
 
-/** Quoted-printable (RFC 2045): `=` as `=3D`, trailing blanks encoded, soft breaks at `width`. */
-export function qpEncode(text: string, width = 76): string {
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    let enc = '';
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      const last = i === line.length - 1;
-      if (ch === '=' || ch.charCodeAt(0) > 126 || ((ch === ' ' || ch === '\t') && last)) {
-        enc += '=' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
-      } else {
-        enc += ch;
-      }
-    }
-    while (enc.length > width) {
-      // Never split an =XX escape.
-      let cut = width - 1;
-      const eq = enc.lastIndexOf('=', cut - 1);
-      if (eq >= cut - 2) cut = eq;
-      out.push(enc.slice(0, cut) + '=');
-      enc = enc.slice(cut);
-    }
-    out.push(enc);
-  }
-  return out.join('\n');
-}
 
 /** The patch as a MIME mail with a quoted-printable body. */
 export function qpMail(diff: string, width = 76): string {

@@ -59,8 +59,8 @@ export function demoMail(): string {
   return [...mailHeaders(DEMO_SUBJECT), ...DEMO_MESSAGE, ...DEMO_DIFF, '-- ', '2.43.0', ''].join('\n');
 }
 
-/** Quoted-printable (RFC 2045): `=` as `=3D`, trailing blanks encoded, soft breaks at 76 columns. */
-export function qpEncode(text: string): string {
+/** Quoted-printable (RFC 2045): `=` as `=3D`, trailing blanks encoded, soft breaks at `width`. */
+export function qpEncode(text: string, width = 76): string {
   const out: string[] = [];
   for (const line of text.split('\n')) {
     let enc = '';
@@ -73,9 +73,9 @@ export function qpEncode(text: string): string {
         enc += ch;
       }
     }
-    while (enc.length > 76) {
+    while (enc.length > width) {
       // Never split an =XX escape.
-      let cut = 75;
+      let cut = width - 1;
       const eq = enc.lastIndexOf('=', cut - 1);
       if (eq >= cut - 2) cut = eq;
       out.push(enc.slice(0, cut) + '=');

@@ -1,40 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, PatchFinding, PatchRunResult, RunResult } from '../../src/finding.js';
+import type { Finding, PatchFinding } from '../../src/finding.js';
+import { makeFinding, makePatchFinding, makeResult, makePatchResult } from './builders.js';
 import { escapeData, escapeProperty, formatGithubReport } from '../../src/report/github.js';
 
-function finding(over: Partial<Finding> = {}): Finding {
-  return {
-    rule: 'some-rule',
-    severity: 'warning',
-    file: 'mm/a.c',
-    line: 1,
-    column: 1,
-    function: 'f',
-    message: 'm',
-    help: 'h',
-    fingerprint: 'fp',
-    ...over,
-  };
-}
-
-function patchFinding(over: Partial<PatchFinding> = {}): PatchFinding {
-  return { ...finding(), status: 'introduced', partial: false, patch: 1, ...over };
-}
-
-function result(over: Partial<RunResult> = {}): RunResult {
-  return { findings: [], errors: [], incomplete: [], summary: { files: 1, functions: 2, findings: 0, durationMs: 7 }, ...over };
-}
-
-function patchResult(over: Partial<PatchRunResult> = {}): PatchRunResult {
-  return {
-    findings: [],
-    errors: [],
-    incomplete: [],
-    patches: [{ input: 'p.patch', index: 1, subject: 's', files: ['mm/a.c'], hunks: 1, errors: [] }],
-    summary: { files: 1, functions: 2, findings: 0, durationMs: 7 },
-    ...over,
-  };
-}
+const finding = (over: Partial<Finding> = {}): Finding => makeFinding({ rule: 'some-rule' }, over);
+const patchFinding = (over: Partial<PatchFinding> = {}): PatchFinding => makePatchFinding(finding(), over);
+const result = makeResult;
+const patchResult = makePatchResult;
 
 describe('formatGithubReport (check)', () => {
   it('prints one workflow command per finding, sorted, then errors, then the summary', () => {

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, RunResult } from '../../src/finding.js';
+import type { Finding } from '../../src/finding.js';
+import { makeFinding, makeResult } from './builders.js';
 import { formatJsonReport } from '../../src/report/json.js';
 
-function finding(over: Partial<Finding> = {}): Finding {
-  return {
-    rule: 'r',
-    severity: 'warning',
-    file: 'mm/a.c',
-    line: 1,
-    column: 1,
-    function: 'f',
-    message: 'm',
-    help: 'not in the JSON',
-    fingerprint: 'fp',
-    ...over,
-  };
-}
-
-function result(over: Partial<RunResult> = {}): RunResult {
-  return { findings: [], errors: [], incomplete: [], summary: { files: 1, functions: 2, findings: 0, durationMs: 7 }, ...over };
-}
+const finding = (over: Partial<Finding> = {}): Finding => makeFinding({ rule: 'r', help: 'not in the JSON' }, over);
+const result = makeResult;
 
 describe('formatJsonReport', () => {
   it('prints exactly the version 1 contract', () => {
