@@ -152,10 +152,32 @@ describe('ptelint check (built)', () => {
 });
 
 describe('ptelint rules / explain (built)', () => {
-  it('lists every registered rule', () => {
+  it('lists every registered rule with its severity and default', () => {
     const r = ptelint(['rules']);
     expect(r.status).toBe(0);
-    for (const rule of allRules) expect(r.stdout).toContain(rule.meta.id);
+    const rows = r.stdout.trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(allRules.length);
+    for (const rule of allRules) {
+      const row = rows.find((line) => line.startsWith(`${rule.meta.id} `));
+      expect(row, rule.meta.id).toBeDefined();
+      const [, severity, onOff] = row!.split(/\s+/);
+      expect(severity).toBe(rule.meta.severity);
+      expect(onOff).toBe(rule.meta.enabledByDefault ? 'on' : 'off');
+    }
+  });
+
+  it('explains every rule with its rationale and a flagged example', () => {
+    for (const rule of allRules) {
+      const r = ptelint(['explain', rule.meta.id]);
+      expect(r.status, rule.meta.id).toBe(0);
+      expect(r.stdout.startsWith(`${rule.meta.id} (${rule.meta.catalogue})`)).toBe(true);
+      expect(r.stdout).toContain('Why this is a bug');
+      // The rationale's first words, re-wrapped by the renderer.
+      expect(r.stdout.replace(/\s+/g, ' ')).toContain(rule.meta.docs.why.split(/\s+/).slice(0, 8).join(' '));
+      expect(r.stdout).toContain('Flagged');
+      const firstLine = rule.meta.docs.examples.invalid[0].split('\n')[0];
+      expect(r.stdout).toContain(firstLine);
+    }
   });
 
   it('explains a rule, and exits 2 for an unknown id', () => {
