@@ -66,8 +66,12 @@ export default defineRule({
 	swp_entry_t entry = pte_to_swp_entry(old);
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
 
+	if (pte_swp_soft_dirty(old))
+		pte = pte_mksoft_dirty(pte);
 	if (is_migration_entry(entry))
 		pte = maybe_mkwrite(pte, vma);
+	else if (pte_swp_uffd_wp(old))
+		pte = pte_mkuffd_wp(pte);
 	set_pte_at(vma->vm_mm, addr, ptep, pte);
 }`,
         ],
@@ -79,8 +83,12 @@ export default defineRule({
 	swp_entry_t entry = pte_to_swp_entry(old);
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
 
+	if (pte_swp_soft_dirty(old))
+		pte = pte_mksoft_dirty(pte);
 	if (is_writable_migration_entry(entry))
 		pte = pte_mkwrite(pte, vma);
+	else if (pte_swp_uffd_wp(old))
+		pte = pte_mkuffd_wp(pte);
 	set_pte_at(vma->vm_mm, addr, ptep, pte);
 }`,
         ],

@@ -58,6 +58,8 @@ export default defineRule({
 	pte_t old = ptep_get(ptep);
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
 
+	if (pte_swp_soft_dirty(old))
+		pte = pte_mksoft_dirty(pte);
 	if (pte_swp_uffd_wp(old))
 		pte = pte_mkuffd_wp(pte);
 	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
@@ -73,6 +75,8 @@ export default defineRule({
 	pte_t pte = mk_pte(page, vma->vm_page_prot);
 	swp_entry_t entry = pte_to_swp_entry(old);
 
+	if (pte_swp_soft_dirty(old))
+		pte = pte_mksoft_dirty(pte);
 	if (is_writable_migration_entry(entry))
 		pte = pte_mkwrite(pte, vma);
 	else if (pte_swp_uffd_wp(old))

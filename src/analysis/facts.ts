@@ -16,6 +16,7 @@ import {
 import { buildFunctionModel, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
 import { armsExclusive, isInside, ValueFlow, type ValuePath } from './value-flow.js';
 import { atomsOf, consistent, GuardClassifier, isFalseLiteral, type Meaning } from './guards.js';
+import { EntryKinds } from './entry-kind.js';
 
 export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
 
@@ -89,6 +90,13 @@ export class FunctionFacts {
     });
     // A fragment rebuilt from hunks rarely shows its installer: assume the part not shown has one.
     this.installsEntry = partial || this.sinks.length > 0 || model.calls.some((c) => apiOf(c.name)?.effect === 'encode');
+  }
+
+  private entryKindsCache?: EntryKinds;
+
+  /** Present / non-present kind of entry values at each use (R6; src/analysis/entry-kind.ts). */
+  get entryKinds(): EntryKinds {
+    return (this.entryKindsCache ??= new EntryKinds(this.flow));
   }
 
   get name(): string {

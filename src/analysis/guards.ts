@@ -6,7 +6,15 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
+  ENTRY_DIRTY_PREDICATES,
+  ENTRY_SOFT_DIRTY_PREDICATES,
+  ENTRY_TYPE_READONLY_PREDICATES,
+  ENTRY_TYPE_WRITE_PREDICATES,
+  PROTNONE_PREDICATES,
+  SOFT_DIRTY_TRACKING_PREDICATES,
+  SOFT_DIRTY_PREDICATES,
   SOFT_DIRTY_UPGRADE_BLOCKERS,
+  UFFD_WP_VMA_PREDICATES,
   SOURCE_WRITE_CARRIERS,
   SOURCE_WRITE_PREDICATES,
   UFFD_WP_PREDICATES,
@@ -37,7 +45,23 @@ export type AtomClass =
   | 'writeParam'
   | 'uffd'
   | 'anyWritable'
-  | 'cowMapping';
+  | 'cowMapping'
+  /** R12: pte_protnone()/pmd_protnone() (NUMA hinting entry). */
+  | 'protnone'
+  /** R12: pte_dirty()/pmd_dirty() of the tested entry. */
+  | 'entryDirty'
+  /** R12: vma_soft_dirty_enabled() (soft-dirty tracking active). */
+  | 'softDirtyTracking'
+  /** R12: pte_soft_dirty()/pmd_soft_dirty() of a present entry. */
+  | 'entrySoftDirty'
+  /** R12: userfaultfd_wp(vma) (the VMA is registered for uffd-wp at all). */
+  | 'uffdVma'
+  /** R15: is_writable_migration_entry() & co (the entry *type* is writable). */
+  | 'entryTypeWrite'
+  /** R15: is_readable_migration_entry() & co (the entry *type* is read-only). */
+  | 'entryTypeReadonly'
+  /** R3/R5: soft-dirty of a present or swap entry (pte_soft_dirty, pte_swp_soft_dirty), with its origin. */
+  | 'softDirty';
 
 export interface Meaning {
   cls: AtomClass;
@@ -121,6 +145,14 @@ export class GuardClassifier {
       }
       if (name === 'PageAnonExclusive' || name === 'folio_test_anon_exclusive') out.push({ cls: 'anonExclusive', positive });
       if (name === 'is_cow_mapping') out.push({ cls: 'cowMapping', positive });
+      if (PROTNONE_PREDICATES.has(name)) out.push({ cls: 'protnone', positive });
+      if (ENTRY_DIRTY_PREDICATES.has(name)) out.push({ cls: 'entryDirty', positive });
+      if (SOFT_DIRTY_TRACKING_PREDICATES.has(name)) out.push({ cls: 'softDirtyTracking', positive });
+      if (ENTRY_SOFT_DIRTY_PREDICATES.has(name)) out.push({ cls: 'entrySoftDirty', positive });
+      if (UFFD_WP_VMA_PREDICATES.has(name)) out.push({ cls: 'uffdVma', positive });
+      if (ENTRY_TYPE_WRITE_PREDICATES.has(name)) out.push({ cls: 'entryTypeWrite', positive });
+      if (ENTRY_TYPE_READONLY_PREDICATES.has(name)) out.push({ cls: 'entryTypeReadonly', positive });
+      if (SOFT_DIRTY_PREDICATES.has(name)) out.push({ cls: 'softDirty', positive, origin: first ? this.flow.originOf(first) : undefined });
       if (out.length) return out;
     }
     if (node.type === 'identifier' && !isConstantName(node.text)) return this.variableMeanings(node, positive, visiting);

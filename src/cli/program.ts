@@ -58,6 +58,7 @@ interface PatchFlags {
   disable?: string[];
   failOn: FailOn;
   kernelVersion?: KernelVersion;
+  legacyArch?: boolean;
 }
 
 interface CheckFlags {
@@ -69,7 +70,11 @@ interface CheckFlags {
   jobs?: number;
   prefilter: boolean;
   verbose?: boolean;
+  legacyArch?: boolean;
 }
+
+const LEGACY_ARCH_HELP =
+  'legacy architectures, where *_mkdirty() can set the write bit (6.1 sparc64, older loongarch): also run the rules meant for them';
 
 const EXIT_HELP = `
 Exit status:
@@ -116,6 +121,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
       new Option('--fail-on <severity>', 'lowest severity that makes the exit status 1').choices(FAIL_ON_LEVELS).default('warning'),
     )
     .option('--kernel-version <x.y>', 'kernel semantics to apply when the tree has no top-level Makefile', parseKernelVersionFlag)
+    .option('--legacy-arch', LEGACY_ARCH_HELP)
     .option('--jobs <n>', 'worker threads (output is the same whatever the value)', parseJobs)
     .option('--no-prefilter', 'debugging aid: parse every function, even those without any rule keyword')
     .option('--verbose', 'list every function that could not be fully analyzed')
@@ -140,6 +146,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
         .default('warning'),
     )
     .option('--kernel-version <x.y>', 'kernel semantics when there is no tree to read the version from', parseKernelVersionFlag)
+    .option('--legacy-arch', LEGACY_ARCH_HELP)
     .addHelpText('after', EXIT_HELP)
     .action(async (inputs: string[], flags: PatchFlags, command: Command) => {
       if (!flags.git && inputs.length === 0) {
@@ -181,6 +188,7 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<nu
   if (flags.rule) options.only = flags.rule;
   if (flags.disable) options.disable = flags.disable;
   if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
+  if (flags.legacyArch) options.legacyArch = true;
   const run = await io.runPatch(options);
   const result = run.result;
   // Machine formats carry unchanged findings only with --all, as the text does.
@@ -204,6 +212,7 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo): Promise<num
   if (flags.disable) options.disable = flags.disable;
   if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
   if (flags.jobs !== undefined) options.jobs = flags.jobs;
+  if (flags.legacyArch) options.legacyArch = true;
 
   const result = await io.runCheck(options);
 

@@ -19,7 +19,7 @@ export function formatRuleExplanation(rule: Rule): string {
   const sections: string[] = [
     `${meta.id} (${meta.catalogue})\n${meta.summary}`,
     `severity: ${meta.severity}   category: ${meta.category}   confidence: ${meta.confidence}   ` +
-      `default: ${meta.enabledByDefault ? 'on' : 'off (run with --rule ' + meta.id + ')'}`,
+      `default: ${meta.enabledByDefault ? 'on' : 'off (run with --rule ' + meta.id + modeFlags(rule) + ')'}`,
     section('Why this is a bug', prose(docs.why)),
     section('Flagged', examples(docs.examples.invalid)),
     section('Not flagged', examples(docs.examples.valid)),
@@ -28,6 +28,11 @@ export function formatRuleExplanation(rule: Rule): string {
     section('References', docs.references.length === 0 ? '  (none)' : docs.references.map((r) => `  - ${r}`).join('\n')),
   ];
   return sections.join('\n\n') + '\n';
+}
+
+/** The mode flags that also turn a rule on (` or --legacy-arch`), for `explain`. */
+function modeFlags(rule: Rule): string {
+  return (rule.meta.modes ?? []).map((m) => ` or --${m}`).join('');
 }
 
 function section(title: string, body: string): string {

@@ -23,6 +23,7 @@ export interface FileAnalysisOptions {
   rules: Rule[];
   kernelVersion?: KernelVersion;
   prefilter: boolean;
+  legacyArch?: boolean;
 }
 
 /**
@@ -45,6 +46,7 @@ export async function analyzeFile(file: SourceFile, options: FileAnalysisOptions
       rules: options.rules,
       kernelVersion: versionFor(file, options.kernelVersion),
       prefilter: options.prefilter,
+      legacyArch: options.legacyArch ?? false,
     });
     return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed, usable: true };
   } catch (error) {

@@ -24,6 +24,8 @@ export interface AnalyzeOptions {
    * cannot see (the installer at the end of the function) is there. Findings are `partial`.
    */
   partial?: boolean;
+  /** Legacy-architecture semantics (--legacy-arch): *_mkdirty() may set the write bit. */
+  legacyArch?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -71,6 +73,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
       rule.check({
         facts,
         version,
+        legacyArch: options.legacyArch ?? false,
         lineOf: (node) => fn.startLine + node.startPosition.row,
         report: (d) => {
           const template = (rule.meta.messages as Record<string, string>)[d.messageId];

@@ -8,6 +8,12 @@ import type { KernelVersion } from '../kernel-version.js';
 import type { SyntaxNode } from '../lang/parser.js';
 
 export type Category = 'correctness' | 'suspicious' | 'hygiene';
+/**
+ * A mode flag that turns a rule on in addition to the selected ones: `legacy-arch`
+ * (`--legacy-arch`) for rules whose invariant only holds where *_mkdirty() can set the hardware
+ * write bit (6.1 sparc64, loongarch before bf2f34a506e6; DESIGN §1.2).
+ */
+export type RuleMode = 'legacy-arch';
 export type Confidence = 'high' | 'medium' | 'low';
 
 export interface RuleDocs {
@@ -32,6 +38,8 @@ export interface RuleMeta<M extends string> {
   confidence: Confidence;
   /** Off-by-default rules run only when named with --rule (or a mode flag turns them on). */
   enabledByDefault: boolean;
+  /** Mode flags that turn this rule on too (optional; most rules have none). */
+  modes?: RuleMode[];
   /** One line, starts with "Detect", no final period. */
   summary: string;
   /** camelCase id -> message with {{placeholders}}; lowercase start, no final period. */
@@ -55,6 +63,11 @@ export interface ReportDescriptor<M extends string> {
 export interface RuleContext<M extends string> {
   facts: FunctionFacts;
   version: KernelVersion;
+  /**
+   * Legacy-architecture semantics (`--legacy-arch`): *_mkdirty() may set the hardware write bit.
+   * Optional so that hand-made contexts (tests) stay valid; absent means off.
+   */
+  legacyArch?: boolean;
   /** The file line (1-based) of a node, for messages that name a second location. */
   lineOf(node: SyntaxNode): number;
   report(descriptor: ReportDescriptor<M>): void;

@@ -19,6 +19,8 @@ export interface DeltaOptions {
   inputName: string;
   /** Position of the patch in the run's patch list. */
   patch: number;
+  /** Legacy-architecture semantics (--legacy-arch). */
+  legacyArch?: boolean;
 }
 
 export interface FileDelta {
@@ -54,6 +56,7 @@ function analyzeImage(path: string, image: SourceImage, only: Set<string>, optio
     kernelVersion: options.kernelVersion,
     onlyFunctions: only,
     partial: image.partial,
+    legacyArch: options.legacyArch ?? false,
   });
 }
 

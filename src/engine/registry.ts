@@ -1,7 +1,7 @@
 // Which rules run. The catalogue itself is rules/index.ts; this module only selects from it.
 
 import { allRules } from '../../rules/index.js';
-import type { Rule } from './define-rule.js';
+import type { Rule, RuleMode } from './define-rule.js';
 
 /** The whole catalogue, for `ptelint rules` and `explain`. */
 export function listRules(): Rule[] {
@@ -20,9 +20,17 @@ export function defaultRules(): Rule[] {
  * The rules a run uses: `only` names them (and so turns on rules that are off by default),
  * otherwise the default set; `disable` removes. Unknown ids are the caller's usage error.
  */
-export function selectRules(only?: string[], disable?: string[]): Rule[] {
+export function selectRules(only?: string[], disable?: string[], modes: readonly RuleMode[] = []): Rule[] {
   const base = only && only.length ? allRules.filter((r) => only.includes(r.meta.id)) : defaultRules();
-  return base.filter((r) => !(disable ?? []).includes(r.meta.id));
+  // A mode flag (--legacy-arch) adds its rules to whatever was selected; --disable still wins.
+  const added = allRules.filter((r) => !base.includes(r) && (r.meta.modes ?? []).some((m) => modes.includes(m)));
+  const chosen = added.length ? allRules.filter((r) => base.includes(r) || added.includes(r)) : base;
+  return chosen.filter((r) => !(disable ?? []).includes(r.meta.id));
+}
+
+/** The mode flags a run's options turn on. */
+export function modesOf(options: { legacyArch?: boolean }): RuleMode[] {
+  return options.legacyArch ? ['legacy-arch'] : [];
 }
 
 export function unknownRuleIds(ids: string[]): string[] {

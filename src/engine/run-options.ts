@@ -14,4 +14,9 @@ export interface CheckOptions {
   jobs?: number;
   /** Skip files and functions without any rule keyword before parsing (default true). */
   prefilter?: boolean;
+  /**
+   * Legacy-architecture mode (--legacy-arch): turns on the rules meant for trees whose
+   * *_mkdirty() can set the hardware write bit, in addition to the selected ones.
+   */
+  legacyArch?: boolean;
 }

@@ -8,7 +8,7 @@ import { readPatchFile, readPatchText } from '../input/patch/index.js';
 import { buildImages, gitRangeImages, noTreeSource, treeSource, type FileImages, type ImageSource } from '../input/images.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
-import { selectRules } from './registry.js';
+import { modesOf, selectRules } from './registry.js';
 import { deltaForFile } from './delta.js';
 import { compareFindings } from '../finding.js';
 
@@ -23,6 +23,8 @@ export interface PatchOptions {
   only?: string[];
   disable?: string[];
   kernelVersion?: KernelVersion;
+  /** Legacy-architecture mode (--legacy-arch): also run the rules meant for it. */
+  legacyArch?: boolean;
 }
 
 export interface PatchRun {
@@ -33,7 +35,7 @@ export interface PatchRun {
 
 export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   const started = performance.now();
-  const rules = selectRules(options.only, options.disable);
+  const rules = selectRules(options.only, options.disable, modesOf(options));
   const result: PatchRunResult = { findings: [], errors: [], incomplete: [], patches: [], summary: { files: 0, functions: 0, findings: 0, durationMs: 0 } };
   const version = (options.tree && detectKernelVersion(options.tree)) || (options.git && detectKernelVersion(options.repo ?? '.')) || options.kernelVersion || NEWEST_KERNEL;
   const files = new Set<string>();
@@ -47,7 +49,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
       const patchNo = result.patches.length;
       if (img.pre) imageLines.set(`${patchNo}:pre:${img.path}`, img.pre.text.split('\n'));
       if (img.post) imageLines.set(`${patchNo}:post:${img.path}`, img.post.text.split('\n'));
-      const d = deltaForFile(img, { rules, kernelVersion: version, inputName, patch: patchNo });
+      const d = deltaForFile(img, { rules, kernelVersion: version, inputName, patch: patchNo, legacyArch: options.legacyArch });
       result.findings.push(...d.findings);
       result.incomplete.push(...d.incomplete);
       result.summary.functions += d.functions;

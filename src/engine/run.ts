@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { compareFindings, type RunResult } from '../finding.js';
 import { collectSourceFiles, type SourceFile } from '../input/paths.js';
 import type { CheckOptions } from './run-options.js';
-import { selectRules } from './registry.js';
+import { modesOf, selectRules } from './registry.js';
 import { analyzeFile, type FileOutcome } from './analyze-file.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -15,7 +15,7 @@ const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const started = performance.now();
   const { files, errors } = await collectSourceFiles(options.paths.length ? options.paths : ['.']);
-  const ruleIds = selectRules(options.only, options.disable).map((r) => r.meta.id);
+  const ruleIds = selectRules(options.only, options.disable, modesOf(options)).map((r) => r.meta.id);
   const prefilter = options.prefilter ?? true;
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
   // Workers run compiled JavaScript; from TypeScript sources (tests) the work stays in-process.
@@ -45,7 +45,7 @@ async function inProcess(files: SourceFile[], spec: JobSpec): Promise<FileOutcom
   const rules = selectRules(spec.ruleIds);
   const out: FileOutcome[] = [];
   for (const file of files) {
-    out.push(await analyzeFile(file, { rules, kernelVersion: spec.options.kernelVersion, prefilter: spec.prefilter }));
+    out.push(await analyzeFile(file, { rules, kernelVersion: spec.options.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.options.legacyArch }));
     // tree-sitter frees native trees only when the event loop turns: a synchronous loop over a
     // whole kernel tree has been seen to grow past 20 GB.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -67,6 +67,7 @@ function inWorkers(files: SourceFile[], jobs: number, spec: JobSpec): Promise<Fi
               ruleIds: spec.ruleIds,
               kernelVersion: spec.options.kernelVersion,
               prefilter: spec.prefilter,
+              legacyArch: spec.options.legacyArch,
             },
           });
           let next = 0;

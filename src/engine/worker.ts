@@ -11,11 +11,12 @@ interface WorkerInput {
   ruleIds: string[];
   kernelVersion?: KernelVersion;
   prefilter: boolean;
+  legacyArch?: boolean;
 }
 
 const input = workerData as WorkerInput;
 const rules = selectRules(input.ruleIds);
 for (const file of input.files) {
-  parentPort!.postMessage(await analyzeFile(file, { rules, kernelVersion: input.kernelVersion, prefilter: input.prefilter }));
+  parentPort!.postMessage(await analyzeFile(file, { rules, kernelVersion: input.kernelVersion, prefilter: input.prefilter, legacyArch: input.legacyArch }));
   await new Promise<void>((resolve) => setImmediate(resolve));
 }

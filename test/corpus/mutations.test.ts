@@ -3,42 +3,19 @@
 // snippet that must occur once inside that function) and checks that the rule which guards the
 // invariant the edit breaks reports it in that function, at the line of the offending call, while
 // the pristine function is clean for that rule and no other rule newly fires there. Kernel text is
-// read at test time only; the snippets below are single conditions or call expressions.
+// read at test time only; the snippets below are single conditions or call expressions. The
+// assertions are those of test/corpus/mutation-harness.ts, shared with the other mutations*.test.ts.
 
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { analyzeText } from '../../src/engine/analyze.js';
-import type { Finding } from '../../src/finding.js';
-import { allRules } from '../../rules/index.js';
-import { parseKernelVersion } from '../../src/kernel-version.js';
-import { kernelTree } from './kernel-trees.js';
+import { analyze, brief, describeMutations, expectAnalyzed, inFunction, pristine, type MutationCase, type Needle, type Version } from './mutation-harness.js';
 import { lineAt, lineNear, locateFunction, mutateFunction } from './mutate.js';
-
-type Version = '6.12' | '6.1';
 
 const R1 = 'pte-write-grant-unjustified';
 const R2 = 'uffd-wp-never-writable';
 const R14 = 'redundant-maybe-mkwrite';
 
-interface Case {
-  name: string;
-  version: Version;
-  file: string;
-  fn: string;
-  find: string;
-  replace: string;
-  /** The rule that must fire in the mutated function. */
-  rule: string;
-  /** Where it must fire: the nearest occurrence of `needle` to the edit, inside the function. */
-  at: { needle: string; direction?: 'forward' | 'backward' };
-  /** Rules other than `rule` allowed (and required) to newly fire at the same line. */
-  alsoAt?: string[];
-  /** Extra checks on the mutated function's findings. */
-  extra?: (mutated: Finding[], pristine: Finding[], line: number) => void;
-}
-
-const cases: Case[] = [
+// Single-needle cases: the version knob below reads `c.at` as one needle.
+const cases: Array<MutationCase & { at: Needle }> = [
   {
     name: '1. remove_migration_pte: pte_mkwrite under VM_WRITE instead of the writable migration entry',
     version: '6.12',
@@ -190,64 +167,6 @@ const cases: Case[] = [
   },
 ];
 
-// ---------------------------------------------------------------------------------------------
-
-const trees = new Map<Version, string>();
-function tree(version: Version): string {
-  let t = trees.get(version);
-  if (!t) {
-    t = kernelTree(version);
-    trees.set(version, t);
-  }
-  return t;
-}
-
-interface Analyzed {
-  path: string;
-  text: string;
-  result: ReturnType<typeof analyzeText>;
-}
-
-const pristineCache = new Map<string, Analyzed>();
-
-function analyze(version: Version, filePath: string, text: string): ReturnType<typeof analyzeText> {
-  const kernelVersion = parseKernelVersion(version);
-  if (!kernelVersion) throw new Error(`bad version ${version}`);
-  return analyzeText(filePath, text, { rules: allRules, kernelVersion });
-}
-
-function pristine(version: Version, file: string): Analyzed {
-  const key = `${version}:${file}`;
-  let a = pristineCache.get(key);
-  if (!a) {
-    const p = path.join(tree(version), file);
-    const text = readFileSync(p, 'utf8');
-    a = { path: p, text, result: analyze(version, p, text) };
-    pristineCache.set(key, a);
-  }
-  return a;
-}
-
-/** The function was parsed and analyzed: otherwise "no finding" would prove nothing. */
-function expectAnalyzed(result: ReturnType<typeof analyzeText>, fn: string): void {
-  expect(result.functionNames, `${fn} is found by the slicer`).toContain(fn);
-  expect(result.incomplete.filter((i) => i.function === fn), `${fn} parses completely`).toEqual([]);
-}
-
-function inFunction(findings: Finding[], fn: string): Finding[] {
-  return findings.filter((f) => f.function === fn);
-}
-
-function brief(findings: Finding[]): string[] {
-  return findings.map((f) => `${f.rule} ${f.function}:${f.line}: ${f.message}`);
-}
-
-function countByRule(findings: Finding[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const f of findings) m.set(f.rule, (m.get(f.rule) ?? 0) + 1);
-  return m;
-}
-
 describe('mutation helper', () => {
   const text = 'static int\nfoo(int a)\n{\n\treturn bar(a);\n}\n\nint bar(int a);\nint bar(int a)\n{\n\treturn a + a;\n}\n';
 
@@ -268,42 +187,9 @@ describe('mutation helper', () => {
   });
 });
 
-describe('mutations of real kernel functions', () => {
-  for (const c of cases) {
-    test(`${c.version} ${c.file} ${c.name}`, () => {
-      const base = pristine(c.version, c.file);
-      expectAnalyzed(base.result, c.fn);
-      const before = inFunction(base.result.findings, c.fn);
-      const also = c.alsoAt ?? [];
-      for (const rule of [c.rule, ...also]) {
-        expect(brief(before.filter((f) => f.rule === rule)), `pristine ${c.fn} has no ${rule}`).toEqual([]);
-      }
-
-      const m = mutateFunction(base.text, c.fn, c.find, c.replace);
-      const line = lineNear(m, c.at.needle, c.at.direction);
-      const mutated = analyze(c.version, base.path, m.text);
-      expectAnalyzed(mutated, c.fn);
-      const after = inFunction(mutated.findings, c.fn);
-
-      for (const rule of [c.rule, ...also]) {
-        expect(
-          after.filter((f) => f.rule === rule).map((f) => f.line),
-          `${rule} in mutated ${c.fn} at line ${line}; got ${JSON.stringify(brief(after))}`,
-        ).toContain(line);
-      }
-
-      // No other rule newly fires in the function.
-      const beforeCounts = countByRule(before);
-      for (const [rule, n] of countByRule(after)) {
-        if (rule === c.rule || also.includes(rule)) continue;
-        expect(n, `${rule} newly fires in mutated ${c.fn}: ${JSON.stringify(brief(after))}`).toBeLessThanOrEqual(
-          beforeCounts.get(rule) ?? 0,
-        );
-      }
-      c.extra?.(after, before, line);
-    });
-  }
-});
+// The default rule set, as a user runs it: off-by-default rules (soft-dirty-spurious-gain,
+// readonly-restore-after-mkdirty) report pristine functions on purpose and have their own tests.
+describeMutations('mutations of real kernel functions', cases);
 
 describe('version knob', () => {
   // Mutations 9-11 are bugs only because 6.1's *_mkuffd_wp() leaves the write bit alone: the same

@@ -1,0 +1,107 @@
+// R6 (DESIGN Part 2 §4, with §9 A15): present-PTE accessors only on present entries, `*_swp_*`
+// accessors only on non-present ones. On x86 the two bit sets alias (§1.2), so the wrong family
+// silently reads or sets another bit. Upstream fixes: ad7df764b7e1 (present readers on
+// device-private swap PTEs in try_to_migrate_one / migrate_vma_collect_pmd) and ebdf8321eeeb
+// (present setter pte_mkuffd_wp() when remove_migration_pte rebuilds a device-private entry).
+
+import { defineRule } from '../src/engine/define-rule.js';
+import { accessorKind } from '../src/analysis/entry-kind.js';
+
+export default defineRule({
+  meta: {
+    id: 'present-swap-accessor-mismatch',
+    catalogue: 'R6',
+    severity: 'error',
+    category: 'correctness',
+    confidence: 'high',
+    enabledByDefault: true,
+    summary: 'Detect a present-PTE accessor applied to a swap entry, or a *_swp_* accessor to a present one',
+    messages: {
+      presentOnSwap:
+        '{{accessor}}() is a present-entry accessor but {{value}} is a non-present entry here ({{why}}, line {{line}}): on x86 it reads or sets a swp bit instead',
+      swapOnPresent:
+        '{{accessor}}() is a non-present-entry accessor but {{value}} is a present entry here ({{why}}, line {{line}}): on x86 it reads or sets a hardware bit instead',
+    },
+    // Every kind proof contains one of these (pte_present, is_swap_pte, pte_to_swp_entry, mk_pte +
+    // pte_swp_*, is_hugetlb_entry_migration, folio_is_device_private, softleaf_is_*, do_swap_page).
+    keywords: ['swp', 'swap', '_present', 'migration', 'device_private', 'marker', 'softleaf', 'leafent', 'trans_huge', 'hwpoisoned'],
+    docs: {
+      why: [
+        'A non-present entry (swap slot, migration, device-private or device-exclusive entry, PTE marker)',
+        'keeps soft-dirty, uffd-wp and exclusivity in software bits that reuse the positions of hardware bits',
+        'of a present entry: on x86 `_PAGE_SWP_SOFT_DIRTY == _PAGE_RW`, `_PAGE_SWP_UFFD_WP == _PAGE_USER` and',
+        '`_PAGE_SWP_EXCLUSIVE == _PAGE_PWT`. A present accessor on a swap entry therefore compiles, runs and',
+        'answers about another bit: `pte_write(swap_pte)` returns the swp soft-dirty bit, `pte_mkuffd_wp(swap_pte)`',
+        'sets the user bit and loses the write protection. ad7df764b7e1 ("mm/rmap: fixup copying of soft dirty and',
+        'uffd ptes") fixed `pte_soft_dirty()`/`pte_uffd_wp()` on device-private swap PTEs in the migration paths;',
+        'ebdf8321eeeb ("mm/migrate: fixup setting UFFD_WP flag") fixed `pte_mkuffd_wp()` on the device-private',
+        'entry rebuilt by remove_migration_pte().',
+      ].join(' '),
+      fix: 'use the accessor of the entry kind the value has here: pte_swp_*()/pmd_swp_*() on non-present entries, pte_*()/pmd_*() on present ones, or split on pte_present() first',
+      limits: [
+        'Each value is typed per use from the guards that test it (pte_present, is_swap_pte, early exits,',
+        'else arms), its reaching definitions (mk_pte, swp_entry_to_pte, pte_swp_mk*, ...), a dominating',
+        'pte_to_swp_entry() of the same definition (not softleaf_from_pte(), which accepts present entries), a',
+        'device-private folio branch (PTEs read before it, forward only) and do_swap_page()\'s vmf->orig_pte.',
+        'Values of unknown kind are never reported (§9 A15), so a PTE',
+        'read without any test is silent. huge_pte_*() accessors and kinds carried through helper parameters',
+        'are not modelled.',
+      ].join(' '),
+      references: [
+        'ad7df764b7e1 mm/rmap: fixup copying of soft dirty and uffd ptes',
+        'ebdf8321eeeb mm/migrate: fixup setting UFFD_WP flag',
+        'DESIGN Part 2 §1.2 (x86 _PAGE_SWP_* aliasing), §9 A15',
+      ],
+      examples: {
+        invalid: [
+          `static void restore_device_private(struct vm_area_struct *vma, pte_t *ptep,
+		unsigned long addr, struct page *new, pte_t old_pte)
+{
+	swp_entry_t entry = make_readable_device_private_entry(page_to_pfn(new));
+	pte_t pte = swp_entry_to_pte(entry);
+
+	if (pte_swp_soft_dirty(old_pte))
+		pte = pte_swp_mksoft_dirty(pte);
+	if (pte_swp_uffd_wp(old_pte))
+		pte = pte_mkuffd_wp(pte);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}`,
+        ],
+        valid: [
+          `static void restore_device_private(struct vm_area_struct *vma, pte_t *ptep,
+		unsigned long addr, struct page *new, pte_t old_pte)
+{
+	swp_entry_t entry = make_readable_device_private_entry(page_to_pfn(new));
+	pte_t pte = swp_entry_to_pte(entry);
+
+	if (pte_swp_soft_dirty(old_pte))
+		pte = pte_swp_mksoft_dirty(pte);
+	if (pte_swp_uffd_wp(old_pte))
+		pte = pte_swp_mkuffd_wp(pte);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}`,
+        ],
+      },
+    },
+  },
+  check({ facts, lineOf, report }) {
+    for (const call of facts.model.calls) {
+      const wants = accessorKind(call.name);
+      const value = call.args[0];
+      if (!wants || !value) continue;
+      const has = facts.entryKinds.kindOf(value);
+      // Unknown kind is never reported (§9 A15): only a value proven to be the other kind is.
+      if (!has || has.kind === wants) continue;
+      report({
+        node: call.node,
+        messageId: wants === 'present' ? 'presentOnSwap' : 'swapOnPresent',
+        data: {
+          accessor: call.name,
+          value: value.text.replace(/\s+/g, ' '),
+          why: has.reason,
+          line: lineOf(has.node),
+        },
+      });
+    }
+  },
+});

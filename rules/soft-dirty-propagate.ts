@@ -1,0 +1,100 @@
+// R5 (DESIGN Part 2 §4, with §9 A9, A10, A11, A12): soft-dirty is never lost across a transition,
+// and moved entries become soft-dirty. Origin: 179ef71cbc08 "mm: save soft-dirty bits on swapped
+// pages" (the swap encode/decode pairs) and 0f8975ec4db2 "mm: soft-dirty bits for user memory
+// changes tracking" (mremap'ed entries must be marked soft-dirty).
+
+import { defineRule } from '../src/engine/define-rule.js';
+import { bitTransferOf } from '../src/analysis/bit-transfer.js';
+
+export default defineRule({
+  meta: {
+    id: 'soft-dirty-propagate',
+    catalogue: 'R5',
+    severity: 'warning',
+    category: 'suspicious',
+    confidence: 'medium',
+    enabledByDefault: true,
+    summary: 'Detect an entry transition or move that loses the soft-dirty bit',
+    messages: {
+      lostInHelper:
+        'soft-dirty of {{source}} (line {{line}}) is lost on {{direction}}: {{sink}}() installs a new entry without it (no {{setter}}())',
+      lost:
+        'soft-dirty of {{source}} (line {{line}}) is lost on {{direction}}: the value built here and installed by {{sink}}() at line {{sinkLine}} never gets {{setter}}()',
+      moveUnmarked:
+        '{{sink}}() installs the entry moved from {{source}} (line {{line}}) without marking it soft-dirty: no {{setter}}() or move_soft_dirty_*() before it',
+    },
+    // Every installer (a deleted carry leaves no soft-dirty word behind in the function), and the
+    // same-file install helpers a copy calls.
+    keywords: ['set_pte', 'set_pmd', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', '_install_'],
+    docs: {
+      why: [
+        'CRIU and other checkpoint tools clear soft-dirty through /proc/pid/clear_refs and later read which',
+        'pages were written since. The bit lives in the entry, so every transition has to carry it: a page',
+        'swapped out and back (179ef71cbc08 added _PAGE_SWP_SOFT_DIRTY for this), migrated, split from a',
+        'THP or copied on unshare must keep pte_soft_dirty() / pte_swp_soft_dirty() of the old entry, and an',
+        'entry moved by mremap() or UFFDIO_MOVE must become soft-dirty (0f8975ec4db2: the tracker cannot see',
+        'the move otherwise). A lost bit makes an incremental dump skip a changed page: silent data loss.',
+      ].join(' '),
+      fix: 'carry the bit (`if (pte_soft_dirty(old)) new = pte_swp_mksoft_dirty(new);`), or mark a moved entry with move_soft_dirty_pte()',
+      limits: [
+        'x86 *_mkdirty() also sets soft-dirty and is accepted as a carrier (khugepaged, UFFDIO_MOVE of a',
+        'THP). Not reported: hugetlb (no soft-dirty), PUD-level moves (no PUD soft-dirty, §9 A12),',
+        'device-private entries rebuilt from device-private ones (documented in copy_nonpresent_pte()),',
+        'zero-page replacements and moves',
+        '(§9 A11), poison entries (§9 A10), entries dropped without a new install (zap, MADV_FREE).',
+        'The old entry is recognised as for uffd-wp-propagate: decoded, bits read, or its slot cleared.',
+      ].join(' '),
+      references: [
+        '179ef71cbc08 mm: save soft-dirty bits on swapped pages',
+        '0f8975ec4db2 mm: soft-dirty bits for user memory changes tracking',
+        'DESIGN §9 A9, A10, A11, A12',
+      ],
+      examples: {
+        invalid: [
+          `static void unmap_one(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+		swp_entry_t entry)
+{
+	pte_t pteval = ptep_clear_flush(vma, addr, ptep);
+	pte_t swp_pte = swp_entry_to_pte(entry);
+
+	if (pte_uffd_wp(pteval))
+		swp_pte = pte_swp_mkuffd_wp(swp_pte);
+	set_pte_at(vma->vm_mm, addr, ptep, swp_pte);
+}`,
+        ],
+        valid: [
+          `static void unmap_one(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+		swp_entry_t entry)
+{
+	pte_t pteval = ptep_clear_flush(vma, addr, ptep);
+	pte_t swp_pte = swp_entry_to_pte(entry);
+
+	if (pte_soft_dirty(pteval))
+		swp_pte = pte_swp_mksoft_dirty(swp_pte);
+	if (pte_uffd_wp(pteval))
+		swp_pte = pte_swp_mkuffd_wp(swp_pte);
+	set_pte_at(vma->vm_mm, addr, ptep, swp_pte);
+}`,
+        ],
+      },
+    },
+  },
+  check({ facts, lineOf, report }) {
+    const bt = bitTransferOf(facts);
+    for (const loss of bt.losses('softDirty')) {
+      const moved = loss.direction === 'move' && loss.node.id === loss.sink.node.id;
+      report({
+        node: loss.node,
+        messageId: loss.viaHelper ? 'lostInHelper' : moved ? 'moveUnmarked' : 'lost',
+        data: {
+          source: loss.source.name,
+          line: lineOf(bt.lineNode(loss.source)),
+          direction: loss.direction,
+          sink: loss.sink.name,
+          sinkLine: lineOf(loss.sink.node),
+          setter: loss.setter,
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,90 @@
+// R13 (DESIGN Part 2 §4 R13, §7 row 16): "soft-dirty tracking is active" is
+// vma_soft_dirty_enabled(vma) = CONFIG_MEM_SOFT_DIRTY && !(vm_flags & VM_SOFTDIRTY). VM_SOFTDIRTY
+// set means the whole VMA counts as dirty, i.e. tracking is *off*; 64fe24a3e05e tested it the
+// wrong way round in can_change_pte_writable() and 76aefad628aa fixed it.
+
+import { defineRule } from '../src/engine/define-rule.js';
+import { isWriteUpgradePredicate, SOFT_DIRTY_VMA_FLAG } from '../src/analysis/kernel-api.js';
+import { softDirtyFlagDecisions, type WriteDecision } from '../src/analysis/soft-dirty-tracking.js';
+
+export default defineRule({
+  meta: {
+    id: 'softdirty-tracking-predicate',
+    catalogue: 'R13',
+    severity: 'error',
+    category: 'correctness',
+    confidence: 'high',
+    enabledByDefault: true,
+    summary: 'Detect a raw VM_SOFTDIRTY test used as "soft-dirty tracking is active" (it is inverted)',
+    messages: {
+      invertedTracking:
+        '{{test}} is set when soft-dirty tracking is off, but is used here as "tracking active" to decide {{decision}}: use vma_soft_dirty_enabled({{vma}})',
+      invertedNoTracking:
+        '!({{test}}) holds when soft-dirty tracking is active, but is used here to allow {{decision}}: use !vma_soft_dirty_enabled({{vma}})',
+    },
+    keywords: [SOFT_DIRTY_VMA_FLAG],
+    docs: {
+      why: [
+        'Soft-dirty tracking (clear_refs "4", CRIU) write-protects entries so that the next write faults',
+        'and sets the soft-dirty bit. Its VMA flag has an inverted meaning: VM_SOFTDIRTY set means "the',
+        'whole VMA is dirty already", i.e. tracking is off; clear_refs clears it to start tracking.',
+        '64fe24a3e05e let mprotect() map exclusive anon pages writable without a fault unless soft-dirty',
+        'tracking needs the fault, but tested `(vma->vm_flags & VM_SOFTDIRTY) && !pte_soft_dirty(pte)`:',
+        'tracked VMAs were upgraded and writes went unrecorded. 76aefad628aa "mm/mprotect: fix soft-dirty',
+        'check in can_change_pte_writable()" introduced vma_soft_dirty_enabled(), which also returns false',
+        'when CONFIG_MEM_SOFT_DIRTY is off (where VM_SOFTDIRTY is 0).',
+      ].join(' '),
+      fix: 'test vma_soft_dirty_enabled(vma) (with !pte_soft_dirty()/!pmd_soft_dirty(), or pte_needs_soft_dirty_wp()) instead of the raw flag',
+      limits: [
+        'Only tests of the flag that decide write permission are checked: in write-upgrade predicates',
+        '(can_*writable*, *_needs_soft_dirty_wp), and in functions that grant write or write-protect.',
+        'The polarity comes from a companion soft-dirty bit test (`&& !pte_soft_dirty()`) or from what the',
+        'condition guards (a `return false` of an upgrade predicate, a grant, a write-protect). Pagemap',
+        'reporting, clear_refs and VMA flag bookkeeping are not decisions about write permission.',
+      ].join(' '),
+      references: [
+        '76aefad628aa mm/mprotect: fix soft-dirty check in can_change_pte_writable()',
+        '64fe24a3e05e mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection',
+        'mm/internal.h: vma_soft_dirty_enabled()',
+      ],
+      examples: {
+        invalid: [
+          `static bool can_upgrade(struct vm_area_struct *vma, unsigned long addr, pte_t pte)
+{
+	if (pte_protnone(pte) || !pte_dirty(pte))
+		return false;
+	if ((vma->vm_flags & VM_SOFTDIRTY) && !pte_soft_dirty(pte))
+		return false;
+	return !userfaultfd_pte_wp(vma, pte);
+}`,
+        ],
+        valid: [
+          `static bool can_upgrade(struct vm_area_struct *vma, unsigned long addr, pte_t pte)
+{
+	if (pte_protnone(pte) || !pte_dirty(pte))
+		return false;
+	if (vma_soft_dirty_enabled(vma) && !pte_soft_dirty(pte))
+		return false;
+	return !userfaultfd_pte_wp(vma, pte);
+}`,
+        ],
+      },
+    },
+  },
+  check({ facts, report }) {
+    // src/analysis/soft-dirty-tracking.ts finds the raw flag tests that decide write permission and
+    // reads what each decides; the flag asserted (positive) means tracking is off (76aefad628aa).
+    for (const t of softDirtyFlagDecisions(facts)) {
+      const data = { test: t.node.text.replace(/\s+/g, ' '), vma: t.vma, decision: decisionName(facts.name, t.decision) };
+      // Inverted where the condition means "needs a fault" with the flag set, or "may write" without it.
+      if (t.decision === 'needsWriteFault' && t.positive) report({ node: t.node, messageId: 'invertedTracking', data });
+      if (t.decision === 'mayWrite' && !t.positive) report({ node: t.node, messageId: 'invertedNoTracking', data });
+    }
+  },
+});
+
+/** The decision named in the message: an upgrade predicate decides "a write upgrade" either way. */
+function decisionName(fn: string, decision: WriteDecision): string {
+  if (isWriteUpgradePredicate(fn)) return 'a write upgrade';
+  return decision === 'needsWriteFault' ? 'write-protection' : 'write access';
+}

@@ -1,0 +1,123 @@
+// R4 (DESIGN Part 2 §4, with §9 A14 and E15): fork() and mremap() must not leak uffd-wp state into
+// a VMA that is not uffd-wp registered. Origins: "mm/userfaultfd: fix uffd-wp special cases for
+// fork()" (Peter Xu, 2021; §7 row 22) and 0cef0bb836e3 "mm: clear uffd-wp PTE/PMD state on
+// mremap()" (§7 row 20). The per-kind coverage analysis lives in src/analysis/uffd-clearing.ts.
+
+import { defineRule } from '../src/engine/define-rule.js';
+import { uncoveredUffdTransfers, type UffdTransfer } from '../src/analysis/uffd-clearing.js';
+import type { UffdCarrierKind } from '../src/analysis/kernel-api.js';
+
+const KIND_NAMES: Record<UffdCarrierKind, string> = {
+  present: 'present',
+  swap: 'swap/migration',
+  marker: 'uffd-wp marker',
+};
+
+export default defineRule({
+  meta: {
+    id: 'uffd-wp-clear-on-unregistered-dst',
+    catalogue: 'R4',
+    severity: 'warning',
+    category: 'suspicious',
+    confidence: 'medium',
+    enabledByDefault: true,
+    summary: 'Detect a fork or mremap copy that can leave uffd-wp on entries of an unregistered VMA',
+    messages: {
+      noClear:
+        '{{sink}}() installs a {{kinds}} entry {{verb}} from {{source}} that may carry uffd-wp, and nothing clears it when the destination VMA is not uffd-wp registered',
+      kindNotCleared:
+        '{{sink}}() may install a {{kinds}} entry {{verb}} from {{source}} with uffd-wp: no clear of that kind runs whenever the destination VMA is not uffd-wp registered (clears seen: {{clears}})',
+      markerKept:
+        '{{sink}}() may install a uffd-wp marker {{verb}} from {{source}} into a VMA that is not uffd-wp registered: drop it or use copy_pte_marker()',
+    },
+    // Copies name a destination (dst_vma, dst_pte); moves read-and-clear the old slot.
+    keywords: ['uffd_wp', 'dst_', 'get_and_clear'],
+    docs: {
+      why: [
+        'uffd-wp state (the present bit, the swp bit of swap and migration entries, and PTE_MARKER_UFFD_WP',
+        'markers) only means something in a VMA registered for userfaultfd write-protection. fork() copies',
+        'entries into the child, whose VMA is registered only if the parent\'s uffd asked for fork events;',
+        'mremap() moves entries to a new range, and without UFFD_EVENT_REMAP the monitor does not follow',
+        'them. A stale bit in an unregistered VMA makes later writes fault for nobody (markers even keep',
+        'the entry non-present) or, worse, reappears as uffd-wp when the VMA is registered again. Peter',
+        'Xu\'s "mm/userfaultfd: fix uffd-wp special cases for fork()" added the `!userfaultfd_wp(dst_vma)`',
+        'clears for present and swap entries and copy_pte_marker(); 0cef0bb836e3 "mm: clear uffd-wp',
+        'PTE/PMD state on mremap()" did the same for mremap under vma_has_uffd_without_event_remap(),',
+        'dropping uffd-wp markers. Each entry kind the function installs needs its own clear:',
+        'pte_clear_uffd_wp() does nothing to a swap entry, pte_swp_clear_uffd_wp() nothing to a marker.',
+      ].join(' '),
+      fix: 'under `!userfaultfd_wp(dst_vma)` (fork) or `vma_has_uffd_without_event_remap(vma)` (mremap), clear uffd-wp with the helper of each kind installed: *_clear_uffd_wp() for present entries, *_swp_clear_uffd_wp() for swap and migration entries, and drop uffd-wp markers (or copy them with copy_pte_marker())',
+      limits: [
+        'Only installs of a value read from another slot are checked: fork copies (functions naming a',
+        'src and a dst) and moves (a read that clears the old slot). UFFDIO_MOVE helpers are out of scope',
+        '(the ioctl moves between ranges of one userfaultfd). Entry kinds are inferred from kind tests on',
+        'the same entry, exiting if/else-if arms, unguarded decodes and present-only transforms; a kind',
+        'the function never tests counts as possible. Values reaching the installer through a goto are not',
+        'seen (6.12 copy_huge_pmd\'s pmd_special() path, §9 A14, which is exempt anyway). Hwpoison and',
+        'PFNMAP-special entries carry no uffd-wp. PUD entries have no uffd-wp.',
+      ].join(' '),
+      references: [
+        'mm/userfaultfd: fix uffd-wp special cases for fork() (Peter Xu, 2021)',
+        '0cef0bb836e3 mm: clear uffd-wp PTE/PMD state on mremap()',
+        '5a2f8d22de8b mm/hugetlb: fix uffd-wp during fork()',
+        'mm/memory.c: copy_nonpresent_pte(), __copy_present_ptes(); mm/mremap.c: move_ptes()',
+      ],
+      examples: {
+        invalid: [
+          `static int copy_one_swap(struct mm_struct *dst_mm, struct vm_area_struct *dst_vma,
+		struct vm_area_struct *src_vma, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
+{
+	pte_t pte = ptep_get(src_pte);
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (is_pte_marker_entry(entry))
+		return 0;
+	if (swap_duplicate(entry) < 0)
+		return -EIO;
+	set_pte_at(dst_mm, addr, dst_pte, pte);
+	return 0;
+}`,
+        ],
+        valid: [
+          `static int copy_one_swap(struct mm_struct *dst_mm, struct vm_area_struct *dst_vma,
+		struct vm_area_struct *src_vma, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
+{
+	pte_t pte = ptep_get(src_pte);
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (is_pte_marker_entry(entry))
+		return 0;
+	if (swap_duplicate(entry) < 0)
+		return -EIO;
+	if (!userfaultfd_wp(dst_vma))
+		pte = pte_swp_clear_uffd_wp(pte);
+	set_pte_at(dst_mm, addr, dst_pte, pte);
+	return 0;
+}`,
+        ],
+      },
+    },
+  },
+  check({ facts, lineOf, report }) {
+    for (const t of uncoveredUffdTransfers(facts)) {
+      const base = { sink: t.sink.call.name, verb: t.mode === 'copy' ? 'copied' : 'moved', source: sourceName(t) };
+      const nonMarker = t.uncovered.filter((k) => k !== 'marker');
+      if (nonMarker.length === 0) {
+        report({ node: t.sink.call.node, messageId: 'markerKept', data: base });
+      } else if (t.clears.length === 0) {
+        report({ node: t.sink.call.node, messageId: 'noClear', data: { ...base, kinds: kindList(t.uncovered) } });
+      } else {
+        const clears = t.clears.map((c) => `${c.name}() at line ${lineOf(c.node)}`).join(', ');
+        report({ node: t.sink.call.node, messageId: 'kindNotCleared', data: { ...base, kinds: kindList(nonMarker), clears } });
+      }
+    }
+  },
+});
+
+function kindList(kinds: UffdCarrierKind[]): string {
+  return kinds.map((k) => KIND_NAMES[k]).join(' or ');
+}
+
+function sourceName(t: UffdTransfer): string {
+  return t.source.startsWith('param:') ? `parameter ${t.source.slice(6)}` : t.source || 'the source entry';
+}

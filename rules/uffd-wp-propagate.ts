@@ -1,0 +1,111 @@
+// R3 (DESIGN Part 2 §4, with §9 A8, A9, A10): uffd-wp survives every transition of an entry inside
+// a registered VMA. Origin: f45ec5ff16a7 "userfaultfd: wp: support swap and page migration" (the
+// bit was lost across swap and migration), the 2021 fork/THP fixes ("mm/userfaultfd: fix a few thp
+// pmd missing uffd-wp bit"), and the unshare copies of wp_page_copy()/hugetlb_wp() (§9 A9).
+
+import { defineRule } from '../src/engine/define-rule.js';
+import { bitTransferOf } from '../src/analysis/bit-transfer.js';
+
+export default defineRule({
+  meta: {
+    id: 'uffd-wp-propagate',
+    catalogue: 'R3',
+    severity: 'error',
+    category: 'correctness',
+    confidence: 'medium',
+    enabledByDefault: true,
+    summary: 'Detect an entry transition that drops the uffd-wp bit of the entry it replaces',
+    messages: {
+      lostInHelper:
+        'uffd-wp of {{source}} (line {{line}}) is lost on {{direction}}: {{sink}}() installs a new entry without it (no {{setter}}())',
+      zapped:
+        'uffd-wp of {{source}} (line {{line}}) is lost on zap: {{sink}}() clears the entry and no uffd-wp marker takes its place ({{setter}}())',
+      lost:
+        'uffd-wp of {{source}} (line {{line}}) is lost on {{direction}}: the value built here and installed by {{sink}}() at line {{sinkLine}} never gets {{setter}}()',
+    },
+    // Every installer (a deleted carry leaves no uffd-wp word behind in the function), and the
+    // same-file install helpers a fork copy calls (6.1 hugetlb_install_page()).
+    keywords: ['set_pte', 'set_pmd', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', '_install_'],
+    docs: {
+      why: [
+        'userfaultfd write-protection keeps a write-protected range read-only until the monitor resolves',
+        'it, and the only record of that state is the uffd-wp bit of each entry. When an entry changes',
+        'form - unmapped into a swap or migration entry (encode), mapped back (decode), rebuilt as another',
+        'swap entry, split from a PMD into PTEs, copied on an unshare fault - the new entry must be given',
+        'the bit the old one had (pte_uffd_wp() -> pte_swp_mkuffd_wp(), pte_swp_uffd_wp() ->',
+        'pte_mkuffd_wp(), ...). Otherwise the next write goes through without a fault and the monitor',
+        '(live migration, snapshots) silently misses it. f45ec5ff16a7 added the swap and migration carries',
+        'after exactly this loss; the 2021 fixes "mm/userfaultfd: fix a few thp pmd missing uffd-wp bit"',
+        'repaired the THP split and migration paths, and 6.1 hugetlb still loses it on the fork copy of a',
+        'pinned page and on unshare (DESIGN §9 A8, A9).',
+      ].join(' '),
+      fix: 'carry the bit: `if (pte_uffd_wp(old)) new = pte_swp_mkuffd_wp(new);` (use the helper of the new entry kind)',
+      limits: [
+        'The old entry is recognised when the function decodes it, reads any of its bits, or clears the slot',
+        'it installs into; a value built fresh (mk_pte(), swp_entry_to_pte(make_*_entry())) must then get',
+        'the bit on every path unless the source is known to lack it (the false arm of the uffd-wp test), is',
+        'writable (a writable entry never carries uffd-wp, §9 A3), or is empty. Not reported: whole-value',
+        'copies (they carry every bit), UFFDIO_MOVE (the ioctl defines the moved entry), poison and hwpoison',
+        'entries (§9 A10), anonymous zaps (they drop everything), PMD-level zaps (no marker exists), and a',
+        'cleared entry returned to the caller (get_and_clear_full_ptes()). Pairing across functions',
+        '(the encoder in rmap.c, the decoder in migrate.c) is by entry type, so each side is checked alone.',
+      ].join(' '),
+      references: [
+        'f45ec5ff16a7 userfaultfd: wp: support swap and page migration',
+        'mm/userfaultfd: fix a few thp pmd missing uffd-wp bit (Peter Xu, 2021)',
+        'DESIGN §9 A8, A9, A10',
+      ],
+      examples: {
+        invalid: [
+          `static void restore(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+		struct page *page)
+{
+	pte_t old_pte = ptep_get(ptep);
+	swp_entry_t entry = pte_to_swp_entry(old_pte);
+	pte_t pte = mk_pte(page, vma->vm_page_prot);
+
+	if (pte_swp_soft_dirty(old_pte))
+		pte = pte_mksoft_dirty(pte);
+	if (is_writable_migration_entry(entry))
+		pte = pte_mkwrite(pte, vma);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}`,
+        ],
+        valid: [
+          `static void restore(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep,
+		struct page *page)
+{
+	pte_t old_pte = ptep_get(ptep);
+	swp_entry_t entry = pte_to_swp_entry(old_pte);
+	pte_t pte = mk_pte(page, vma->vm_page_prot);
+
+	if (pte_swp_soft_dirty(old_pte))
+		pte = pte_mksoft_dirty(pte);
+	if (is_writable_migration_entry(entry))
+		pte = pte_mkwrite(pte, vma);
+	else if (pte_swp_uffd_wp(old_pte))
+		pte = pte_mkuffd_wp(pte);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}`,
+        ],
+      },
+    },
+  },
+  check({ facts, lineOf, report }) {
+    const bt = bitTransferOf(facts);
+    for (const loss of bt.losses('uffd')) {
+      report({
+        node: loss.node,
+        messageId: loss.viaHelper ? 'lostInHelper' : loss.direction === 'zap' ? 'zapped' : 'lost',
+        data: {
+          source: loss.source.name,
+          line: lineOf(bt.lineNode(loss.source)),
+          direction: loss.direction,
+          sink: loss.sink.name,
+          sinkLine: lineOf(loss.sink.node),
+          setter: loss.setter,
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,665 @@
+// Bit transfer (DESIGN R3, R5, §5.3, §5.4): does a tracking bit (uffd-wp, soft-dirty) of the old
+// entry a function replaces reach the entry it installs? Two shapes are checked at every installer:
+//
+// (a) pairing: the new value is built fresh (mk_pte(), swp_entry_to_pte(make_*_entry(..))) and the
+//     function decides the bit from the old entry somewhere on it (`if (pte_swp_uffd_wp(old))
+//     pte = pte_mkuffd_wp(pte);`, split booleans `uffd_wp = pmd_uffd_wp(old_pmd)`); paths that skip
+//     that setter are the "source lacked the bit" paths;
+// (b) the transition with the pairing deleted: a fresh value installed by a function that read the
+//     bits of an old entry (decoded it, tested its write/dirty/young/uffd-wp/soft-dirty state) or
+//     cleared the very slot it installs into, with no setter of the bit on the value's path.
+//
+// Whole-value copies (the installed value is the old entry, modified) carry every bit. Moves (an
+// entry cleared at one slot and installed at another of the same level) are reported for soft-dirty
+// when nothing marks them (mremap's move_soft_dirty_pte()). Zaps (a read-and-cleared entry with
+// nothing installed after it) must leave a uffd-wp marker. A same-file helper that installs a fresh
+// value into a slot it is passed, without reading any entry itself (6.1 hugetlb_install_page()), is
+// checked at its caller.
+
+import type { SyntaxNode } from '../lang/parser.js';
+import {
+  ANON_TESTS,
+  apiOf,
+  BIT_SOURCE_READERS,
+  BITLESS_ENTRY_MAKERS,
+  CLEARING_READS,
+  DEVICE_PRIVATE_ENTRY_MAKERS,
+  DEVICE_PRIVATE_ENTRY_TESTS,
+  ENTRY_EMPTY_TESTS,
+  ENTRY_SAME_TESTS,
+  HUGETLB_TESTS,
+  SOFT_DIRTY_PREDICATES,
+  SOURCE_WRITE_PREDICATES,
+  TABLE_ENTRY_USES,
+  UFFD_EXCLUDING_WRITE_PREDICATES,
+  UFFD_WP_MARKER,
+  UFFD_WP_PREDICATES,
+  UFFD_WP_ZAP_INSTALLERS,
+  ZERO_PAGE_NAMES,
+  type Level,
+} from './kernel-api.js';
+import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
+import { atomsOf } from './guards.js';
+import type { FunctionFacts, Sink } from './facts.js';
+import { isInside, type ValuePath } from './value-flow.js';
+
+export type CarriedBit = 'uffd' | 'softDirty';
+
+/** Which way the entry went: present→swap is "encode", swap→present "decode", ... */
+export type Direction = 'encode' | 'decode' | 'rebuild' | 'split' | 'unshare' | 'copy' | 'replace' | 'move' | 'zap';
+
+/** An old entry the function reads: a table slot, a parameter, vmf->orig_pte. */
+export interface OldEntry {
+  key: string;
+  /** How the code names it (`pteval`, `old_pmd`, `vmf->orig_pte`). */
+  name: string;
+  /** Where it was read (or first used). */
+  node: SyntaxNode;
+  level: Level;
+  present: boolean;
+  swap: boolean;
+  marker: boolean;
+  /** Its bits are read: decoded, or a write/dirty/young/uffd-wp/soft-dirty test. */
+  bitsRead: boolean;
+  /** Used as a page-table pointer (pmd_pgtable()): not a leaf, no bits. */
+  table: boolean;
+  /** Cleared by a get-and-clear read: the entry leaves its slot here. */
+  cleared: boolean;
+  /** Where its bits or kind are read, and as what kind of entry. */
+  uses: Array<{ point: Point; kind: 'present' | 'swap' | 'marker'; bitTest: boolean }>;
+}
+
+export interface BitLoss {
+  bit: CarriedBit;
+  direction: Direction;
+  /** The construction of the installed value (or the installer for moved values). */
+  node: SyntaxNode;
+  sink: Call;
+  source: OldEntry;
+  /** The setter the new value needed (`pte_swp_mkuffd_wp`). */
+  setter: string;
+  /** The install is done by a same-file helper called here (6.1 hugetlb_install_page()). */
+  viaHelper?: boolean;
+}
+
+export interface SpuriousGain {
+  /** The *_mkdirty() call that sets soft-dirty on x86. */
+  mkdirty: Call;
+  sink: Call;
+  /** The soft-dirty test of the source whose false arm gains the bit. */
+  predicate: SyntaxNode;
+}
+
+const cache = new WeakMap<FunctionFacts, BitTransfer>();
+
+/** The bit-transfer analysis of one function (computed once per function). */
+export function bitTransferOf(facts: FunctionFacts): BitTransfer {
+  let bt = cache.get(facts);
+  if (!bt) {
+    bt = new BitTransfer(facts);
+    cache.set(facts, bt);
+  }
+  return bt;
+}
+
+const SETTER_EFFECTS: Record<CarriedBit, ReadonlySet<string>> = {
+  uffd: new Set(['setUffd', 'clearUffd']),
+  softDirty: new Set(['setSoftDirty', 'clearSoftDirty', 'mkdirty']),
+};
+const SET_EFFECT: Record<CarriedBit, string> = { uffd: 'setUffd', softDirty: 'setSoftDirty' };
+const GUARD_CLASS: Record<CarriedBit, 'uffd' | 'softDirty'> = { uffd: 'uffd', softDirty: 'softDirty' };
+/** The flag-request origin of GuardClassifier (MM_CP_UFFD_WP): it tests no entry. */
+const REQUEST_ORIGIN = 'request';
+
+export class BitTransfer {
+  readonly entries: OldEntry[];
+  private readonly alias = new Map<string, string>();
+
+  constructor(readonly facts: FunctionFacts) {
+    this.entries = this.collectEntries();
+  }
+
+  /** Installs whose value lost `bit` of the entry it replaces (one per installer). */
+  losses(bit: CarriedBit): BitLoss[] {
+    const out: BitLoss[] = [];
+    // One finding per construction: `if (hugetlb) set_huge_pte_at(.., pte); else set_pte_at(.., pte);`
+    // installs one lost value twice.
+    const reported = new Set<number>();
+    for (const sink of this.facts.sinks) {
+      if (!sink.value) continue;
+      for (const path of this.facts.pathsOf(sink.value)) {
+        if (!this.feasible(sink, path)) continue;
+        const loss = this.pathLoss(bit, sink, path);
+        if (loss) {
+          if (!reported.has(loss.node.id)) out.push(loss);
+          reported.add(loss.node.id);
+          break;
+        }
+      }
+    }
+    out.push(...this.helperLosses(bit));
+    if (bit === 'uffd') out.push(...this.zapLosses());
+    return out;
+  }
+
+  /**
+   * Zap (R3): a PTE whose bits the function reads is cleared and nothing is installed after it, not
+   * even a uffd-wp marker (pte_install_uffd_wp_if_needed(), zap_install_uffd_wp_if_needed(),
+   * make_pte_marker(PTE_MARKER_UFFD_WP)). Anonymous zaps drop everything by design; PMD-level
+   * zaps have no marker to leave; entries moved or re-installed are checked at their installer.
+   */
+  private zapLosses(): BitLoss[] {
+    const out: BitLoss[] = [];
+    const { model } = this.facts;
+    // A primitive that returns the cleared entry (get_and_clear_full_ptes()) leaves it to its caller.
+    if (/\b(pte|pmd|pud)_t\b/.test(model.node.childForFieldName('type')?.text ?? '')) return out;
+    const markers = model.calls.filter((c) => UFFD_WP_ZAP_INSTALLERS.has(c.name));
+    for (const c of model.calls) {
+      if (!CLEARING_READS.has(c.name)) continue;
+      const level = levelOfCall(c.name);
+      if (level !== 'pte' && level !== 'huge') continue;
+      const key = this.keyOf(c.node);
+      const source = this.entries.find((e) => e.key === key);
+      if (!source || !source.bitsRead || source.table) continue;
+      const after = (p: Point, node: SyntaxNode): boolean => node.startIndex > c.node.endIndex && this.facts.compatible([c.point, p]);
+      // Something takes the entry's place (a marker, the entry itself, a new entry), or it moves.
+      if (markers.some((m) => after(m.point, m.node))) continue;
+      // An install after the clear replaces the entry here or moves it (UFFDIO_MOVE installs a new
+      // entry at the destination): checked at that installer.
+      if (this.facts.sinks.some((s) => after(s.call.point, s.call.node) ||
+        (s.value && this.facts.pathsOf(s.value).some((p) => p.base.node.id === c.node.id)))) continue;
+      if (this.guardNames(c.point.guards, true).some((n) => ANON_TESTS.has(n))) continue;
+      out.push({ bit: 'uffd', direction: 'zap', node: c.node, sink: c, source, setter: 'pte_install_uffd_wp_if_needed' });
+    }
+    return out;
+  }
+
+  /**
+   * Installs done by a same-file helper for this function (6.1 hugetlb_install_page(): the fork copy
+   * of a pinned hugetlb page): the helper builds a fresh value lacking the bit and installs it into
+   * a slot it was passed, without reading any old entry itself, so the transition is this
+   * function's.
+   */
+  private helperLosses(bit: CarriedBit): BitLoss[] {
+    const out: BitLoss[] = [];
+    for (const call of this.facts.model.calls) {
+      if (call.name === this.facts.name) continue;
+      const helper = this.facts.file.helper(call.name);
+      if (!helper) continue;
+      const install = bitTransferOf(helper).freshInstallWithout(bit);
+      if (!install) continue;
+      const slotArg = call.args[install.slotParam];
+      if (!slotArg) continue;
+      const guards = [...call.point.guards];
+      if (this.sourceLacks(bit, guards)) continue;
+      const slot = this.canonical(placeName(slotArg));
+      const source = this.sourceFor(bit, slot, install.level, guards);
+      if (!source || (bit === 'softDirty' && install.level === 'huge')) continue;
+      const direction = this.directionOf(install.kind === 'swap', source, slot, install.level, guards, call.point);
+      if (bit === 'uffd' && direction === 'move') continue;
+      out.push({ bit, direction, node: call.node, sink: call, source, setter: setterName(bit, install.level, install.kind), viaHelper: true });
+    }
+    return out;
+  }
+
+  /**
+   * As a helper: an install of a fresh value lacking `bit` into a slot passed as a parameter, by a
+   * function that reads no old entry (so it cannot know the bit itself).
+   */
+  freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap' } | undefined {
+    if (this.entries.some((e) => e.bitsRead || e.cleared)) return undefined;
+    const params = [...this.facts.model.params.keys()];
+    for (const sink of this.facts.sinks) {
+      if (!sink.value || !sink.slot) continue;
+      const slotParam = params.indexOf(placeName(sink.slot));
+      if (slotParam < 0) continue;
+      for (const path of this.facts.pathsOf(sink.value)) {
+        if (!isFresh(path) || path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) continue;
+        if (this.pairingPredicate(bit, path)) continue;
+        const made = this.namesBuilding(path.base.node);
+        if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n)) || namesIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || made.has(UFFD_WP_MARKER)) continue;
+        return { slotParam, level: sinkLevel(sink), kind: path.base.kind === 'encode' ? 'swap' : 'present' };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Restores where x86 *_mkdirty() sets soft-dirty on a path where the source lacked it, with no
+   * *_clear_soft_dirty() after it ("mm/migrate: preserve exact soft-dirty state", 2024).
+   */
+  spuriousGains(): SpuriousGain[] {
+    const out: SpuriousGain[] = [];
+    if (this.facts.hasFaultParameter()) return out;
+    for (const sink of this.facts.sinks) {
+      if (!sink.value || sinkLevel(sink) === 'huge') continue;
+      let found: SpuriousGain | undefined;
+      for (const path of this.facts.pathsOf(sink.value)) {
+        if (!isFresh(path) || !this.feasible(sink, path)) continue;
+        const predicate = this.pairingPredicate('softDirty', path);
+        if (!predicate) continue;
+        // KSM marks the zero pages it maps with pte_mkdirty() (replace_page): not a restore.
+        const guards = [...this.facts.model.pointOf(path.base.node).guards, ...path.assumptions];
+        if (namesIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) continue;
+        if (!predicate) continue;
+        // The path that went through the setter had soft-dirty in the source: gaining is fine.
+        if (path.steps.some((s) => s.api.effect === 'setSoftDirty')) continue;
+        const idx = path.steps.findIndex((s, i) => s.api.effect === 'mkdirty' && !this.mkdirtyForWrite(path, i));
+        if (idx < 0) continue;
+        if (path.steps.slice(idx + 1).some((s) => s.api.effect === 'clearSoftDirty')) continue;
+        found = { mkdirty: path.steps[idx].call, sink: sink.call, predicate };
+        break;
+      }
+      if (found) out.push(found);
+    }
+    return out;
+  }
+
+  /**
+   * Skipping both arms of `if (sd) pte = mk(pte); else pte = clear(pte);` is no execution: the
+   * assumptions a path collects from the redefinitions it skipped must be satisfiable together.
+   */
+  private feasible(sink: Sink, path: ValuePath): boolean {
+    return path.assumptions.length === 0 || this.facts.compatible([sink.call.point], path.assumptions);
+  }
+
+  /** A mkdirty that comes with write permission (maybe_mkwrite(pte_mkdirty(..))) is a write, not a restore. */
+  private mkdirtyForWrite(path: ValuePath, i: number): boolean {
+    const next = path.steps[i + 1];
+    if (next && (next.api.effect === 'grant' || next.api.effect === 'grantVma')) return true;
+    const m = this.facts.meanings(path.steps[i].call.point.guards);
+    return m.some((x) => (x.cls === 'srcWrite' || x.cls === 'faultWrite') && x.positive);
+  }
+
+  private pathLoss(bit: CarriedBit, sink: Sink, path: ValuePath): BitLoss | undefined {
+    const level = sinkLevel(sink);
+    if (bit === 'softDirty' && (level === 'huge' || level === 'pud')) return undefined;
+    // Kernel page tables (init_mm) hold no user tracking bits.
+    if (/^&?init_mm$/.test(sink.call.args[0]?.text ?? '')) return undefined;
+    const slot = sink.slot ? this.canonical(placeName(sink.slot)) : undefined;
+    if (path.base.kind === 'read' || path.base.kind === 'readMerged') {
+      return bit === 'softDirty' ? this.unmarkedMove(sink, slot, level, path) : undefined;
+    }
+    if (!isFresh(path)) return undefined;
+    if (path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) return undefined;
+    const made = this.namesBuilding(path.base.node);
+    if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n))) return undefined;
+    if (bit === 'uffd' && made.has(UFFD_WP_MARKER)) return undefined;
+    if (path.base.node.childForFieldName('function')?.text === 'make_pte_marker') return undefined;
+    const guards = [...this.facts.model.pointOf(path.base.node).guards, ...sink.call.point.guards, ...path.assumptions];
+    if (this.sourceLacks(bit, guards)) return undefined;
+    if (this.pairingPredicate(bit, path)) return undefined;
+    if (bit === 'softDirty') {
+      if (namesIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) return undefined;
+    }
+    const source = this.sourceFor(bit, slot, level, guards);
+    if (!source) return undefined;
+    // A device-private entry rebuilt from a device-private entry (fork, mprotect) deliberately
+    // drops soft-dirty (copy_nonpresent_pte()); a migration entry restored to a device-private one
+    // (remove_migration_pte()) keeps it.
+    if (bit === 'softDirty' && [...made].some((n) => DEVICE_PRIVATE_ENTRY_MAKERS.has(n)) &&
+      this.guardNames(guards, true, source).some((n) => DEVICE_PRIVATE_ENTRY_TESTS.has(n))) {
+      return undefined;
+    }
+    if (bit === 'softDirty' && this.guardNames(guards, true).some((n) => HUGETLB_TESTS.has(n))) return undefined;
+    const direction = this.direction(path, source, slot, level, guards);
+    // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state (R3 exemption).
+    if (bit === 'uffd' && direction === 'move') return undefined;
+    if (bit === 'softDirty' && this.zeroPageSource(source)) return undefined;
+    const kind = path.base.kind === 'encode' ? 'swap' : 'present';
+    return { bit, direction, node: path.base.node, sink: sink.call, source, setter: setterName(bit, level, kind) };
+  }
+
+  /** R5: an entry moved whole from a cleared slot to another slot of its level must become soft-dirty. */
+  private unmarkedMove(sink: Sink, slot: string | undefined, level: Level, path: ValuePath): BitLoss | undefined {
+    const base = path.base;
+    const fn = base.node.type === 'call_expression' ? base.node.childForFieldName('function')?.text ?? '' : '';
+    if (!CLEARING_READS.has(fn) || !base.origin || !slot) return undefined;
+    const from = this.canonical(base.origin);
+    if (from === slot) return undefined;
+    const source = this.entries.find((e) => e.key === from);
+    if (source && (source.level !== level || source.table)) return undefined;
+    if (levelOfCall(fn) !== level) return undefined;
+    const sinkGuards = new Set(sink.call.point.guards.map((g) => g.expr.id));
+    const marked = path.steps.some(
+      (s) => (s.api.effect === 'setSoftDirty' || s.api.effect === 'mkdirty') && s.call.point.guards.every((g) => sinkGuards.has(g.expr.id)),
+    );
+    if (marked) return undefined;
+    // Named by the slot it was moved from (`old_pte`), read where it was cleared.
+    const entry: OldEntry = {
+      key: from, name: from, node: base.node, level, present: true, swap: false, marker: false,
+      bitsRead: false, table: false, cleared: true, uses: [],
+    };
+    return { bit: 'softDirty', direction: 'move', node: sink.call.node, sink: sink.call, source: entry, setter: setterName('softDirty', level, 'present') };
+  }
+
+  /**
+   * The source predicate of `bit` that decides this value elsewhere in the function: a setter of
+   * the bit, guarded by a test of the bit on an entry (not a request flag), applied to the same
+   * construction. The paths that skip it are the ones where the source lacked the bit.
+   */
+  private pairingPredicate(bit: CarriedBit, path: ValuePath): SyntaxNode | undefined {
+    for (const call of this.facts.model.calls) {
+      if (this.facts.api(call)?.effect !== SET_EFFECT[bit]) continue;
+      const pred = this.bitTest(bit, call.point.guards);
+      if (!pred) continue;
+      const input = call.args[0];
+      if (!input) continue;
+      if (this.facts.pathsOf(input).some((p) => p.base.node.id === path.base.node.id)) return pred;
+    }
+    return undefined;
+  }
+
+  /** An atom of these guards testing `bit` of an entry (any polarity, through booleans). */
+  private bitTest(bit: CarriedBit, guards: Guard[]): SyntaxNode | undefined {
+    for (const g of guards) {
+      for (const a of atomsOf(g)) {
+        const m = this.facts.guards.meaningsOf(a);
+        if (m.some((x) => x.cls === GUARD_CLASS[bit] && x.origin !== REQUEST_ORIGIN)) return a.node;
+      }
+    }
+    return undefined;
+  }
+
+  /** On this path the source is known to lack the bit (or, for uffd-wp, to be writable, §9 A3). */
+  private sourceLacks(bit: CarriedBit, guards: Guard[]): boolean {
+    for (const g of guards) {
+      for (const a of atomsOf(g)) {
+        if (!a.definite) continue;
+        const m = this.facts.guards.meaningsOf(a);
+        if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN)) return true;
+        if (bit === 'uffd' && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
+        // The old entry was empty: nothing to carry.
+        if (a.positive && a.node.type === 'call_expression' && ENTRY_EMPTY_TESTS.has(a.node.childForFieldName('function')?.text ?? '')) return true;
+      }
+    }
+    return false;
+  }
+
+  /** A write test after which uffd-wp cannot be set: not a device-private/exclusive write type. */
+  private excludesUffd(atom: SyntaxNode): boolean {
+    if (atom.type !== 'call_expression') return true;
+    const name = atom.childForFieldName('function')?.text ?? '';
+    return UFFD_EXCLUDING_WRITE_PREDICATES.has(name) || !SOURCE_WRITE_PREDICATES.has(name);
+  }
+
+  private zeroPageGuard(guards: Guard[]): boolean {
+    return this.guardNames(guards, true).some((n) => ZERO_PAGE_NAMES.has(n));
+  }
+
+  /** The old entry maps the zero page: `if (!is_zero_pfn(pte_pfn(orig_pte))) goto abort;` (migrate_vma_insert_page). */
+  private zeroPageSource(source: OldEntry): boolean {
+    return this.facts.model.calls.some(
+      (c) => ZERO_PAGE_NAMES.has(c.name) && this.exitsUnlessTrue(c.node) && c.args.some((a) => this.mentionsEntry(a, source, 0)),
+    );
+  }
+
+  /** Is `test` a condition whose falsity leaves the function: `if (!is_zero_pfn(pfn)) goto abort;`? */
+  private exitsUnlessTrue(test: SyntaxNode): boolean {
+    for (let cur = test.parent; cur; cur = cur.parent) {
+      if (cur.type !== 'if_statement') continue;
+      const cond = cur.childForFieldName('condition');
+      const cons = cur.childForFieldName('consequence');
+      if (!cond || !cons || !isInside(test, cond)) return false;
+      const atom = atomsOf({ expr: cond, positive: true }).find((a) => a.node.id === test.id);
+      return !!atom && !atom.positive && alwaysExits(cons);
+    }
+    return false;
+  }
+
+  /** Does an expression use the entry, directly or through the variables it names? */
+  private mentionsEntry(node: SyntaxNode, entry: OldEntry, depth: number): boolean {
+    if (new RegExp(`(^|[^\\w>.])${entry.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(node.text)) return true;
+    if (depth > 2) return false;
+    const ids = node.type === 'identifier' ? [node] : node.descendantsOfType('identifier');
+    return ids.some((id) => this.facts.flow.reachingDefinitions(id.text, id).some((d) => d.operator === '=' && this.mentionsEntry(d.value, entry, depth + 1)));
+  }
+
+  /** Names of calls in definite atoms of these guards with this polarity. */
+  private guardNames(guards: Guard[], positive: boolean, of?: OldEntry): string[] {
+    const out: string[] = [];
+    for (const g of guards) {
+      for (const a of atomsOf(g)) {
+        if (!a.definite || a.positive !== positive || a.node.type !== 'call_expression') continue;
+        const arg = a.node.childForFieldName('arguments')?.namedChildren[0];
+        if (of && (!arg || !this.refersTo(arg, of))) continue;
+        out.push(a.node.childForFieldName('function')?.text ?? '');
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The old entry this install replaces: the one read from the slot being written, else one whose
+   * bits the function reads. Markers carry uffd-wp only; page-table pointers carry nothing.
+   */
+  private sourceFor(bit: CarriedBit, slot: string | undefined, level: Level, guards: Guard[]): OldEntry | undefined {
+    const usable = this.entries.filter((e) => !e.table && (bit === 'uffd' || e.present || e.swap) && !this.provenEmpty(e, guards));
+    const sameSlot = usable.find((e) => e.key === slot && (e.bitsRead || e.cleared));
+    if (sameSlot) return sameSlot;
+    return usable.find((e) => e.bitsRead && (e.level === level || e.level === 'pmd' || e.level === 'huge' || level === 'huge'));
+  }
+
+  private provenEmpty(e: OldEntry, guards: Guard[]): boolean {
+    for (const g of guards) {
+      for (const a of atomsOf(g)) {
+        if (!a.definite || !a.positive || a.node.type !== 'call_expression') continue;
+        const name = a.node.childForFieldName('function')?.text ?? '';
+        const arg = a.node.childForFieldName('arguments')?.namedChildren[0];
+        if (ENTRY_EMPTY_TESTS.has(name) && arg && this.keyOf(arg) === e.key) return true;
+      }
+    }
+    return false;
+  }
+
+  private direction(path: ValuePath, source: OldEntry, slot: string | undefined, level: Level, guards: Guard[]): Direction {
+    return this.directionOf(path.base.kind === 'encode', source, slot, level, guards, this.facts.model.pointOf(path.base.node));
+  }
+
+  private directionOf(newSwap: boolean, source: OldEntry, slot: string | undefined, level: Level, guards: Guard[], at?: Point): Direction {
+    if (source.level === 'pmd' && level === 'pte') return 'split';
+    if (source.cleared && slot && source.key !== slot && source.level === level) return 'move';
+    // The kind the source is read as where this value is built (try_to_migrate_one's device-private
+    // arm reads pteval with pte_swp_*(), its other arm with pte_*()).
+    let near = at ? source.uses.filter((u) => u.kind !== 'marker' && this.facts.compatible([u.point, at])) : [];
+    // Mixed (6.1 try_to_migrate_one reads a device-private swap PTE with pte_write()): the bit
+    // tests say which kind the code treats it as.
+    if (near.some((u) => u.kind === 'swap') && near.some((u) => u.kind === 'present') && near.some((u) => u.bitTest)) {
+      near = near.filter((u) => u.bitTest);
+    }
+    let srcSwap = near.length ? near.every((u) => u.kind === 'swap') : source.swap && !source.present;
+    // Kind tests of the source itself on this path (not of the new page: folio_is_device_private()).
+    for (const n of this.guardNames(guards, true, source)) {
+      if (/^(pte|pmd)_present$|^pmd_trans_huge$/.test(n)) srcSwap = false;
+      else if (/^is_\w*(entry|swap_pte|migration)\w*$/.test(n)) srcSwap = true;
+    }
+    for (const n of this.guardNames(guards, false, source)) if (/^(pte|pmd)_present$/.test(n)) srcSwap = true;
+    if (source.marker && !source.present && !source.swap) srcSwap = true;
+    if (srcSwap) return newSwap ? 'rebuild' : 'decode';
+    if (newSwap) return 'encode';
+    if (this.mentionsUnshare()) return 'unshare';
+    return source.cleared && source.key === slot ? 'replace' : 'copy';
+  }
+
+  private mentionsUnshare(): boolean {
+    return /\bunshare\b|FAULT_FLAG_UNSHARE/.test(this.facts.model.body.text);
+  }
+
+  /** Names of the calls and constants that build a value: through the variables its arguments name. */
+  private namesBuilding(node: SyntaxNode, depth = 0, out = new Set<string>()): Set<string> {
+    if (depth > 3) return out;
+    const stack = [node];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'call_expression') out.add(n.childForFieldName('function')?.text ?? '');
+      else if (n.type === 'identifier') {
+        if (/^[A-Z][A-Z0-9_]*$/.test(n.text)) out.add(n.text);
+        else if (n.parent?.type !== 'call_expression' || n.parent.childForFieldName('function')?.id !== n.id) {
+          for (const d of this.facts.flow.reachingDefinitions(n.text, n)) {
+            if (d.operator === '=' && !isInside(node, d.value)) this.namesBuilding(d.value, depth + 1, out);
+          }
+        }
+      }
+      for (const c of n.namedChildren) stack.push(c);
+    }
+    return out;
+  }
+
+  /**
+   * Does an expression stand for this old entry (or its decoded swp entry) on some path? The
+   * decoded `entry` of change_pte_range() is reassigned in an earlier arm of the same chain.
+   */
+  private refersTo(expr: SyntaxNode, entry: OldEntry): boolean {
+    if (this.keyOf(expr) === entry.key) return true;
+    return this.facts.pathsOf(expr).some((p) => p.base.origin !== undefined && this.canonical(p.base.origin) === entry.key);
+  }
+
+  /** The key of an entry expression: its table slot when known (pte_same() aliases merged). */
+  keyOf(expr: SyntaxNode): string {
+    const origin = this.facts.flow.originOf(expr);
+    return this.canonical(origin ?? `expr:${expr.text.replace(/\s+/g, '')}`);
+  }
+
+  private canonical(key: string): string {
+    let k = key;
+    for (let i = 0; i < 8 && this.alias.has(k); i++) k = this.alias.get(k)!;
+    return k;
+  }
+
+  private collectEntries(): OldEntry[] {
+    const { model, flow } = this.facts;
+    // pte_same(a, b) names one entry twice (replace_page: orig_pte and the slot re-read).
+    const namedBy = new Map<string, SyntaxNode>();
+    for (const c of model.calls) {
+      if (!ENTRY_SAME_TESTS.has(c.name) || c.args.length < 2) continue;
+      const a = this.keyOf(c.args[0]);
+      const b = this.keyOf(c.args[1]);
+      if (a === b) continue;
+      // Key the entry by its slot: a parameter or expression aliases to the slot it equals, and
+      // lends it its name (replace_page()'s orig_pte).
+      const loose = (k: string) => k.startsWith('param:') || k.startsWith('expr:');
+      if (loose(a) && !loose(b)) this.alias.set(a, b);
+      else this.alias.set(b, a);
+      for (const arg of c.args.slice(0, 2)) if (arg.type === 'identifier' && model.params.has(arg.text)) namedBy.set(this.keyOf(arg), arg);
+    }
+    const byKey = new Map<string, OldEntry>();
+    const entry = (key: string, node: SyntaxNode, level: Level): OldEntry => {
+      let e = byKey.get(key);
+      if (!e) {
+        e = { key, name: node.text.replace(/\s+/g, ' '), node, level, present: false, swap: false, marker: false, bitsRead: false, table: false, cleared: false, uses: [] };
+        byKey.set(key, e);
+      }
+      return e;
+    };
+    for (const c of model.calls) {
+      const reader = BIT_SOURCE_READERS.get(c.name);
+      if (reader) {
+        const arg = c.args[reader.arg];
+        if (!arg) continue;
+        const key = this.keyOf(arg);
+        // A value this function built (BUG_ON(unshare && pte_write(entry))) is not an old entry.
+        if (key.startsWith('expr:') && flow.pathsOf(arg).some(isFresh)) continue;
+        const e = entry(key, arg, reader.level);
+        this.name(e, arg);
+        e.bitsRead = e.bitsRead || !/^(pte|pmd|pud)_present$|^(pmd|pud)_trans_huge$|^is_pte_marker$/.test(c.name);
+        e.uses.push({ point: c.point, kind: reader.kind, bitTest: UFFD_WP_PREDICATES.has(c.name) || SOFT_DIRTY_PREDICATES.has(c.name) });
+        if (reader.kind === 'present') e.present = true;
+        else if (reader.kind === 'swap') e.swap = true;
+        else e.marker = true;
+        if (reader.level === 'pmd' || (reader.level === 'huge' && e.level === 'pte')) e.level = reader.level;
+        continue;
+      }
+      if (c.name === 'vmf_orig_pte_uffd_wp' && c.args[0]) {
+        const e = entry(this.canonical(`${c.args[0].text.replace(/\s+/g, '')}->pte`), c.args[0], 'pte');
+        e.marker = true;
+        e.bitsRead = true;
+        continue;
+      }
+      if (TABLE_ENTRY_USES.has(c.name) && c.args[0]) {
+        entry(this.keyOf(c.args[0]), c.args[0], 'pmd').table = true;
+        continue;
+      }
+      if (CLEARING_READS.has(c.name)) {
+        const api = apiOf(c.name);
+        const slot = c.args[api?.slotArg === -1 ? c.args.length - 1 : api?.slotArg ?? 2];
+        if (!slot) continue;
+        const e = entry(this.keyOf(c.node), c.node, levelOfCall(c.name));
+        e.cleared = true;
+        if (levelOfCall(c.name) !== 'pte') e.level = levelOfCall(c.name);
+      }
+    }
+    // A swap entry decoded from a huge_ptep_get() read is a hugetlb entry.
+    for (const c of model.calls) {
+      if (c.name !== 'huge_ptep_get' && c.name !== 'huge_ptep_clear_flush' && c.name !== 'huge_ptep_get_and_clear') continue;
+      const e = byKey.get(this.keyOf(c.node));
+      if (e) e.level = 'huge';
+    }
+    for (const [key, node] of namedBy) {
+      const e = byKey.get(key);
+      if (e && e.node.type !== 'identifier' && e.node.type !== 'field_expression') {
+        e.name = node.text;
+        e.node = node;
+      }
+    }
+    return [...byKey.values()].sort((x, y) => x.node.startIndex - y.node.startIndex);
+  }
+
+  /** Prefer a variable's name (`pteval`, `vmf->orig_pte`) over a nested read expression. */
+  private name(e: OldEntry, arg: SyntaxNode): void {
+    const isVar = arg.type === 'identifier' || arg.type === 'field_expression';
+    const current = e.node.type === 'identifier' || e.node.type === 'field_expression';
+    if (isVar && !current) {
+      e.name = arg.text.replace(/\s+/g, '');
+      e.node = arg;
+    }
+  }
+
+  /** The line where an old entry was read: its variable's first definition, else where it is used. */
+  lineNode(e: OldEntry): SyntaxNode {
+    if (e.node.type === 'identifier') {
+      const defs = this.facts.flow.definitionsOf(e.node.text).filter((d) => d.operator === '=');
+      if (defs.length) return defs[0].node;
+      // A parameter (replace_page()'s orig_pte, hugetlb_install_folio()'s old): where it is declared.
+      if (this.facts.model.params.has(e.node.text)) {
+        const decl = this.facts.model.node.descendantsOfType('parameter_declaration')
+          .find((p) => p.descendantsOfType('identifier').some((id) => id.text === e.node.text && id.parent?.type !== 'type_identifier'));
+        if (decl) return decl;
+      }
+    }
+    return e.node;
+  }
+}
+
+/** Names of the calls and constants written inside a node (the zero page is named where it is used). */
+function namesIn(node: SyntaxNode): string[] {
+  const out: string[] = [];
+  const stack = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'identifier') out.push(n.text);
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  return out;
+}
+
+function isFresh(path: ValuePath): boolean {
+  return path.base.kind === 'construct' || path.base.kind === 'encode';
+}
+
+function sinkLevel(sink: Sink): Level {
+  return levelOfCall(sink.call.name);
+}
+
+function levelOfCall(name: string): Level {
+  if (/^huge_|_huge_pte_|^set_huge_pte_at$/.test(name)) return 'huge';
+  if (/pmd/.test(name)) return 'pmd';
+  if (/pud/.test(name)) return 'pud';
+  return 'pte';
+}
+
+function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): string {
+  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  if (level === 'huge') return kind === 'swap' ? `pte_swp_mk${what}` : `huge_pte_mk${what}`;
+  const prefix = level === 'pmd' ? 'pmd' : level === 'pud' ? 'pud' : 'pte';
+  return kind === 'swap' ? `${prefix}_swp_mk${what}` : `${prefix}_mk${what}`;
+}

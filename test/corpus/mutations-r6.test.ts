@@ -1,0 +1,163 @@
+// Mutation tests for R6 present-swap-accessor-mismatch on real kernel functions (6.12 and 6.1
+// trees from ../shared/corpus/kernel.sh), modelled on mutations.test.ts. Each case swaps one
+// accessor for the one of the other entry kind, the shape of the upstream fixes ad7df764b7e1
+// (present readers on device-private swap PTEs) and ebdf8321eeeb (present setter on the rebuilt
+// device-private entry): the pristine function is silent for R6, the mutated one reports at the
+// edited line, and no other rule newly fires in it. Kernel text is read at test time only.
+
+import { allRules } from '../../rules/index.js';
+import { describeMutations, type MutationCase } from './mutation-harness.js';
+
+const R6 = 'present-swap-accessor-mismatch';
+
+// Each case swaps one accessor; R6 must report exactly once, at the mutated call (`at`), with a
+// message naming why the value has the other kind (`message`).
+const cases: MutationCase[] = [
+  {
+    name: 'try_to_migrate_one: pte_soft_dirty() on the device-private swap PTE (ad7df764b7e1)',
+    version: '6.12',
+    file: 'mm/rmap.c',
+    fn: 'try_to_migrate_one',
+    find: 'if (pte_swp_soft_dirty(pteval))',
+    replace: 'if (pte_soft_dirty(pteval))',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_soft_dirty(pteval)' },
+    message: /pte_to_swp_entry\(pteval\)/,
+  },
+  {
+    name: 'remove_migration_pte: pte_mkuffd_wp() on the rebuilt device-private entry (ebdf8321eeeb)',
+    version: '6.12',
+    file: 'mm/migrate.c',
+    fn: 'remove_migration_pte',
+    find: 'pte = pte_swp_mkuffd_wp(pte)',
+    replace: 'pte = pte_mkuffd_wp(pte)',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_mkuffd_wp(pte)' },
+    message: /swp_entry_to_pte/,
+  },
+  {
+    name: 'remove_migration_pte: pte_swp_mksoft_dirty() on the present PTE built by mk_pte()',
+    version: '6.12',
+    file: 'mm/migrate.c',
+    fn: 'remove_migration_pte',
+    find: 'pte = pte_mksoft_dirty(pte)',
+    replace: 'pte = pte_swp_mksoft_dirty(pte)',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_swp_mksoft_dirty(pte)' },
+    message: /mk_pte|pte_mk/,
+  },
+  {
+    name: 'try_to_unmap_one: present reader in the non-present (device-exclusive) arm',
+    version: '6.12',
+    file: 'mm/rmap.c',
+    fn: 'try_to_unmap_one',
+    find: 'if (pte_swp_soft_dirty(pteval))',
+    replace: 'if (pte_soft_dirty(pteval))',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_soft_dirty(pteval)' },
+    message: /!pte_present\(pteval\)/,
+  },
+  {
+    name: 'try_to_unmap_one: swp reader in the present arm',
+    version: '6.12',
+    file: 'mm/rmap.c',
+    fn: 'try_to_unmap_one',
+    find: 'if (pte_uffd_wp(pteval))',
+    replace: 'if (pte_swp_uffd_wp(pteval))',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_swp_uffd_wp(pteval)' },
+    message: /guarded by pte_present\(pteval\)/,
+  },
+  {
+    name: 'do_swap_page: pte_uffd_wp() on the faulting swap entry vmf->orig_pte',
+    version: '6.12',
+    file: 'mm/memory.c',
+    fn: 'do_swap_page',
+    find: 'pte_swp_uffd_wp(vmf->orig_pte)',
+    replace: 'pte_uffd_wp(vmf->orig_pte)',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_uffd_wp(vmf->orig_pte)' },
+    message: /orig_pte|pte_to_swp_entry/,
+  },
+  {
+    name: 'migrate_vma_collect_pmd: pte_uffd_wp() in the non-present arm (ad7df764b7e1)',
+    version: '6.12',
+    file: 'mm/migrate_device.c',
+    fn: 'migrate_vma_collect_pmd',
+    find: 'if (pte_swp_uffd_wp(pte))',
+    replace: 'if (pte_uffd_wp(pte))',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_uffd_wp(pte)' },
+    message: /!pte_present\(pte\)/,
+  },
+  {
+    name: 'hugetlb_change_protection: huge_pte_mkuffd_wp() on a hugetlb migration entry',
+    version: '6.12',
+    file: 'mm/hugetlb.c',
+    fn: 'hugetlb_change_protection',
+    find: 'newpte = pte_swp_mkuffd_wp(newpte)',
+    replace: 'newpte = huge_pte_mkuffd_wp(newpte)',
+    rule: R6,
+    exact: true,
+    at: { needle: 'huge_pte_mkuffd_wp(newpte)' },
+    message: /is_hugetlb_entry_migration\(pte\)/,
+  },
+  {
+    name: 'pte_to_pagemap_entry: pte_uffd_wp() in the non-present arm',
+    version: '6.12',
+    file: 'fs/proc/task_mmu.c',
+    fn: 'pte_to_pagemap_entry',
+    find: 'if (pte_swp_uffd_wp(pte))',
+    replace: 'if (pte_uffd_wp(pte))',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_uffd_wp(pte)' },
+    message: /!pte_present\(pte\)/,
+  },
+  {
+    name: 'try_to_migrate_one: pte_uffd_wp() on the device-private swap PTE (ad7df764b7e1)',
+    version: '6.1',
+    file: 'mm/rmap.c',
+    fn: 'try_to_migrate_one',
+    find: 'if (pte_swp_uffd_wp(pteval))',
+    replace: 'if (pte_uffd_wp(pteval))',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_uffd_wp(pteval)' },
+    message: /pte_to_swp_entry\(pteval\)/,
+  },
+  {
+    name: 'remove_migration_pte: pte_mkuffd_wp() on the rebuilt device-private entry (ebdf8321eeeb)',
+    version: '6.1',
+    file: 'mm/migrate.c',
+    fn: 'remove_migration_pte',
+    find: 'pte = pte_swp_mkuffd_wp(pte)',
+    replace: 'pte = pte_mkuffd_wp(pte)',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_mkuffd_wp(pte)' },
+    message: /swp_entry_to_pte/,
+  },
+  {
+    name: 'do_swap_page: pte_soft_dirty() on vmf->orig_pte',
+    version: '6.1',
+    file: 'mm/memory.c',
+    fn: 'do_swap_page',
+    find: 'pte_swp_soft_dirty(vmf->orig_pte)',
+    replace: 'pte_soft_dirty(vmf->orig_pte)',
+    rule: R6,
+    exact: true,
+    at: { needle: 'pte_soft_dirty(vmf->orig_pte)' },
+    message: /orig_pte|pte_to_swp_entry/,
+  },
+];
+
+// The whole catalogue, off-by-default rules included: none of them may newly fire either.
+describeMutations('R6 mutations of real kernel functions', cases, { rules: allRules });
