@@ -24,7 +24,9 @@ export default defineRule({
     },
     // Every kind proof contains one of these (pte_present, is_swap_pte, pte_to_swp_entry, mk_pte +
     // pte_swp_*, is_hugetlb_entry_migration, folio_is_device_private, softleaf_is_*, do_swap_page).
-    keywords: ['swp', 'swap', '_present', 'migration', 'device_private', 'marker', 'softleaf', 'leafent', 'trans_huge', 'hwpoisoned'],
+    // Every report needs a swp accessor or kind evidence, each spelled with one of these (not plain
+    // `swap` or `migration`: swap() and task migration are everywhere in the kernel).
+    keywords: ['swp', 'swap_pte', 'swap_entry', 'pte_present', 'pmd_present', 'pud_present', 'migration_entry', 'entry_migration', 'device_private', 'pte_marker', 'softleaf', 'leafent', 'trans_huge', 'hwpoison'],
     docs: {
       why: [
         'A non-present entry (swap slot, migration, device-private or device-exclusive entry, PTE marker)',

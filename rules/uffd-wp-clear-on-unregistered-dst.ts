@@ -31,7 +31,8 @@ export default defineRule({
         '{{sink}}() may install a uffd-wp marker {{verb}} from {{source}} into a VMA that is not uffd-wp registered: drop it or use copy_pte_marker()',
     },
     // Copies name a destination (dst_vma, dst_pte); moves read-and-clear the old slot.
-    keywords: ['uffd_wp', 'dst_', 'get_and_clear'],
+    // A fork copy names its destination VMA, mm or slot; a move clears the old slot.
+    keywords: ['uffd_wp', 'dst_vma', 'dst_mm', 'dst_pte', 'dst_ptep', 'dst_pmd', 'dst_pud', 'get_and_clear'],
     docs: {
       why: [
         'uffd-wp state (the present bit, the swp bit of swap and migration entries, and PTE_MARKER_UFFD_WP',

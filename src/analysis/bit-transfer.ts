@@ -28,6 +28,8 @@ import {
   ENTRY_EMPTY_TESTS,
   ENTRY_SAME_TESTS,
   HUGETLB_TESTS,
+  KERNEL_PROTECTION,
+  KERNEL_TABLE_INSTALLERS,
   SOFT_DIRTY_PREDICATES,
   SOURCE_WRITE_PREDICATES,
   TABLE_ENTRY_USES,
@@ -214,6 +216,7 @@ export class BitTransfer {
       const slotParam = params.indexOf(placeName(sink.slot));
       if (slotParam < 0) continue;
       for (const path of this.facts.pathsOf(sink.value)) {
+        if (kernelMapping(sink, path)) continue;
         if (!isFresh(path) || path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) continue;
         if (this.pairingPredicate(bit, path)) continue;
         const made = this.namesBuilding(path.base.node);
@@ -274,8 +277,7 @@ export class BitTransfer {
   private pathLoss(bit: CarriedBit, sink: Sink, path: ValuePath): BitLoss | undefined {
     const level = sinkLevel(sink);
     if (bit === 'softDirty' && (level === 'huge' || level === 'pud')) return undefined;
-    // Kernel page tables (init_mm) hold no user tracking bits.
-    if (/^&?init_mm$/.test(sink.call.args[0]?.text ?? '')) return undefined;
+    if (kernelMapping(sink, path)) return undefined;
     const slot = sink.slot ? this.canonical(placeName(sink.slot)) : undefined;
     if (path.base.kind === 'read' || path.base.kind === 'readMerged') {
       return bit === 'softDirty' ? this.unmarkedMove(sink, slot, level, path) : undefined;
@@ -640,6 +642,16 @@ function namesIn(node: SyntaxNode): string[] {
     for (const c of n.namedChildren) stack.push(c);
   }
   return out;
+}
+
+/**
+ * Kernel page tables (init_mm) hold no user tracking bits; nor do the raw installers without an mm
+ * (set_pte(), set_pmd(): arch and kernel mappings such as xen_alloc_p2m_entry() and x86
+ * __split_large_page()'s split_set_pte()) or entries built with a kernel protection (PAGE_KERNEL*).
+ */
+function kernelMapping(sink: Sink, path: ValuePath): boolean {
+  if (/^&?init_mm$/.test(sink.call.args[0]?.text ?? '')) return true;
+  return KERNEL_TABLE_INSTALLERS.has(sink.call.name) || KERNEL_PROTECTION.test(path.base.node.text);
 }
 
 function isFresh(path: ValuePath): boolean {

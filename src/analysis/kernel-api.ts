@@ -629,6 +629,15 @@ export const DEVICE_PRIVATE_ENTRY_TESTS = new Set([
 ]);
 
 /** Names of the shared zero page: replacing or moving it carries no soft-dirty (§9 A11). */
+/**
+ * Installers that take no mm: kernel and arch page tables (xen_alloc_p2m_entry()), never a user
+ * mapping's entry in mm/ (user entries go through set_pte_at()/set_ptes() and friends).
+ */
+export const KERNEL_TABLE_INSTALLERS = new Set(['set_pte', 'set_pmd', 'set_pud', 'set_p4d', 'set_pgd']);
+
+/** A protection of the kernel's own mappings: an entry built with it carries no user tracking bits. */
+export const KERNEL_PROTECTION = /\b_{0,2}PAGE_KERNEL\w*|\b_KERNPG_TABLE\b/;
+
 export const ZERO_PAGE_NAMES = new Set([
   'my_zero_pfn', 'is_zero_pfn', 'is_huge_zero_pmd', 'is_huge_zero_page', 'is_huge_zero_folio', 'is_zero_folio',
   'is_zero_page', 'ZERO_PAGE', 'zero_pfn', 'mm_get_huge_zero_folio', 'mm_get_huge_zero_page', 'huge_zero_folio',
