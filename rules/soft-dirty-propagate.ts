@@ -25,7 +25,7 @@ export default defineRule({
     },
     // Every installer (a deleted carry leaves no soft-dirty word behind in the function), and the
     // same-file install helpers a copy calls.
-    // The user-mapping installers (set_pte()/set_pmd() without an mm are kernel tables), the zap
+    // The user-mapping installers (kernel-api.ts SINKS), the zap
     // marker installers, and the clearing reads a zap starts with.
     keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
     docs: {

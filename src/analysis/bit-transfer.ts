@@ -29,7 +29,6 @@ import {
   ENTRY_SAME_TESTS,
   HUGETLB_TESTS,
   KERNEL_PROTECTION,
-  KERNEL_TABLE_INSTALLERS,
   SOFT_DIRTY_PREDICATES,
   SOURCE_WRITE_PREDICATES,
   TABLE_ENTRY_USES,
@@ -645,13 +644,13 @@ function namesIn(node: SyntaxNode): string[] {
 }
 
 /**
- * Kernel page tables (init_mm) hold no user tracking bits; nor do the raw installers without an mm
- * (set_pte(), set_pmd(): arch and kernel mappings such as xen_alloc_p2m_entry() and x86
- * __split_large_page()'s split_set_pte()) or entries built with a kernel protection (PAGE_KERNEL*).
+ * Kernel page tables (init_mm) hold no user tracking bits, nor do entries built with a kernel
+ * protection (PAGE_KERNEL*). The raw installers without an mm (set_pte(), set_pmd(): x86
+ * __split_large_page(), xen_alloc_p2m_entry()) are not sinks at all (kernel-api.ts SINKS).
  */
 function kernelMapping(sink: Sink, path: ValuePath): boolean {
   if (/^&?init_mm$/.test(sink.call.args[0]?.text ?? '')) return true;
-  return KERNEL_TABLE_INSTALLERS.has(sink.call.name) || KERNEL_PROTECTION.test(path.base.node.text);
+  return KERNEL_PROTECTION.test(path.base.node.text);
 }
 
 function isFresh(path: ValuePath): boolean {

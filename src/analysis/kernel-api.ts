@@ -170,8 +170,6 @@ export const SINKS: ReadonlyMap<string, { valueArg: number; slotArg: number; cou
   ['set_pmd_at', { valueArg: 3, slotArg: 2 }],
   ['set_pud_at', { valueArg: 3, slotArg: 2 }],
   ['set_huge_pte_at', { valueArg: 3, slotArg: 2 }],
-  ['set_pte', { valueArg: 1, slotArg: 0 }],
-  ['set_pmd', { valueArg: 1, slotArg: 0 }],
   ['ptep_modify_prot_commit', { valueArg: 4, slotArg: 2 }],
   ['modify_prot_commit_ptes', { valueArg: 4, slotArg: 2, countArg: 5 }],
   ['huge_ptep_modify_prot_commit', { valueArg: 4, slotArg: 2 }],
@@ -629,12 +627,6 @@ export const DEVICE_PRIVATE_ENTRY_TESTS = new Set([
 ]);
 
 /** Names of the shared zero page: replacing or moving it carries no soft-dirty (§9 A11). */
-/**
- * Installers that take no mm: kernel and arch page tables (xen_alloc_p2m_entry()), never a user
- * mapping's entry in mm/ (user entries go through set_pte_at()/set_ptes() and friends).
- */
-export const KERNEL_TABLE_INSTALLERS = new Set(['set_pte', 'set_pmd', 'set_pud', 'set_p4d', 'set_pgd']);
-
 /** A protection of the kernel's own mappings: an entry built with it carries no user tracking bits. */
 export const KERNEL_PROTECTION = /\b_{0,2}PAGE_KERNEL\w*|\b_KERNPG_TABLE\b/;
 
@@ -799,3 +791,13 @@ export const UFFD_NONPRESENT_DISPATCH_DECODERS = new Set([
 
 /** Tests that the folio, page or VMA is anonymous: an anonymous zap drops every bit (R3). */
 export const ANON_TESTS = new Set(['folio_test_anon', 'PageAnon', 'vma_is_anonymous']);
+
+/**
+ * Is `name` one of the page-table primitives this table describes (an installer, a transform, an
+ * in-place write-protect)? Their own definitions (arch set_huge_pte_at(), arm64
+ * huge_ptep_set_access_flags(), pte_mkwrite()) implement the contract the rules assume and build
+ * and install entries by design; the rules check their callers, through the summaries here.
+ */
+export function isPageTablePrimitive(name: string): boolean {
+  return byName.has(name) || SINKS.has(name) || IN_PLACE_WRPROTECT.has(name);
+}
