@@ -103,6 +103,7 @@ export default defineRule({
         'write-upgrade predicate counts as complete (it is checked where it is defined); helpers of other',
         'files count as nothing. A predicate with "shared" in its name is taken as the shared arm.',
         'Recognized predicates: can_change_*writable*, can_*writable*, can_follow_write_pte/pmd/pud.',
+        'In patch mode without a tree a predicate is checked only when the patch shows it whole.',
       ].join(' '),
       references: [
         '19be0eaffa3a mm: remove gup_flags FOLL_WRITE games from __get_user_pages() (CVE-2016-5195)',
@@ -151,6 +152,9 @@ export default defineRule({
   check({ facts, lineOf, report }) {
     const name = facts.name;
     if (!isWriteUpgradePredicate(name)) return;
+    // A predicate rebuilt from hunks hides the checks above them: a missing check proves nothing
+    // (a patch that adds or rewrites the predicate whole is analyzed as complete).
+    if (facts.partial) return;
     const level = /pmd/.test(name) ? 'pmd' : /pud/.test(name) ? 'pud' : 'pte';
     // Several ways can reach one return (6.1: the private way through the exclusivity block and the
     // shared way around it): one finding per return, naming what any of them lacks.

@@ -25,6 +25,11 @@ export interface AnalyzeOptions {
    * cannot see (the installer at the end of the function) is there. Findings are `partial`.
    */
   partial?: boolean;
+  /**
+   * With `partial`: is this line of the text real (from the patch) rather than filler? A function
+   * whose every line is real (a patch that adds or rewrites it whole) is analyzed as complete.
+   */
+  visibleLine?: (line: number) => boolean;
   /** Legacy-architecture semantics (--legacy-arch): *_mkdirty() may set the write bit. */
   legacyArch?: boolean;
 }
@@ -54,7 +59,8 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const functions = extractFunctions(text);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
-  const units = new FileUnits(functions, version, options.partial ?? false);
+  const visible = options.visibleLine;
+  const units = new FileUnits(functions, version, (fn) => (options.partial ?? false) && !(visible && allLinesVisible(fn, visible)));
   const rawLines = text.split('\n');
 
   for (const fn of functions) {
@@ -112,7 +118,7 @@ class FileUnits implements FileFacts {
   constructor(
     functions: SourceFunction[],
     private readonly version: KernelVersion,
-    private readonly partial: boolean,
+    private readonly partialOf: (fn: SourceFunction) => boolean,
   ) {
     // The first definition wins: duplicates under #ifdef were already resolved by the profile.
     for (const f of functions) if (!this.byName.has(f.name)) this.byName.set(f.name, f);
@@ -130,7 +136,8 @@ class FileUnits implements FileFacts {
     if (cached) return cached;
     const tree = parseC(fn.text);
     const root = tree.rootNode;
-    const problem = this.partial ? undefined : firstParseProblem(root);
+    const partial = this.partialOf(fn);
+    const problem = partial ? undefined : firstParseProblem(root);
     let out: { facts: FunctionFacts } | { problem: string; line: number };
     const def = root.namedChildren.find((c) => c.type === 'function_definition') ?? root.descendantsOfType('function_definition')[0];
     if (problem) {
@@ -139,7 +146,7 @@ class FileUnits implements FileFacts {
     } else if (!def) {
       out = { problem: 'no function definition recognised in the sliced text', line: fn.nameLine };
     } else {
-      const facts = buildFunctionFacts(def, this.version, this, this.partial);
+      const facts = buildFunctionFacts(def, this.version, this, partial);
       out = facts ? { facts } : { problem: 'function has no body', line: fn.nameLine };
     }
     this.parsed.set(fn, out);
@@ -152,6 +159,11 @@ class FileUnits implements FileFacts {
  * self-tests of mm/debug_vm_pgtable.c build and install entries on purpose, and no transition of a
  * user entry happens there.
  */
+function allLinesVisible(fn: SourceFunction, visible: (line: number) => boolean): boolean {
+  for (let line = fn.startLine; line <= fn.endLine; line++) if (!visible(line)) return false;
+  return true;
+}
+
 function isBootTimeCode(rawLines: string[], fn: SourceFunction): boolean {
   const header = rawLines.slice(fn.startLine - 1, fn.nameLine).join('\n');
   return /\b__(init|meminit|ref)\b/.test(header);

@@ -56,6 +56,7 @@ function analyzeImage(path: string, image: SourceImage, only: Set<string>, optio
     kernelVersion: options.kernelVersion,
     onlyFunctions: only,
     partial: image.partial,
+    visibleLine: (line) => image.inputLineOf(line) !== undefined,
     legacyArch: options.legacyArch ?? false,
   });
 }
