@@ -4,7 +4,7 @@
 // changes tracking" (mremap'ed entries must be marked soft-dirty).
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { bitTransferOf } from '../src/analysis/bit-transfer.js';
+import { bitTransferOf, carryHelp } from '../src/analysis/bit-transfer.js';
 
 export default defineRule({
   meta: {
@@ -96,6 +96,7 @@ export default defineRule({
           sinkLine: lineOf(loss.sink.node),
           setter: loss.setter,
         },
+        help: carryHelp(loss),
       });
     }
   },

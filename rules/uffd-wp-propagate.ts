@@ -4,7 +4,7 @@
 // pmd missing uffd-wp bit"), and the unshare copies of wp_page_copy()/hugetlb_wp() (§9 A9).
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { bitTransferOf } from '../src/analysis/bit-transfer.js';
+import { bitTransferOf, carryHelp } from '../src/analysis/bit-transfer.js';
 
 export default defineRule({
   meta: {
@@ -107,6 +107,7 @@ export default defineRule({
           sinkLine: lineOf(loss.sink.node),
           setter: loss.setter,
         },
+        help: carryHelp(loss),
       });
     }
   },

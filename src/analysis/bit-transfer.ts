@@ -674,3 +674,21 @@ function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): st
   const prefix = level === 'pmd' ? 'pmd' : level === 'pud' ? 'pud' : 'pte';
   return kind === 'swap' ? `${prefix}_swp_mk${what}` : `${prefix}_mk${what}`;
 }
+
+/**
+ * The fix for one loss, spelled for the entries involved: the source test of the old entry's kind
+ * and level, and the setter of the new entry's (`if (pte_swp_uffd_wp(old_pte)) pte =
+ * pte_mkuffd_wp(pte);`), or the marker / move helper for zaps and moves.
+ */
+export function carryHelp(loss: BitLoss): string {
+  const { bit, source } = loss;
+  if (loss.direction === 'zap') return `install a uffd-wp marker where ${source.name} leaves its slot: pte_install_uffd_wp_if_needed() / zap_install_uffd_wp_if_needed()`;
+  if (bit === 'softDirty' && loss.direction === 'move' && loss.node.id === loss.sink.node.id) {
+    return `mark the moved entry soft-dirty before ${loss.sink.name}(): ${loss.setter}() or move_soft_dirty_${source.level === 'pmd' ? 'pmd' : 'pte'}()`;
+  }
+  const level = source.level === 'pmd' ? 'pmd' : source.level === 'huge' ? 'huge_pte' : 'pte';
+  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  const test = source.marker && !source.present && !source.swap ? 'pte_marker_uffd_wp'
+    : source.swap && !source.present ? `${level === 'huge_pte' ? 'pte' : level}_swp_${what}` : `${level}_${what}`;
+  return `carry the bit from ${source.name}: \`if (${test}(${source.name})) new = ${loss.setter}(new);\` on the value ${loss.sink.name}() installs`;
+}
