@@ -43,6 +43,7 @@ import { alwaysExits, placeName, type Call, type Guard, type Point } from './fun
 import { atomsOf } from './guards.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import { isInside, type ValuePath } from './value-flow.js';
+import { identifiersIn } from './syntax.js';
 
 export type CarriedBit = 'uffd' | 'softDirty';
 
@@ -219,7 +220,7 @@ export class BitTransfer {
         if (!isFresh(path) || path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) continue;
         if (this.pairingPredicate(bit, path)) continue;
         const made = this.namesBuilding(path.base.node);
-        if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n)) || namesIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || made.has(UFFD_WP_MARKER)) continue;
+        if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n)) || identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || made.has(UFFD_WP_MARKER)) continue;
         return { slotParam, level: sinkLevel(sink), kind: path.base.kind === 'encode' ? 'swap' : 'present' };
       }
     }
@@ -242,7 +243,7 @@ export class BitTransfer {
         if (!predicate) continue;
         // KSM marks the zero pages it maps with pte_mkdirty() (replace_page): not a restore.
         const guards = [...this.facts.model.pointOf(path.base.node).guards, ...path.assumptions];
-        if (namesIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) continue;
+        if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) continue;
         if (!predicate) continue;
         // The path that went through the setter had soft-dirty in the source: gaining is fine.
         if (path.steps.some((s) => s.api.effect === 'setSoftDirty')) continue;
@@ -291,7 +292,7 @@ export class BitTransfer {
     if (this.sourceLacks(bit, guards)) return undefined;
     if (this.pairingPredicate(bit, path)) return undefined;
     if (bit === 'softDirty') {
-      if (namesIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) return undefined;
+      if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) return undefined;
     }
     const source = this.sourceFor(bit, slot, level, guards);
     if (!source) return undefined;
@@ -629,18 +630,6 @@ export class BitTransfer {
     }
     return e.node;
   }
-}
-
-/** Names of the calls and constants written inside a node (the zero page is named where it is used). */
-function namesIn(node: SyntaxNode): string[] {
-  const out: string[] = [];
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') out.push(n.text);
-    for (const c of n.namedChildren) stack.push(c);
-  }
-  return out;
 }
 
 /**

@@ -17,6 +17,7 @@ import { buildFunctionModel, type Assignment, type Call, type FunctionModel, typ
 import { armsExclusive, isInside, ValueFlow, type ValuePath } from './value-flow.js';
 import { atomsOf, consistent, GuardClassifier, isFalseLiteral, type Meaning } from './guards.js';
 import { EntryKinds } from './entry-kind.js';
+import { containsCall } from './syntax.js';
 
 export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
 
@@ -370,16 +371,6 @@ function insideTest(id: SyntaxNode, root: SyntaxNode): boolean {
     if (cur.id === root.id) break;
     child = cur;
     cur = cur.parent;
-  }
-  return false;
-}
-
-function containsCall(node: SyntaxNode, pred: (name: string) => boolean): boolean {
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'call_expression' && pred(n.childForFieldName('function')?.text ?? '')) return true;
-    for (const c of n.namedChildren) stack.push(c);
   }
   return false;
 }

@@ -29,6 +29,7 @@ import {
 } from './kernel-api.js';
 import { atomsOf } from './guards.js';
 import { armsExclusive } from './value-flow.js';
+import { containsCall, withoutParensAndCasts } from './syntax.js';
 
 export type Side = 'src' | 'dst';
 
@@ -212,7 +213,7 @@ function walk(facts: FunctionFacts, expr: SyntaxNode, defs: Assignment[], steps:
     out.push({ defs, steps, base: 'other' });
     return;
   }
-  const e = strip(expr);
+  const e = withoutParensAndCasts(expr);
   if (e.type === 'identifier' || e.type === 'field_expression') {
     const name = placeName(e);
     const reaching = facts.flow.reachingDefinitions(name, e).filter((d) => !defs.includes(d));
@@ -277,25 +278,6 @@ function walk(facts: FunctionFacts, expr: SyntaxNode, defs: Assignment[], steps:
       else out.push({ defs, steps: withStep, base: 'other' });
     }
   }
-}
-
-function strip(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  for (;;) {
-    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-    else if (n.type === 'cast_expression' && n.childForFieldName('value')) n = n.childForFieldName('value')!;
-    else return n;
-  }
-}
-
-function containsCall(node: SyntaxNode, pred: (name: string) => boolean): boolean {
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'call_expression' && pred(n.childForFieldName('function')?.text ?? '')) return true;
-    for (const c of n.namedChildren) stack.push(c);
-  }
-  return false;
 }
 
 function isValueWrprotectName(name: string): boolean {
@@ -388,7 +370,7 @@ export function typePredicateIn(guards: Guard[], family: SwapEntryFamily): Synta
 }
 
 function evalTri(node: SyntaxNode, family: SwapEntryFamily, t: SwapEntryType): Tri {
-  const n = strip(node);
+  const n = withoutParensAndCasts(node);
   if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
     const v = evalTri(n.childForFieldName('argument')!, family, t);
     return v === undefined ? undefined : !v;

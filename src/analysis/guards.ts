@@ -24,6 +24,7 @@ import {
 } from './kernel-api.js';
 import { TRANSPARENT_WRAPPERS, type Guard } from './function-model.js';
 import type { ValueFlow } from './value-flow.js';
+import { identifiersIn } from './syntax.js';
 
 export interface Atom {
   node: SyntaxNode;
@@ -229,17 +230,6 @@ export class GuardClassifier {
     this.memo.set(key, out);
     return out;
   }
-}
-
-function identifiersIn(node: SyntaxNode): string[] {
-  const out: string[] = [];
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'identifier') out.push(n.text);
-    for (const c of n.namedChildren) stack.push(c);
-  }
-  return out;
 }
 
 function isConstantName(name: string): boolean {

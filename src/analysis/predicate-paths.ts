@@ -12,6 +12,7 @@ import { alwaysExits, TRANSPARENT_WRAPPERS, type Guard } from './function-model.
 import { isFalseLiteral, isTrueLiteral, type AtomClass } from './guards.js';
 import { isWriteUpgradePredicate } from './kernel-api.js';
 import type { FunctionFacts } from './facts.js';
+import { unparenthesized } from './syntax.js';
 
 export interface ReturnPath {
   /** The return statement. */
@@ -84,7 +85,7 @@ function statement(stmt: SyntaxNode, ways: Way[], out: ReturnPath[], walk: Walk)
     case 'return_statement': {
       const value = stmt.namedChildren.find((c) => c.type !== 'comment');
       if (!value) return [];
-      const v = strip(value);
+      const v = unparenthesized(value);
       if (isFalseLiteral(v)) return [];
       const literal = isTrueLiteral(v);
       for (const w of ways) {
@@ -150,7 +151,7 @@ function statement(stmt: SyntaxNode, ways: Way[], out: ReturnPath[], walk: Walk)
 
 /** The alternatives of a top-level `||` chain, left to right. */
 function disjuncts(expr: SyntaxNode): SyntaxNode[] {
-  const n = strip(expr);
+  const n = unparenthesized(expr);
   if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '||') {
     const l = n.childForFieldName('left');
     const r = n.childForFieldName('right');
@@ -166,17 +167,11 @@ function elseBody(ifStmt: SyntaxNode): SyntaxNode | undefined {
   return alt;
 }
 
-function strip(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
-}
-
 /** The same condition text required both ways on one path. */
 function selfContradicting(facts: Guard[]): boolean {
   const seen = new Map<string, boolean>();
   for (const f of facts) {
-    const key = strip(f.expr).text.replace(/\s+/g, '');
+    const key = unparenthesized(f.expr).text.replace(/\s+/g, '');
     const prev = seen.get(key);
     if (prev !== undefined && prev !== f.positive) return true;
     seen.set(key, f.positive);
@@ -208,7 +203,7 @@ export function establishes(facts: FunctionFacts, fact: Guard, tests: MeaningTes
 }
 
 function holds(facts: FunctionFacts, node: SyntaxNode, positive: boolean, tests: MeaningTest[], depth: number): boolean {
-  const n = strip(node);
+  const n = unparenthesized(node);
   if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
     const arg = n.childForFieldName('argument');
     return arg ? holds(facts, arg, !positive, tests, depth) : false;

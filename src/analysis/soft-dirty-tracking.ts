@@ -28,6 +28,7 @@ import {
 } from './kernel-api.js';
 import { TRANSPARENT_WRAPPERS } from './function-model.js';
 import type { FunctionFacts } from './facts.js';
+import { unparenthesized, containsCall } from './syntax.js';
 
 /** What a condition that holds decides about write permission. */
 export type WriteDecision = 'needsWriteFault' | 'mayWrite';
@@ -103,7 +104,7 @@ function rawFlagTests(body: SyntaxNode): SyntaxNode[] {
     if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&') {
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
-      if ([l, r].some((x) => x && strip(x).type === 'identifier' && strip(x).text === SOFT_DIRTY_VMA_FLAG)) out.push(n);
+      if ([l, r].some((x) => x && unparenthesized(x).type === 'identifier' && unparenthesized(x).text === SOFT_DIRTY_VMA_FLAG)) out.push(n);
     }
     for (const c of n.namedChildren) stack.push(c);
   }
@@ -163,11 +164,11 @@ function contextOf(test: SyntaxNode): TestContext | undefined {
 
 /** `pte_soft_dirty(x)` -> true, `!pte_soft_dirty(x)` -> false, anything else -> undefined. */
 function softDirtyBitTest(node: SyntaxNode): boolean | undefined {
-  let n = strip(node);
+  let n = unparenthesized(node);
   let positive = true;
   while (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
     positive = !positive;
-    n = strip(n.childForFieldName('argument')!);
+    n = unparenthesized(n.childForFieldName('argument')!);
   }
   if (n.type !== 'call_expression') return undefined;
   const f = n.childForFieldName('function')?.text ?? '';
@@ -230,13 +231,3 @@ function returnedTruth(stmt: SyntaxNode): boolean | undefined {
   return undefined;
 }
 
-/** Does a call whose callee satisfies `pred` occur in `node`? */
-function containsCall(node: SyntaxNode, pred: (name: string) => boolean): boolean {
-  return node.descendantsOfType('call_expression').some((n) => pred(n.childForFieldName('function')?.text ?? ''));
-}
-
-function strip(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
-}

@@ -31,6 +31,7 @@ import {
 import { alwaysExits, placeName, TRANSPARENT_WRAPPERS, type Call, type Guard, type Point } from './function-model.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import type { ValuePath } from './value-flow.js';
+import { containsCall } from './syntax.js';
 
 export const UFFD_CARRIER_KINDS: readonly UffdCarrierKind[] = ['present', 'swap', 'marker'];
 
@@ -186,7 +187,7 @@ class TransferAnalysis {
     if (arg.text.includes(UFFD_WP_MARKER)) return !this.requiresRegistered(this.facts.model.pointOf(node));
     if (arg.type !== 'identifier') return false;
     const defs = this.facts.flow.reachingDefinitions(arg.text, node);
-    return defs.some((d) => !containsCallNamed(d.value, UFFD_WP_MARKER_COPIERS) && !/^[A-Z_]+$/.test(d.value.text));
+    return defs.some((d) => !containsCall(d.value, (name) => UFFD_WP_MARKER_COPIERS.has(name)) && !/^[A-Z_]+$/.test(d.value.text));
   }
 
   /** Does this point only run when the destination is registered? */
@@ -231,7 +232,7 @@ class TransferAnalysis {
   }
 
   private hasKindTest(point: Point): boolean {
-    return point.guards.some((g) => containsCallNamed(g.expr, UFFD_CARRIER_KIND_TESTS));
+    return point.guards.some((g) => containsCall(g.expr, (name) => UFFD_CARRIER_KIND_TESTS.has(name)));
   }
 
   /**
@@ -354,16 +355,6 @@ function sortKinds(kinds: UffdCarrierKind[]): UffdCarrierKind[] {
 function uniqueCalls(calls: Call[]): Call[] {
   const seen = new Set<number>();
   return calls.filter((c) => (seen.has(c.node.id) ? false : (seen.add(c.node.id), true))).sort((a, b) => a.node.startIndex - b.node.startIndex);
-}
-
-function containsCallNamed(node: SyntaxNode, names: ReadonlySet<string> | ReadonlyMap<string, unknown>): boolean {
-  const stack = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'call_expression' && names.has(n.childForFieldName('function')?.text ?? '')) return true;
-    for (const c of n.namedChildren) stack.push(c);
-  }
-  return false;
 }
 
 /** Every if statement (including else-if arms) whose consequence always leaves the block. */

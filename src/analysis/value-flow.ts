@@ -8,6 +8,7 @@
 import type { SyntaxNode } from '../lang/parser.js';
 import { apiOf, type ApiEntry } from './kernel-api.js';
 import { placeName, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
+import { withoutParensAndCasts } from './syntax.js';
 
 export type BaseKind = 'read' | 'readMerged' | 'construct' | 'decode' | 'encode' | 'param' | 'unknown';
 
@@ -77,7 +78,7 @@ export class ValueFlow {
   /** All paths of the value of an expression. */
   pathsOf(expr: SyntaxNode, depth = 0): ValuePath[] {
     if (depth > MAX_DEPTH) return [unknownPath(expr)];
-    const e = strip(expr);
+    const e = withoutParensAndCasts(expr);
     switch (e.type) {
       case 'call_expression':
         return this.callPaths(e, depth);
@@ -204,15 +205,6 @@ function outParameterWrites(model: FunctionModel): Assignment[] {
     if (target) out.push({ node: c.node, target: placeName(target), operator: OUT_PARAMETER, value: c.node, point: c.point, order: c.node.endIndex });
   }
   return out;
-}
-
-function strip(node: SyntaxNode): SyntaxNode {
-  let n = node;
-  for (;;) {
-    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-    else if (n.type === 'cast_expression' && n.childForFieldName('value')) n = n.childForFieldName('value')!;
-    else return n;
-  }
 }
 
 function unknownPath(node: SyntaxNode): ValuePath {
