@@ -22,12 +22,13 @@ export default defineRule({
         'soft-dirty of {{source}} (line {{line}}) is lost on {{direction}}: the value built here and installed by {{sink}}() at line {{sinkLine}} never gets {{setter}}()',
       moveUnmarked:
         '{{sink}}() installs the entry moved from {{source}} (line {{line}}) without marking it soft-dirty: no {{setter}}() or move_soft_dirty_*() before it',
+      hunkCarry:
+        'the soft-dirty carry {{call}}() (under {{guard}}) is missing from this function in this version: the entry loses soft-dirty on that path (judged from the hunks; give --tree for the full analysis)',
     },
-    // Every installer (a deleted carry leaves no soft-dirty word behind in the function), and the
-    // same-file install helpers a copy calls.
-    // The user-mapping installers (kernel-api.ts SINKS), the zap
-    // marker installers, and the clearing reads a zap starts with.
-    keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
+    hunkCarry: { kind: 'softDirtyCarry', messageId: 'hunkCarry' },
+    // The user-mapping installers (kernel-api.ts SINKS), the zap marker installers, the clearing
+    // reads a zap starts with, and the soft-dirty carries a hunk may show alone.
+    keywords: ['soft_dirty', 'set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
     docs: {
       why: [
         'CRIU and other checkpoint tools clear soft-dirty through /proc/pid/clear_refs and later read which',

@@ -29,8 +29,10 @@ export default defineRule({
         '{{sink}}() may install a {{kinds}} entry {{verb}} from {{source}} with uffd-wp: no clear of that kind runs whenever the destination VMA is not uffd-wp registered (clears seen: {{clears}})',
       markerKept:
         '{{sink}}() may install a uffd-wp marker {{verb}} from {{source}} into a VMA that is not uffd-wp registered: drop it or use copy_pte_marker()',
+      hunkCarry:
+        'the uffd-wp clear {{call}}() (under {{guard}}) is missing from this function in this version: entries keep uffd-wp in a VMA that is not registered (judged from the hunks; give --tree for the full analysis)',
     },
-    // Copies name a destination (dst_vma, dst_pte); moves read-and-clear the old slot.
+    hunkCarry: { kind: 'uffdClear', messageId: 'hunkCarry' },
     // A fork copy names its destination VMA, mm or slot; a move clears the old slot.
     keywords: ['uffd_wp', 'dst_vma', 'dst_mm', 'dst_pte', 'dst_ptep', 'dst_pmd', 'dst_pud', 'get_and_clear'],
     docs: {

@@ -22,11 +22,12 @@ export default defineRule({
         'uffd-wp of {{source}} (line {{line}}) is lost on zap: {{sink}}() clears the entry and no uffd-wp marker takes its place ({{setter}}())',
       lost:
         'uffd-wp of {{source}} (line {{line}}) is lost on {{direction}}: the value built here and installed by {{sink}}() at line {{sinkLine}} never gets {{setter}}()',
+      hunkCarry:
+        'the uffd-wp carry {{call}}() (under {{guard}}) is missing from this function in this version: the entry loses uffd-wp on that path (judged from the hunks; give --tree for the full analysis)',
     },
-    // Every installer (a deleted carry leaves no uffd-wp word behind in the function), and the
-    // same-file install helpers a fork copy calls (6.1 hugetlb_install_page()).
-    // The user-mapping installers (kernel-api.ts SINKS), the zap
-    // marker installers, and the clearing reads a zap starts with.
+    hunkCarry: { kind: 'uffdCarry', messageId: 'hunkCarry' },
+    // Every user-mapping installer (kernel-api.ts SINKS: a deleted carry leaves no uffd-wp word
+    // behind in the function), the zap marker installers, and the clearing reads a zap starts with.
     keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
     docs: {
       why: [

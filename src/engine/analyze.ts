@@ -8,6 +8,7 @@ import { extractFunctions, type SourceFunction } from '../lang/slice.js';
 import { firstParseProblem, parseC, type SyntaxNode } from '../lang/parser.js';
 import { buildFunctionFacts, type FileFacts, type FunctionFacts } from '../analysis/facts.js';
 import { isPageTablePrimitive } from '../analysis/kernel-api.js';
+import { carryCalls, type CarryKind } from '../analysis/carry-calls.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 import type { Rule } from './define-rule.js';
 import { defaultRules } from './registry.js';
@@ -32,6 +33,20 @@ export interface AnalyzeOptions {
   visibleLine?: (line: number) => boolean;
   /** Legacy-architecture semantics (--legacy-arch): *_mkdirty() may set the write bit. */
   legacyArch?: boolean;
+  /** Also list each analyzed function's carry statements (patch mode from hunks: hunk-carries.ts). */
+  collectCarries?: boolean;
+}
+
+/** A carry statement found in an analyzed function (src/analysis/carry-calls.ts). */
+export interface FoundCarry {
+  function: string;
+  kind: CarryKind;
+  line: number;
+  column: number;
+  call: string;
+  guard: string;
+  /** The whitespace-folded statement, for fingerprints. */
+  statement: string;
 }
 
 export interface AnalyzeResult {
@@ -43,6 +58,8 @@ export interface AnalyzeResult {
   analyzed: number;
   /** Names of all functions found, in file order (for the corpus accounting test). */
   functionNames: string[];
+  /** With `collectCarries`: the carry statements of the analyzed functions. */
+  carries: FoundCarry[];
 }
 
 const keywordPatterns = new WeakMap<Rule[], RegExp>();
@@ -68,7 +85,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const rules = options.rules ?? defaultRules();
   const version = options.kernelVersion ?? NEWEST_KERNEL;
   const prefilter = options.prefilter ?? true;
-  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [] };
+  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [] };
   const functions = extractFunctions(text);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
@@ -91,6 +108,14 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
       continue;
     }
     const facts = parsed.facts;
+    if (options.collectCarries) {
+      for (const c of carryCalls(facts)) {
+        result.carries.push({
+          function: fn.name, kind: c.kind, line: fn.startLine + c.node.startPosition.row, column: c.node.startPosition.column + 1,
+          call: c.name, guard: c.guard, statement: normalizedStatement(c.node),
+        });
+      }
+    }
     const occurrences = new Map<string, number>();
     for (const rule of rules) {
       rule.check({

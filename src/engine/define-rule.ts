@@ -6,6 +6,7 @@ import type { Severity } from '../finding.js';
 import type { FunctionFacts } from '../analysis/facts.js';
 import type { KernelVersion } from '../kernel-version.js';
 import type { SyntaxNode } from '../lang/parser.js';
+import type { CarryKind } from '../analysis/carry-calls.js';
 
 export type Category = 'correctness' | 'suspicious' | 'hygiene';
 /**
@@ -15,6 +16,17 @@ export type Category = 'correctness' | 'suspicious' | 'hygiene';
  */
 export type RuleMode = 'legacy-arch';
 export type Confidence = 'high' | 'medium' | 'low';
+
+/**
+ * A carry a rule guards, checked on patches read without a tree (src/engine/hunk-carries.ts): a
+ * hunk that removes such a statement from a function and adds none back is reported with
+ * `messageId` (placeholders: call, guard), and one that adds the first is reported fixed.
+ */
+export interface HunkCarryCheck<M extends string> {
+  kind: CarryKind;
+  /** NoInfer: the rule's message ids are inferred from `messages` alone. */
+  messageId: NoInfer<M>;
+}
 
 export interface RuleDocs {
   /** Why this is a bug, in prose; cites the thread or upstream fix it comes from. */
@@ -38,6 +50,8 @@ export interface RuleMeta<M extends string> {
   confidence: Confidence;
   /** Off-by-default rules run only when named with --rule (or a mode flag turns them on). */
   enabledByDefault: boolean;
+  /** The carry statement this rule guards in patches read without a tree (optional). */
+  hunkCarry?: HunkCarryCheck<M>;
   /** Mode flags that turn this rule on too (optional; most rules have none). */
   modes?: RuleMode[];
   /** One line, starts with "Detect", no final period. */

@@ -9,6 +9,7 @@ import type { FileImages, SourceImage } from '../input/images.js';
 import { extractFunctions } from '../lang/slice.js';
 import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
+import { hunkCarryFindings } from './hunk-carries.js';
 import type { Rule } from './define-rule.js';
 
 
@@ -44,6 +45,18 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   for (const f of pre?.findings ?? []) {
     if (!postKeys.has(f.fingerprint)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
   }
+  // From hunks alone: carries the patch removes or adds, unless the analysis already said it.
+  const hunkFindings = hunkCarryFindings({
+    path: images.path,
+    pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
+    post: images.post && post ? { image: images.post, result: post } : undefined,
+    rules: options.rules,
+    patch: options.patch,
+    inputName: options.inputName,
+  });
+  for (const h of hunkFindings) {
+    if (!out.findings.some((f) => f.rule === h.rule && f.function === h.function && f.status === h.status)) out.findings.push(h);
+  }
   // Incomplete functions of the post-image are what a reviewer needs to know about.
   out.incomplete = (post ?? pre)?.incomplete ?? [];
   out.functions = Math.max(pre?.analyzed ?? 0, post?.analyzed ?? 0);
@@ -57,6 +70,7 @@ function analyzeImage(path: string, image: SourceImage, only: Set<string>, optio
     onlyFunctions: only,
     partial: image.partial,
     visibleLine: (line) => image.inputLineOf(line) !== undefined,
+    collectCarries: image.partial && options.rules.some((r) => r.meta.hunkCarry),
     legacyArch: options.legacyArch ?? false,
   });
 }

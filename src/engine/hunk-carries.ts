@@ -1,0 +1,99 @@
+// Patch mode without a tree: the carries a hunk removes and adds (DESIGN §5.5: "many relevant
+// changes are one-line deletions ... a lost *_mkuffd_wp"). The full analyses need the old entry's
+// read and the new entry's construction, which a 3-line hunk context rarely shows; the deletion of
+// `if (pte_swp_uffd_wp(old)) pte = pte_mkuffd_wp(pte);` itself is in plain sight. Per function and
+// per carry kind a rule guards (RuleMeta.hunkCarry): carries removed and none added is reported
+// introduced, at the post-image line where they were; carries added where the pre-image had none
+// is reported fixed. A carry moved or respelled inside the function (removed and added) is not.
+
+import { createHash } from 'node:crypto';
+import type { PatchFinding } from '../finding.js';
+import type { SourceImage } from '../input/images.js';
+import { extractFunctions } from '../lang/slice.js';
+import type { AnalyzeResult, FoundCarry } from './analyze.js';
+import type { Rule } from './define-rule.js';
+
+export interface HunkCarryInput {
+  path: string;
+  pre?: { image: SourceImage; result: AnalyzeResult };
+  post?: { image: SourceImage; result: AnalyzeResult };
+  rules: Rule[];
+  patch: number;
+  inputName: string;
+}
+
+export function hunkCarryFindings(input: HunkCarryInput): PatchFinding[] {
+  const { pre, post } = input;
+  if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
+  const out: PatchFinding[] = [];
+  const removed = onChangedLines(pre.result.carries, pre.image);
+  const added = onChangedLines(post.result.carries, post.image);
+  const postRanges = ranges(post.image.text);
+  const preRanges = ranges(pre.image.text);
+  for (const rule of input.rules) {
+    const check = rule.meta.hunkCarry;
+    if (!check) continue;
+    const functions = new Set([...removed, ...added].filter((c) => c.kind === check.kind).map((c) => c.function));
+    for (const fn of functions) {
+      // A function new to the patch (or gone from it) was not fixed (broken) by it.
+      if (!preRanges.has(fn) || !postRanges.has(fn)) continue;
+      const gone = removed.filter((c) => c.kind === check.kind && c.function === fn);
+      const come = added.filter((c) => c.kind === check.kind && c.function === fn);
+      // Counted over the whole visible function: a carry respelled, moved, or left in another arm
+      // of the function does not count as lost; fewer carries after the patch than before does.
+      const before = pre.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
+      const after = post.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
+      if (gone.length > 0 && after < before) {
+        // Where the deletion was: the post-image's changed line of this function nearest to it.
+        const line = nearestChanged(post.image, postRanges.get(fn), gone[0].line - (preRanges.get(fn)?.start ?? 0) + (postRanges.get(fn)?.start ?? 0));
+        if (line !== undefined) out.push(finding(input, rule, fn, gone[0], 'introduced', post.image, line));
+      } else if (come.length > 0 && after > before) {
+        const line = come[0].line - (postRanges.get(fn)?.start ?? 0) + (preRanges.get(fn)?.start ?? 0);
+        out.push(finding(input, rule, fn, come[0], 'fixed', pre.image, line));
+      }
+    }
+  }
+  return out;
+}
+
+function onChangedLines(carries: FoundCarry[], image: SourceImage): FoundCarry[] {
+  const changed = new Set(image.changedLines);
+  return carries.filter((c) => changed.has(c.line));
+}
+
+function ranges(text: string): Map<string, { start: number; end: number }> {
+  const out = new Map<string, { start: number; end: number }>();
+  for (const fn of extractFunctions(text)) if (!out.has(fn.name)) out.set(fn.name, { start: fn.startLine, end: fn.endLine });
+  return out;
+}
+
+function nearestChanged(image: SourceImage, range: { start: number; end: number } | undefined, near: number): number | undefined {
+  const inside = image.changedLines.filter((l) => !range || (l >= range.start && l <= range.end));
+  if (inside.length === 0) return undefined;
+  return inside.reduce((best, l) => (Math.abs(l - near) < Math.abs(best - near) ? l : best));
+}
+
+function finding(input: HunkCarryInput, rule: Rule, fn: string, carry: FoundCarry, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
+  const check = rule.meta.hunkCarry!;
+  const template = (rule.meta.messages as Record<string, string>)[check.messageId];
+  const data: Record<string, string> = { call: carry.call, guard: carry.guard || 'no condition' };
+  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => data[k] ?? `{{${k}}}`);
+  const key = `${rule.meta.id}\0${input.path}\0${fn}\0hunk-carry\0${carry.statement}`;
+  const f: PatchFinding = {
+    rule: rule.meta.id,
+    severity: rule.meta.severity,
+    file: input.path,
+    line,
+    column: 1,
+    function: fn,
+    message,
+    help: rule.meta.docs.fix,
+    fingerprint: createHash('sha256').update(key).digest('hex').slice(0, 16),
+    status,
+    partial: true,
+    patch: input.patch,
+  };
+  const inputLine = image.inputLineOf(line);
+  if (inputLine !== undefined) f.input = { file: input.inputName, line: inputLine };
+  return f;
+}
