@@ -27,7 +27,10 @@ export default defineRule({
         '{{sink}}() installs a copy of the parent\'s present entry and nothing write-protects either side: in a COW mapping parent and child can both write the shared page',
       helperParentWritable:
         '{{helper}}() write-protects only the child\'s entry and nothing write-protects the parent\'s source slot: the parent can write the COW-shared page',
+      hunkCarry:
+        'the COW write-protect {{call}}() (under {{guard}}) is missing from this function in this version: parent or child can write the COW-shared page (judged from the hunks; give --tree for the full analysis)',
     },
+    hunkCarry: { kind: 'cowWrprotect', messageId: 'hunkCarry' },
     keywords: ['ptep_set_wrprotect', 'wrprotect_ptes', 'pmdp_set_wrprotect', 'pudp_set_wrprotect', 'huge_ptep_set_wrprotect', 'src_pte', 'src_pmd', 'src_pud'],
     docs: {
       why: [

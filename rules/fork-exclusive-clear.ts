@@ -44,7 +44,10 @@ export default defineRule({
         '{{maker}}() builds an exclusive entry in a fork copy: parent and child share the page',
       missingDowngrade:
         'the {{kind}} arm copies the entry to the child without {{needed}}: parent and child both keep an entry that claims an exclusive page',
+      hunkCarry:
+        'the fork\'s exclusivity clear {{call}}() (under {{guard}}) is missing from this function in this version: parent and child keep an entry that claims an exclusive page (judged from the hunks; give --tree for the full analysis)',
     },
+    hunkCarry: { kind: 'forkShare', messageId: 'hunkCarry' },
     keywords: [
       'pte_swp_exclusive', 'pte_swp_clear_exclusive', 'make_readable_migration_entry', 'is_readable_migration_entry',
       'is_writable_migration_entry', 'make_readable_exclusive_migration_entry', 'make_readable_device_private_entry',

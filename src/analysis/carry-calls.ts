@@ -9,13 +9,17 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import type { FunctionFacts } from './facts.js';
-import { apiOf, UFFD_WP_ZAP_INSTALLERS } from './kernel-api.js';
+import { apiOf, IN_PLACE_WRPROTECT, SHARED_ENTRY_MAKERS, SWP_EXCLUSIVE_CLEARS, UFFD_WP_ZAP_INSTALLERS } from './kernel-api.js';
 import { identifiersIn, unparenthesized } from './syntax.js';
 import { atomsOf } from './guards.js';
 import type { Guard } from './function-model.js';
 
-/** What a carry statement keeps: uffd-wp (R3), soft-dirty (R5), or uffd-wp cleared for an unregistered VMA (R4). */
-export type CarryKind = 'uffdCarry' | 'softDirtyCarry' | 'uffdClear';
+/**
+ * What a carry statement keeps: uffd-wp (R3), soft-dirty (R5), uffd-wp cleared for an unregistered
+ * VMA (R4), a COW fork's write-protection of parent or child (R7), a fork's clearing of
+ * exclusivity (R8: `pte_swp_clear_exclusive()`, the downgrade to a readable migration entry).
+ */
+export type CarryKind = 'uffdCarry' | 'softDirtyCarry' | 'uffdClear' | 'cowWrprotect' | 'forkShare';
 
 export interface CarryCall {
   kind: CarryKind;
@@ -68,6 +72,21 @@ export function carryCalls(facts: FunctionFacts): CarryCall[] {
       }
     } else if (effect === 'clearUffd') {
       if (guards.some(unregisteredDestination)) out.push({ kind: 'uffdClear', node: call.node, name: call.name, guard });
+    }
+    // Fork copies: the in-place write-protects of the parent (fork-only operations), and the
+    // child's value write-protect under `is_cow_mapping() && pte_write()` (or the hugetlb `cow`),
+    // or unconditional next to an in-place one (6.1 copy_huge_pud()); the exclusivity clears under
+    // `pte_swp_exclusive()` / `is_cow_mapping()`.
+    if (IN_PLACE_WRPROTECT.has(call.name)) {
+      out.push({ kind: 'cowWrprotect', node: call.node, name: call.name, guard });
+    } else if (effect === 'wrprotect' && apiOf(call.name)?.level !== 'swp') {
+      const cowGuard = meanings.some((m) => m.cls === 'cowMapping' && m.positive) || carriesBoolean(guards.map((g) => g.expr), 'cow');
+      if (cowGuard || (guards.length === 0 && facts.model.calls.some((c) => IN_PLACE_WRPROTECT.has(c.name)))) {
+        out.push({ kind: 'cowWrprotect', node: call.node, name: call.name, guard });
+      }
+    }
+    if (SWP_EXCLUSIVE_CLEARS.has(call.name) || (SHARED_ENTRY_MAKERS.has(call.name) && guards.some((g) => /\b(?:is_cow_mapping|cow)\b/.test(g.expr.text)))) {
+      out.push({ kind: 'forkShare', node: call.node, name: call.name, guard });
     }
   }
   return out;

@@ -109,3 +109,44 @@ ${FILLER}
     expect(brief(await patchFindings(resolve, replaceOnce(resolve, '\tif (userfaultfd_wp_async(dst_vma))\n\t\tpte = pte_swp_clear_uffd_wp(pte);\n', '')))).toEqual([]);
   });
 });
+
+describe('fork copies (R7, R8, no tree)', () => {
+  const FORK = `static int copy_one_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+		pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
+{
+	struct mm_struct *src_mm = src_vma->vm_mm;
+	pte_t pte = ptep_get(src_pte);
+
+	if (!pte_present(pte)) {
+		swp_entry_t entry = pte_to_swp_entry(pte);
+
+${FILLER}
+		if (pte_swp_exclusive(pte)) {
+			pte = pte_swp_clear_exclusive(pte);
+			set_pte_at(src_mm, addr, src_pte, pte);
+		}
+${FILLER}
+		set_pte_at(dst_vma->vm_mm, addr, dst_pte, pte);
+		return 0;
+	}
+${FILLER}
+	if (is_cow_mapping(src_vma->vm_flags) && pte_write(pte)) {
+		ptep_set_wrprotect(src_mm, addr, src_pte);
+		pte = pte_wrprotect(pte);
+	}
+${FILLER}
+	set_pte_at(dst_vma->vm_mm, addr, dst_pte, pte);
+	return 0;
+}
+`;
+  test('a dropped parent write-protect is introduced for cow-copy-wrprotect', async () => {
+    const found = await patchFindings(FORK, replaceOnce(FORK, '\t\tptep_set_wrprotect(src_mm, addr, src_pte);\n', ''));
+    expect(brief(found)).toEqual(['introduced cow-copy-wrprotect copy_one_pte']);
+    expect(found[0].message).toContain('ptep_set_wrprotect() (under is_cow_mapping(src_vma->vm_flags) && pte_write(pte))');
+  });
+
+  test('a dropped swap-exclusive clear is introduced for fork-exclusive-clear', async () => {
+    const found = await patchFindings(FORK, replaceOnce(FORK, '\t\t\tpte = pte_swp_clear_exclusive(pte);\n', ''));
+    expect(brief(found).filter((b) => b.includes('fork-exclusive-clear'))).toEqual(['introduced fork-exclusive-clear copy_one_pte']);
+  });
+});
