@@ -45,7 +45,8 @@ export function hunkCarryFindings(input: HunkCarryInput): PatchFinding[] {
       const after = post.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
       if (gone.length > 0 && after < before) {
         // Where the deletion was: the post-image's changed line of this function nearest to it.
-        const line = nearestChanged(post.image, postRanges.get(fn), gone[0].line - (preRanges.get(fn)?.start ?? 0) + (postRanges.get(fn)?.start ?? 0));
+        const at = nearestChanged(post.image, postRanges.get(fn), gone[0].line - (preRanges.get(fn)?.start ?? 0) + (postRanges.get(fn)?.start ?? 0));
+        const line = at === undefined ? undefined : codeLineNear(post.image, at);
         if (line !== undefined) out.push(finding(input, rule, fn, gone[0], 'introduced', post.image, line));
       } else if (come.length > 0 && after > before) {
         const line = come[0].line - (postRanges.get(fn)?.start ?? 0) + (preRanges.get(fn)?.start ?? 0);
@@ -73,6 +74,18 @@ function nearestChanged(image: SourceImage, range: { start: number; end: number 
   return inside.reduce((best, l) => (Math.abs(l - near) < Math.abs(best - near) ? l : best));
 }
 
+/**
+ * A deletion's position in the post-image is the line after it, often the blank line that closed
+ * the removed block: point at the code before it instead (the statement the carry followed).
+ */
+function codeLineNear(image: SourceImage, line: number): number {
+  const lines = image.text.split('\n');
+  const blank = (l: number) => (lines[l - 1] ?? '').trim() === '';
+  if (!blank(line)) return line;
+  for (let l = line - 1; l >= 1 && l >= line - 3; l--) if (!blank(l) && image.inputLineOf(l) !== undefined) return l;
+  return line;
+}
+
 function finding(input: HunkCarryInput, rule: Rule, fn: string, carry: FoundCarry, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
   const check = rule.meta.hunkCarry!;
   const template = (rule.meta.messages as Record<string, string>)[check.messageId];
@@ -84,10 +97,13 @@ function finding(input: HunkCarryInput, rule: Rule, fn: string, carry: FoundCarr
     severity: rule.meta.severity,
     file: input.path,
     line,
-    column: 1,
+    // The statement's first character, as a compiler points at a line.
+    column: (image.text.split('\n')[line - 1] ?? '').search(/\S|$/) + 1,
     function: fn,
     message,
-    help: rule.meta.docs.fix,
+    help: status === 'introduced'
+      ? `keep ${carry.call}()${carry.guard ? ` under ${carry.guard}` : ''} on every path that needs it, or run with --tree to check the function whole`
+      : rule.meta.docs.fix,
     fingerprint: createHash('sha256').update(key).digest('hex').slice(0, 16),
     status,
     partial: true,
