@@ -80,12 +80,16 @@ export default defineRule({
     const excl = new ExclusivityAnalysis(facts);
     for (const c of excl.anonRmapCalls()) {
       const data = { call: c.call.name };
+      // In a fragment rebuilt from hunks the device-private test that allows an asserted share or
+      // an ignored dup (6.1 BUG_ON(page_try_dup_anon_rmap(..)), copy_nonpresent_pte()) is often
+      // above the hunk: only the full function can tell.
+      const devicePrivate = c.devicePrivateArm || facts.partial;
       if (c.use === 'asserted') {
-        if (!c.devicePrivateArm) report({ node: c.call.node, messageId: 'resultIgnored', data });
+        if (!devicePrivate) report({ node: c.call.node, messageId: 'resultIgnored', data });
         continue;
       }
       if (c.use === 'ignored') {
-        if (!(c.family === 'dup' && c.devicePrivateArm)) report({ node: c.call.node, messageId: 'resultIgnored', data });
+        if (!(c.family === 'dup' && devicePrivate)) report({ node: c.call.node, messageId: 'resultIgnored', data });
         continue;
       }
       if (!c.failure) continue;
