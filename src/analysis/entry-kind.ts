@@ -36,7 +36,7 @@ import {
 } from './kernel-api.js';
 import { placeName, type Assignment, type Point } from './function-model.js';
 import { atomsOf, type Atom } from './guards.js';
-import type { ValueFlow } from './value-flow.js';
+import { dominates, type ValueFlow } from './value-flow.js';
 
 export type { EntryKind } from './kernel-api.js';
 
@@ -77,7 +77,11 @@ const SETTER = /_(?:mk|clear_|wrprotect)/;
 export class EntryKinds {
   private readonly memo = new Map<number, KindEvidence | null>();
 
-  constructor(private readonly flow: ValueFlow) {}
+  constructor(
+    private readonly flow: ValueFlow,
+    /** Rebuilt from patch hunks: definitions above the hunk are not visible. */
+    private readonly partial = false,
+  ) {}
 
   /** The kind of the entry `expr` evaluates to at its own position, if known. */
   kindOf(expr: SyntaxNode, depth = 0): KindEvidence | undefined {
@@ -124,7 +128,7 @@ export class EntryKinds {
     const defs = this.flow.reachingDefinitions(place, e);
     const guarded = this.guardKind(place, e, use, defs);
     if (guarded !== undefined) return guarded ?? undefined;
-    const defined = this.definitionKind(defs, depth);
+    const defined = this.definitionKind(defs, depth, use);
     if (defined) return defined;
     if (defs.some((d) => d.operator !== '=' || this.kindOf(d.value, depth + 1))) return undefined;
     return this.decodedKind(place, e, use, defs) ?? this.devicePrivateKind(e, use, defs) ?? this.faultEntryKind(place, e, defs);
@@ -227,9 +231,18 @@ export class EntryKinds {
     });
   }
 
-  /** All reaching definitions give the same known kind. */
-  private definitionKind(defs: Assignment[], depth: number): KindEvidence | undefined {
+  /**
+   * All reaching definitions give the same known kind. In a fragment rebuilt from hunks, only when
+   * one of them runs on every path to the use: a conditional one (6.1 remove_migration_pte()'s
+   * device-private `pte = swp_entry_to_pte(entry)`) may stand next to an unconditional one above
+   * the hunk (`pte = mk_pte(..)`). A transform of the value itself (`pte = pte_swp_mksoft_dirty(pte)`)
+   * is evidence either way: it says what the value was before it too, as long as the statement it
+   * sits in precedes the use in the use's own block (not inside an arm that closed in between,
+   * where the value before it may have come from another definition).
+   */
+  private definitionKind(defs: Assignment[], depth: number, use: Point): KindEvidence | undefined {
     if (defs.length === 0) return undefined;
+    if (this.partial && !defs.some((d) => dominates(d.point, use)) && !defs.every((d) => transformsItself(d) && this.guardedBefore(d, use))) return undefined;
     let found: KindEvidence | undefined;
     for (const d of defs) {
       if (d.operator !== '=') return undefined;
@@ -238,6 +251,18 @@ export class EntryKinds {
       found ??= k;
     }
     return found;
+  }
+
+  /**
+   * `if (c) x = f(x);` right in a block that holds the use, before it: the only way around the
+   * definition is its own condition, so the value before it reaches the use unchanged.
+   */
+  private guardedBefore(d: Assignment, use: Point): boolean {
+    let stmt = d.node.parent;
+    if (stmt?.type === 'expression_statement') stmt = stmt.parent;
+    if (stmt?.type === 'compound_statement' && stmt.namedChildCount === 1) stmt = stmt.parent;
+    if (stmt?.type !== 'if_statement' || stmt.childForFieldName('alternative')) return false;
+    return dominates(this.flow.model.pointOf(stmt), use);
   }
 
   /** A decoder applied to the same definition of the value, on every path to the use. */
@@ -338,3 +363,10 @@ function strip(node: SyntaxNode): SyntaxNode {
     } else return n;
   }
 }
+
+/** `pte = pte_swp_mksoft_dirty(pte)`: a call whose first argument is the assigned variable. */
+function transformsItself(d: Assignment): boolean {
+  const v = d.value.type === 'call_expression' ? d.value.childForFieldName('arguments')?.namedChildren[0] : undefined;
+  return !!v && placeName(v) === d.target;
+}
+

@@ -97,7 +97,7 @@ export class FunctionFacts {
 
   /** Present / non-present kind of entry values at each use (R6; src/analysis/entry-kind.ts). */
   get entryKinds(): EntryKinds {
-    return (this.entryKindsCache ??= new EntryKinds(this.flow));
+    return (this.entryKindsCache ??= new EntryKinds(this.flow, this.partial));
   }
 
   get name(): string {
