@@ -344,11 +344,6 @@ interface EntryPath {
   inner: string;
 }
 
-/** Guards of a point, as a list, for messages. */
-export function guardText(guards: Guard[]): string {
-  return guards.map((g) => (g.positive ? g.expr.text : `!(${g.expr.text})`)).join(' && ');
-}
-
 /**
  * How the result of a call is used: ignored (an expression statement), asserted (the argument of
  * WARN_ON_ONCE()/BUG_ON() statement), or tested by an if; then the statement that runs on failure.

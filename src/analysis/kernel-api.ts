@@ -457,9 +457,6 @@ export const ENTRY_SOFT_DIRTY_PREDICATES = new Set(['pte_soft_dirty', 'pmd_soft_
 /** "This VMA is registered for uffd-wp": false means no entry of it can need a uffd-wp fault. */
 export const UFFD_WP_VMA_PREDICATES = new Set(['userfaultfd_wp']);
 
-/** Exclusivity of an anon page (§2.7), as a write-upgrade predicate must test it. */
-export const ANON_EXCLUSIVE_PREDICATES = new Set(['PageAnonExclusive', 'folio_test_anon_exclusive']);
-
 // Legacy architectures (R15, DESIGN §1.2 sparc64 row, §7 rows 11-12): *_mkdirty may set the
 // hardware write bit there (6.1 sparc64; loongarch before bf2f34a506e6).
 
