@@ -43,7 +43,7 @@ import { alwaysExits, placeName, type Call, type Guard, type Point } from './fun
 import { atomsOf } from './guards.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import { isInside, type ValuePath } from './value-flow.js';
-import { identifiersIn } from './syntax.js';
+import { identifiersIn, unparenthesized } from './syntax.js';
 
 export type CarriedBit = 'uffd' | 'softDirty';
 
@@ -139,8 +139,55 @@ export class BitTransfer {
         }
       }
     }
+    for (const loss of this.splitArmLosses(bit)) {
+      if (!reported.has(loss.node.id)) out.push(loss);
+      reported.add(loss.node.id);
+    }
     out.push(...this.helperLosses(bit));
     if (bit === 'uffd') out.push(...this.zapLosses());
+    return out;
+  }
+
+  /**
+   * A carry split on the old entry's kind (`if (pte_present(pteval)) { pte_uffd_wp → swp setter }
+   * else { pte_swp_uffd_wp → swp setter }`: try_to_unmap_one(), migrate_vma_collect_pmd()) must be
+   * in both arms. The pairing above accepts any carry on the construction; this finds the arm of
+   * the split that lost its own.
+   */
+  private splitArmLosses(bit: CarriedBit): BitLoss[] {
+    const out: BitLoss[] = [];
+    const { model } = this.facts;
+    const setters = model.calls.filter((c) => this.facts.api(c)?.effect === SET_EFFECT[bit] && this.bitTest(bit, c.point.guards));
+    for (const s of setters) {
+      const input = s.args[0];
+      if (!input) continue;
+      const bases = new Set(this.facts.pathsOf(input).filter(isFresh).map((p) => p.base.node.id));
+      if (bases.size === 0) continue;
+      for (const g of s.point.guards) {
+        if (!isKindSplit(g.expr)) continue;
+        // The other arm exists (code runs under the opposite test) and carries nothing of its own.
+        const opposite = (p: Point) => p.guards.some((h) => h.expr.id === g.expr.id && h.positive !== g.positive);
+        if (!model.calls.some((c) => opposite(c.point)) && !model.assignments.some((a) => opposite(a.point))) continue;
+        const carried = setters.some((t) => opposite(t.point) && t.args[0] &&
+          this.facts.pathsOf(t.args[0]).some((p) => bases.has(p.base.node.id)));
+        if (carried) continue;
+        const path = this.facts.pathsOf(input).find((p) => isFresh(p) && bases.has(p.base.node.id))!;
+        // Both arms must work on one construction installed after the split: built before it
+        // (not inside the arm, as copy_huge_pmd()'s downgraded migration entry) and installed after.
+        const inArm = (p: Point) => p.guards.some((h) => h.expr.id === g.expr.id);
+        if (inArm(model.pointOf(path.base.node))) continue;
+        const sink = this.facts.sinks.find((k) => k.value && !inArm(k.call.point) && this.facts.pathsOf(k.value).some((p) => p.base.node.id === path.base.node.id));
+        const tested = this.bitTest(bit, s.point.guards)!;
+        const arg = tested.type === 'call_expression' ? tested.childForFieldName('arguments')?.namedChildren[0] : undefined;
+        const source = arg ? this.entries.find((e) => e.key === this.keyOf(arg)) : undefined;
+        if (!sink || !source) continue;
+        // The lost arm is the opposite one: present when the carry sits in the non-present arm.
+        const missingPresent = !g.positive === isPresentTest(g.expr);
+        const encoded = path.base.kind === 'encode';
+        const direction: Direction = encoded ? (missingPresent ? 'encode' : 'rebuild') : (missingPresent ? 'copy' : 'decode');
+        out.push({ bit, direction, node: path.base.node, sink: sink.call, source, setter: s.name });
+      }
+    }
     return out;
   }
 
@@ -680,4 +727,33 @@ export function carryHelp(loss: BitLoss): string {
   const test = source.marker && !source.present && !source.swap ? 'pte_marker_uffd_wp'
     : source.swap && !source.present ? `${level === 'huge_pte' ? 'pte' : level}_swp_${what}` : `${level}_${what}`;
   return `carry the bit from ${source.name}: \`if (${test}(${source.name})) new = ${loss.setter}(new);\` on the value ${loss.sink.name}() installs`;
+}
+
+/** Tests that split an entry by kind: `pte_present(x)`, `is_swap_pte(x)` (through likely() and !). */
+const KIND_SPLIT_TESTS = new Set(['pte_present', 'pmd_present', 'pud_present', 'is_swap_pte', 'is_swap_pmd']);
+
+function splitTestName(expr: SyntaxNode): string | undefined {
+  let n = unparenthesized(expr);
+  for (;;) {
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') n = unparenthesized(n.childForFieldName('argument')!);
+    else if (n.type === 'call_expression' && /^(?:likely|unlikely)$/.test(n.childForFieldName('function')?.text ?? '')) {
+      const a = n.childForFieldName('arguments')?.namedChildren[0];
+      if (!a) return undefined;
+      n = unparenthesized(a);
+    } else break;
+  }
+  const name = n.type === 'call_expression' ? n.childForFieldName('function')?.text : undefined;
+  return name && KIND_SPLIT_TESTS.has(name) ? name : undefined;
+}
+
+function isKindSplit(expr: SyntaxNode): boolean {
+  return splitTestName(expr) !== undefined;
+}
+
+/** Does the test, as written (counting its `!`s), hold for present entries? */
+function isPresentTest(expr: SyntaxNode): boolean {
+  const name = splitTestName(expr);
+  const negations = (expr.text.match(/!/g) ?? []).length % 2 === 1;
+  const present = name === 'pte_present' || name === 'pmd_present' || name === 'pud_present';
+  return present !== negations;
 }

@@ -42,6 +42,25 @@ function asMutation(c: Case): MutationCase {
 const dropLine = (text: string): { find: string; replace: string } => ({ find: text, replace: '' });
 
 const table: Case[] = [
+  // --- encode split on the old entry's kind: one arm loses its carry, the other keeps its own
+  {
+    name: 'try_to_unmap_one: present arm without pte_swp_mkuffd_wp() (the non-present arm keeps its own)',
+    version: '6.12', file: 'mm/rmap.c', fn: 'try_to_unmap_one',
+    ...dropLine('if (pte_uffd_wp(pteval))\n\t\t\t\t\tswp_pte = pte_swp_mkuffd_wp(swp_pte);'),
+    rule: R3, at: { needle: 'swp_pte = swp_entry_to_pte(', direction: 'backward' }, says: ['encode', 'pteval'],
+  },
+  {
+    name: 'try_to_unmap_one: present arm without pte_swp_mksoft_dirty() (the non-present arm keeps its own)',
+    version: '6.12', file: 'mm/rmap.c', fn: 'try_to_unmap_one',
+    ...dropLine('if (pte_soft_dirty(pteval))\n\t\t\t\t\tswp_pte = pte_swp_mksoft_dirty(swp_pte);'),
+    rule: R5, at: { needle: 'swp_pte = swp_entry_to_pte(', direction: 'backward' }, says: ['encode', 'pteval'],
+  },
+  {
+    name: 'migrate_vma_collect_pmd: non-present arm without pte_swp_mkuffd_wp() (the present arm keeps its own)',
+    version: '6.12', file: 'mm/migrate_device.c', fn: 'migrate_vma_collect_pmd',
+    ...dropLine('if (pte_swp_uffd_wp(pte))\n\t\t\t\t\tswp_pte = pte_swp_mkuffd_wp(swp_pte);'),
+    rule: R3, at: { needle: 'swp_pte = swp_entry_to_pte(', direction: 'backward' }, says: ['rebuild', 'pte'],
+  },
   // --- encode: present -> migration entry
   {
     name: 'try_to_migrate_one: no pte_swp_mkuffd_wp() for a uffd-wp PTE',
