@@ -10,8 +10,10 @@ import type { Severity } from '../finding.js';
 export type FailOn = Severity | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warning', 'note', 'never'];
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'github';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'mail';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
+/** `patch` can also answer as a reply to the patch mail. */
+export const PATCH_OUTPUT_FORMATS: readonly OutputFormat[] = [...OUTPUT_FORMATS, 'mail'];
 
 export function parseJobs(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;

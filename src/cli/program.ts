@@ -20,6 +20,7 @@ import type { FailOn, OutputFormat } from './options.js';
 import {
   FAIL_ON_LEVELS,
   OUTPUT_FORMATS,
+  PATCH_OUTPUT_FORMATS,
   parseJobs,
   parseKernelVersionFlag,
   ruleIdListParser,
@@ -29,6 +30,7 @@ import { formatRuleExplanation, formatRuleTable } from './rule-text.js';
 import type { PatchOptions, PatchRun } from '../engine/run-patch.js';
 import { formatPatchJsonReport } from '../report/patch-json.js';
 import { formatPatchText } from '../report/patch-text.js';
+import { formatPatchMail } from '../report/patch-mail.js';
 import { exitCodeForPatch } from './exit-code.js';
 
 export interface OutputStream {
@@ -137,7 +139,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--tree <dir>', 'kernel tree the patches apply to (exact pre- and post-images)')
     .option('--git <range>', 'lint the commits of a git range in the current repository (e.g. origin/master..HEAD)')
     .option('--all', 'also print findings the patch neither introduces nor fixes')
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines)').choices(PATCH_OUTPUT_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated)', ruleIdListParser(ruleIds))
     .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
     .addOption(
@@ -199,6 +201,9 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<nu
     io.stdout.write(formatSarifReport(shown, io.rules.map(ruleDescriptor), io.version));
   } else if (flags.format === 'github') {
     io.stdout.write(formatGithubReport(result, { all: flags.all === true }));
+  } else if (flags.format === 'mail') {
+    io.stdout.write(formatPatchMail(result, (n) => run.patchOf?.(n), { all: flags.all === true }));
+    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
   } else {
     io.stdout.write(formatPatchText(result, { color: shouldUseColor(io.stdout, io.env), all: flags.all === true, sourceLine: run.sourceLine }));
     io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));

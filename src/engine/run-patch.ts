@@ -29,6 +29,8 @@ export interface PatchOptions {
 
 export interface PatchRun {
   result: PatchRunResult;
+  /** The parsed patch behind `result.patches[n - 1]` (PatchFinding.patch is n), for reporters that quote it. */
+  patchOf?(n: number): Patch | undefined;
   /** The text of a finding's line in the image it was found in (pre for fixed, post otherwise). */
   sourceLine(finding: PatchFinding): string | undefined;
 }
@@ -40,6 +42,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   const version = (options.tree && detectKernelVersion(options.tree)) || (options.git && detectKernelVersion(options.repo ?? '.')) || options.kernelVersion || NEWEST_KERNEL;
   const files = new Set<string>();
   const imageLines = new Map<string, string[]>();
+  const parsedPatches: Array<Patch | undefined> = [];
 
   const addDelta = (patch: PatchReport, images: FileImages[], inputName: string): void => {
     for (const img of images) {
@@ -65,6 +68,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
       report.commit = c.commit;
       report.files = c.images.map((i) => i.path);
       result.patches.push(report);
+      parsedPatches.push(parsed.patches[0]);
       addDelta(report, c.images, report.input);
     }
   } else {
@@ -76,6 +80,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
       for (const patch of read.patches) {
         const report = reportFor(patch, input, patch.index, patch.subject);
         result.patches.push(report);
+        parsedPatches.push(patch);
         report.errors.push(...patch.errors.map(toInputError));
         // A file whose hunks were truncated or miscounted is not analyzed: its images would be
         // guesses, and a guess that happens to be clean would pass silently.
@@ -101,6 +106,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   return {
     result,
     sourceLine: (f) => imageLines.get(`${f.patch}:${f.status === 'fixed' ? 'pre' : 'post'}:${f.file}`)?.[f.line - 1],
+    patchOf: (n) => parsedPatches[n - 1],
   };
 }
 
