@@ -732,28 +732,30 @@ export function carryHelp(loss: BitLoss): string {
 /** Tests that split an entry by kind: `pte_present(x)`, `is_swap_pte(x)` (through likely() and !). */
 const KIND_SPLIT_TESTS = new Set(['pte_present', 'pmd_present', 'pud_present', 'is_swap_pte', 'is_swap_pmd']);
 
-function splitTestName(expr: SyntaxNode): string | undefined {
+function splitTest(expr: SyntaxNode): { name: string; negated: boolean } | undefined {
   let n = unparenthesized(expr);
+  let negated = false;
   for (;;) {
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') n = unparenthesized(n.childForFieldName('argument')!);
-    else if (n.type === 'call_expression' && /^(?:likely|unlikely)$/.test(n.childForFieldName('function')?.text ?? '')) {
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+      n = unparenthesized(n.childForFieldName('argument')!);
+      negated = !negated;
+    } else if (n.type === 'call_expression' && /^(?:likely|unlikely)$/.test(n.childForFieldName('function')?.text ?? '')) {
       const a = n.childForFieldName('arguments')?.namedChildren[0];
       if (!a) return undefined;
       n = unparenthesized(a);
     } else break;
   }
   const name = n.type === 'call_expression' ? n.childForFieldName('function')?.text : undefined;
-  return name && KIND_SPLIT_TESTS.has(name) ? name : undefined;
+  return name && KIND_SPLIT_TESTS.has(name) ? { name, negated } : undefined;
 }
 
 function isKindSplit(expr: SyntaxNode): boolean {
-  return splitTestName(expr) !== undefined;
+  return splitTest(expr) !== undefined;
 }
 
-/** Does the test, as written (counting its `!`s), hold for present entries? */
+/** Does the test, as written (with its `!`s), hold for present entries? */
 function isPresentTest(expr: SyntaxNode): boolean {
-  const name = splitTestName(expr);
-  const negations = (expr.text.match(/!/g) ?? []).length % 2 === 1;
-  const present = name === 'pte_present' || name === 'pmd_present' || name === 'pud_present';
-  return present !== negations;
+  const test = splitTest(expr);
+  const present = test?.name === 'pte_present' || test?.name === 'pmd_present' || test?.name === 'pud_present';
+  return present !== (test?.negated ?? false);
 }

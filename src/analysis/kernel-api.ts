@@ -179,8 +179,9 @@ export const SINKS: ReadonlyMap<string, { valueArg: number; slotArg: number; cou
 ]);
 
 /** §2.3 predicates whose truth means "the source entry was writable" (guard G1). */
+const PRESENT_WRITE_PREDICATES = ['pte_write', 'pmd_write', 'pud_write', 'huge_pte_write', 'pte_savedwrite', 'pmd_savedwrite'];
 export const SOURCE_WRITE_PREDICATES = new Set([
-  'pte_write', 'pmd_write', 'pud_write', 'huge_pte_write', 'pte_savedwrite', 'pmd_savedwrite',
+  ...PRESENT_WRITE_PREDICATES,
   'is_writable_migration_entry', 'is_writable_device_private_entry',
   'is_writable_device_exclusive_entry', 'softleaf_is_migration_write', 'leafent_is_migration_write',
   'softleaf_is_device_private_write', 'softleaf_is_device_exclusive_write',
@@ -381,13 +382,6 @@ export const ANON_RMAP_TRY_DUP = new Set([
   'hugetlb_try_dup_anon_rmap', 'page_try_dup_anon_rmap',
 ]);
 
-/** Calls that clear or invalidate a present entry (the "clear PTE first" of try-share). */
-export const ENTRY_CLEARERS = new Set([
-  'ptep_clear_flush', 'ptep_get_and_clear', 'ptep_get_and_clear_full', 'huge_ptep_clear_flush',
-  'huge_ptep_get_and_clear', 'pmdp_invalidate', 'pmdp_invalidate_ad', 'pmdp_huge_clear_flush',
-  'pmdp_huge_get_and_clear', 'pmdp_huge_get_and_clear_full', 'pmdp_collapse_flush', 'pte_clear',
-  'pmd_clear', 'get_and_clear_full_ptes', 'get_and_clear_ptes', 'clear_full_ptes', 'ptep_modify_prot_start',
-]);
 
 /** Encoders that put PG_anon_exclusive into a non-present entry (swap bit or migration type). */
 export const EXCLUSIVITY_ENCODERS = new Set([
@@ -474,11 +468,9 @@ export function mkdirtyMaySetWrite(version: KernelVersion, legacyArch: boolean):
  * Predicates on a migration / device entry's *type* whose truth means "the entry is writable"
  * (§1.1: write is the entry type). Their negation marks a restore of a read-only entry (R15).
  */
-export const ENTRY_TYPE_WRITE_PREDICATES = new Set([
-  'is_writable_migration_entry', 'is_writable_device_private_entry', 'is_writable_device_exclusive_entry',
-  'softleaf_is_migration_write', 'leafent_is_migration_write', 'softleaf_is_device_private_write',
-  'softleaf_is_device_exclusive_write',
-]);
+export const ENTRY_TYPE_WRITE_PREDICATES = new Set(
+  [...SOURCE_WRITE_PREDICATES].filter((name) => !PRESENT_WRITE_PREDICATES.includes(name)),
+);
 
 /** Predicates whose truth means the entry's type is read-only (READ or READ_EXCLUSIVE). */
 export const ENTRY_TYPE_READONLY_PREDICATES = new Set([
@@ -604,6 +596,16 @@ export const CLEARING_READS = new Set([
   'pmdp_huge_clear_flush', 'pmdp_huge_get_and_clear', 'pmdp_huge_get_and_clear_full', 'pmdp_collapse_flush',
   'pudp_huge_get_and_clear', 'huge_ptep_clear_flush', 'huge_ptep_get_and_clear', 'get_and_clear_full_ptes',
   'get_and_clear_ptes',
+]);
+
+/**
+ * Calls that clear or invalidate a present entry (the "clear PTE first" of try-share, R10): the
+ * clearing reads of the PTE and PMD levels (anon-exclusive pages are shared per PTE or PMD, never
+ * per PUD), the clears that return nothing after a ptep_get() (§9 E11), and mprotect's start.
+ */
+export const ENTRY_CLEARERS = new Set([
+  ...[...CLEARING_READS].filter((name) => !name.startsWith('pud')),
+  'pte_clear', 'pmd_clear', 'clear_full_ptes', 'ptep_modify_prot_start',
 ]);
 
 /** Entries that carry no bits by design (§9 A10): poison replacement drops uffd-wp and soft-dirty. */

@@ -139,7 +139,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
             function: fn.name,
             message,
             help: d.help ?? rule.meta.docs.fix,
-            fingerprint: createHash('sha256').update(`${key}\0${n}`).digest('hex').slice(0, 16),
+            fingerprint: fingerprintOf(`${key}\0${n}`),
           });
         },
       });
@@ -207,7 +207,13 @@ function isBootTimeCode(rawLines: string[], fn: SourceFunction): boolean {
   return /\b__(init|meminit|ref)\b/.test(header);
 }
 
-function fillPlaceholders(template: string, data: Record<string, string | number>): string {
+/** The 16-hex-digit fingerprint of a finding's identity key (rule, file, function, statement, ...). */
+export function fingerprintOf(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/** A rule message with its {{placeholders}} filled (unknown ones left as written). */
+export function fillPlaceholders(template: string, data: Record<string, string | number>): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => (k in data ? String(data[k]) : `{{${k}}}`));
 }
 

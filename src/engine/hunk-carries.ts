@@ -6,11 +6,10 @@
 // introduced, at the post-image line where they were; carries added where the pre-image had none
 // is reported fixed. A carry moved or respelled inside the function (removed and added) is not.
 
-import { createHash } from 'node:crypto';
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
 import { extractFunctions } from '../lang/slice.js';
-import type { AnalyzeResult, FoundCarry } from './analyze.js';
+import { fillPlaceholders, fingerprintOf, type AnalyzeResult, type FoundCarry } from './analyze.js';
 import type { Rule } from './define-rule.js';
 
 export interface HunkCarryInput {
@@ -90,7 +89,7 @@ function finding(input: HunkCarryInput, rule: Rule, fn: string, carry: FoundCarr
   const check = rule.meta.hunkCarry!;
   const template = (rule.meta.messages as Record<string, string>)[check.messageId];
   const data: Record<string, string> = { call: carry.call, guard: carry.guard || 'no condition' };
-  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => data[k] ?? `{{${k}}}`);
+  const message = fillPlaceholders(template, data);
   const key = `${rule.meta.id}\0${input.path}\0${fn}\0hunk-carry\0${carry.statement}`;
   const f: PatchFinding = {
     rule: rule.meta.id,
@@ -104,7 +103,7 @@ function finding(input: HunkCarryInput, rule: Rule, fn: string, carry: FoundCarr
     help: status === 'introduced'
       ? `keep ${carry.call}()${carry.guard ? ` under ${carry.guard}` : ''} on every path that needs it, or run with --tree to check the function whole`
       : rule.meta.docs.fix,
-    fingerprint: createHash('sha256').update(key).digest('hex').slice(0, 16),
+    fingerprint: fingerprintOf(key),
     status,
     partial: true,
     patch: input.patch,
