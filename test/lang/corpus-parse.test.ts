@@ -1,17 +1,14 @@
 // Corpus test: slicing + preprocessing + tree-sitter over the real mm/*.c and fs/proc/task_mmu.c
 // of Linux 6.12 and 6.1. The trees are read at test time and never copied into the repository;
-// ../shared/corpus/kernel.sh prints their (cached) location.
+// scripts/kernel-corpus.sh prints their (cached) location.
 
-import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { kernelTree } from '../corpus/kernel-trees.js';
 import { textualDefinitions } from '../corpus/textual-functions.js';
 import { describe, test, expect, beforeAll } from 'vitest';
 import { firstParseProblem, parseC, type ParseProblem, type SyntaxNode } from '../../src/lang/parser.js';
 import { extractFunctions, type SourceFunction } from '../../src/lang/slice.js';
-
-const KERNEL_SH = fileURLToPath(new URL('../../../shared/corpus/kernel.sh', import.meta.url));
 
 interface Parsed {
   file: string;
@@ -51,7 +48,7 @@ describe.each(['6.12', '6.1'])('Linux %s', (version) => {
   const sources = new Map<string, string>();
 
   beforeAll(() => {
-    tree = execFileSync('bash', [KERNEL_SH, version], { encoding: 'utf8' }).trim();
+    tree = kernelTree(version as '6.1' | '6.12');
     const files = readdirSync(join(tree, 'mm'))
       .filter((f) => f.endsWith('.c'))
       .sort()

@@ -15,11 +15,11 @@ import { runCli } from '../../src/cli/program.js';
 import type { PatchFinding, PatchRunResult } from '../../src/finding.js';
 // The patch reader's tests already encode quoted-printable; one encoder serves both.
 import { qpEncode } from '../patch/helpers.js';
+import { kernelTree } from '../corpus/kernel-trees.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** `../shared/seeds/` next to the repository (CI clones the repository beside `shared/`). */
 export const SEEDS = path.resolve(ROOT, '../shared/seeds');
-const KERNEL_SH = path.resolve(ROOT, '../shared/corpus/kernel.sh');
 
 export function seed(prefix: string): string {
   const names = ['000_078595668a4d2aee.txt', '001_e4f5635063f6af27.txt', '002_80c2c555699633bc.txt', '003_76a2b6702c6d1556.txt'];
@@ -28,10 +28,7 @@ export function seed(prefix: string): string {
   return path.join(SEEDS, name);
 }
 
-/** Path of a cached kernel tree (../shared/corpus/kernel.sh installs it on first use). */
-export function kernelTree(version: '6.1' | '6.12'): string {
-  return execFileSync('bash', [KERNEL_SH, version], { encoding: 'utf8' }).trim();
-}
+export { kernelTree };
 
 // ---- temporary directories ----
 
