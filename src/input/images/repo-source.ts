@@ -70,7 +70,8 @@ export async function repoImages(patch: Patch, file: FilePatch, path: string, so
     return built.images;
   };
 
-  if (file.oldPath === null) {
+  // With a tree, a new file goes through the tree's path checks below.
+  if (file.oldPath === null && !source.tree) {
     const made = attempt('', { source: 'new-file' }, 'new file');
     if (made) return made;
   }
