@@ -129,6 +129,26 @@ describe('--repo: exact images from blob ids', () => {
   });
 });
 
+describe('--repo: a series', () => {
+  it('a later patch whose old id is an earlier patch\'s new id is built on that patch\'s post-image', async () => {
+    const scratch = path.join(tempDir('ptelint-repo-series-'), 'linux');
+    git(path.dirname(scratch), ['clone', '-q', repo, scratch]);
+    const buggy = editRemoveMigrationPte(laterMigrate, GOOD_GUARD, BAD_GUARD.replace('\t\tif', '\t\t/* series */\n\t\tif'));
+    writeFiles(scratch, { [MIGRATE]: buggy });
+    git(scratch, ['commit', '-q', '-a', '-m', 'mm/migrate: restore write permission from the VMA']);
+    writeFiles(scratch, { [MIGRATE]: laterMigrate });
+    git(scratch, ['commit', '-q', '-a', '-m', 'mm/migrate: take the write bit from the migration entry again']);
+    const mbox = git(scratch, ['format-patch', '-2', '--stdout', '--no-signature', 'HEAD']);
+    const run = await runPatch({ inputs: [write('series.mbox', mbox)], repo });
+    expect(run.result.errors, brief(run.result)).toEqual([]);
+    expect(run.result.patches.map((p) => p.sources?.map((s) => s.source))).toEqual([['blob'], ['series']]);
+    expect(run.result.findings.map((f) => [f.rule, f.status, f.patch, f.partial])).toEqual([
+      [RULE, 'introduced', 1, false],
+      [RULE, 'fixed', 2, false],
+    ]);
+  });
+});
+
 describe('fallbacks, in order: blob, base-commit, --tree, hunks', () => {
   /** A two-file patch: mm/migrate.c (the bug, on `later`) and mm/rmap.c (a comment), with the given ids and trailer. */
   function twoFiles(ids: { migrate?: string; rmap?: string }, trailer?: string): string {
