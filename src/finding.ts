@@ -86,6 +86,20 @@ export interface PatchReport {
   files: string[];
   hunks: number;
   errors: InputError[];
+  /** Where each file's pre-image came from (`--repo`, `--tree`), in patch order. */
+  sources?: FileSource[];
+  /** The kernel semantics applied to this patch, `x.y`. */
+  kernelVersion?: string;
+}
+
+/** One file of a patch and the source of its pre-image (see ImageProvenance). */
+export interface FileSource {
+  file: string;
+  source: string;
+  /** Blob id or commit. */
+  id?: string;
+  /** Why earlier sources of the fallback order were not used. */
+  skipped: string[];
 }
 
 export interface PatchRunResult {

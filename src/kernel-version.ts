@@ -32,3 +32,17 @@ export function versionFromMakefile(text: string): KernelVersion | undefined {
   if (!major || !minor) return undefined;
   return { major: Number(major[1]), minor: Number(minor[1]) };
 }
+
+/**
+ * The stable series a mail's subject names: `[PATCH 6.1 12/98]`, `[PATCH 6.12.y]`,
+ * `[PATCH 5.15.y v2 1/3]` (stable backports are posted so). Undefined when the bracket names none.
+ */
+export function versionFromSubject(subject: string): KernelVersion | undefined {
+  for (const bracket of subject.slice(0, 300).matchAll(/\[([^\]]{0,200})\]/g)) {
+    for (const token of bracket[1].split(/\s+/)) {
+      const m = /^([2-9])\.(\d{1,2})(?:\.(?:y|\d{1,3}))?$/.exec(token);
+      if (m) return { major: Number(m[1]), minor: Number(m[2]) };
+    }
+  }
+  return undefined;
+}

@@ -55,6 +55,7 @@ interface PatchFlags {
   format: OutputFormat;
   tree?: string;
   git?: string;
+  repo?: string | false;
   all?: boolean;
   rule?: string[];
   disable?: string[];
@@ -138,6 +139,11 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .argument('[inputs...]', 'patch files, git format-patch mails, mbox series, review replies quoting a diff; - reads standard input')
     .option('--tree <dir>', 'kernel tree the patches apply to (exact pre- and post-images)')
     .option('--git <range>', 'lint the commits of a git range in the current repository (e.g. origin/master..HEAD)')
+    .option(
+      '--repo <dir>',
+      "git repository holding the patches' blobs: exact pre-images by the `index` lines' ids, else by the mail's base-commit (default: the repository ptelint runs in, if any)",
+    )
+    .option('--no-repo', 'do not read pre-images from any git repository')
     .option('--all', 'also print findings the patch neither introduces nor fixes')
     .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines)').choices(PATCH_OUTPUT_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated)', ruleIdListParser(ruleIds))
@@ -187,6 +193,7 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<nu
   const options: PatchOptions = { inputs };
   if (flags.tree) options.tree = flags.tree;
   if (flags.git) options.git = flags.git;
+  if (flags.repo !== undefined) options.repo = flags.repo;
   if (flags.rule) options.only = flags.rule;
   if (flags.disable) options.disable = flags.disable;
   if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;

@@ -5,9 +5,9 @@
 import type { InputError, PatchFinding, PatchReport, PatchRunResult, Incomplete } from '../finding.js';
 import type { Patch, PatchError } from '../input/patch-types.js';
 import { readPatchFile, readPatchText } from '../input/patch/index.js';
-import { buildImages, gitRangeImages, noTreeSource, treeSource, type FileImages, type ImageSource } from '../input/images.js';
+import { buildImages, gitRangeImages, GitRepo, noTreeSource, repoSource, treeSource, type FileImages, type ImageSource } from '../input/images.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
-import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
+import { formatKernelVersion, NEWEST_KERNEL, versionFromMakefile, versionFromSubject, type KernelVersion } from '../kernel-version.js';
 import { modesOf, selectRules } from './registry.js';
 import { deltaForFile } from './delta.js';
 import { compareFindings } from '../finding.js';
@@ -19,7 +19,12 @@ export interface PatchOptions {
   tree?: string;
   /** A git revision range, read from the repository at `repo` (default: the current directory). */
   git?: string;
-  repo?: string;
+  /**
+   * The repository holding the patches' blobs and base commits (`--repo`): pre-images by the
+   * `index` lines' ids, then the `base-commit:` trailer, then `tree`, then the hunks. Undefined:
+   * the repository of the current directory, if any, used silently; false: none.
+   */
+  repo?: string | false;
   only?: string[];
   disable?: string[];
   kernelVersion?: KernelVersion;
@@ -39,13 +44,20 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   const started = performance.now();
   const rules = selectRules(options.only, options.disable, modesOf(options));
   const result: PatchRunResult = { findings: [], errors: [], incomplete: [], patches: [], summary: { files: 0, functions: 0, findings: 0, durationMs: 0 } };
-  const version = (options.tree && detectKernelVersion(options.tree)) || (options.git && detectKernelVersion(options.repo ?? '.')) || options.kernelVersion || NEWEST_KERNEL;
+  const repoDir = options.repo === false || options.repo === undefined ? '.' : options.repo;
+  const fixed = (options.tree && detectKernelVersion(options.tree)) || (options.git && detectKernelVersion(repoDir)) || options.kernelVersion;
+  let version: KernelVersion = fixed || NEWEST_KERNEL;
   const files = new Set<string>();
   const imageLines = new Map<string, string[]>();
   const parsedPatches: Array<Patch | undefined> = [];
 
   const addDelta = (patch: PatchReport, images: FileImages[], inputName: string): void => {
+    patch.kernelVersion = formatKernelVersion(version);
     for (const img of images) {
+      if (img.provenance) {
+        const { source, id, skipped } = img.provenance;
+        (patch.sources ??= []).push({ file: img.path, source, ...(id !== undefined ? { id } : {}), skipped });
+      }
       for (const e of img.errors) patch.errors.push(toInputError(e));
       if (!img.pre && !img.post) continue;
       files.add(img.path);
@@ -60,7 +72,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   };
 
   if (options.git) {
-    const range = await gitRangeImages(options.repo ?? '.', options.git);
+    const range = await gitRangeImages(repoDir, options.git);
     result.errors.push(...range.errors.map(toInputError));
     for (const c of range.commits) {
       const parsed = await readPatchText(`git:${c.commit.slice(0, 12)}`, c.patchText);
@@ -73,7 +85,12 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
     }
   } else {
     // One source for all inputs: `ptelint patch outgoing/*.patch` is a series too.
-    const source: ImageSource = options.tree ? treeSource(options.tree) : noTreeSource();
+    const repo = openRepo(options.repo);
+    if (repo && 'error' in repo) result.errors.push({ file: options.repo as string, message: repo.error });
+    const gitRepo = repo && !('error' in repo) ? repo : undefined;
+    const source: ImageSource = gitRepo
+      ? repoSource(gitRepo, options.tree, typeof options.repo === 'string')
+      : options.tree ? treeSource(options.tree) : noTreeSource();
     for (const input of options.inputs) {
       const read = await readPatchFile(input);
       result.errors.push(...read.errors.map(toInputError));
@@ -91,6 +108,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
           if (f.binary && /\.[ch]$/.test(path)) report.errors.push({ file: input, message: `${path}: binary diff of a C file, not analyzed` });
         }
         const usable = { ...patch, files: patch.files.filter((f) => !broken.has(f.newPath ?? f.oldPath ?? '')) };
+        version = fixed || patchVersion(patch, gitRepo) || NEWEST_KERNEL;
         addDelta(report, await buildImages(usable, source), input);
       }
     }
@@ -108,6 +126,26 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
     sourceLine: (f) => imageLines.get(`${f.patch}:${f.status === 'fixed' ? 'pre' : 'post'}:${f.file}`)?.[f.line - 1],
     patchOf: (n) => parsedPatches[n - 1],
   };
+}
+
+/** The repository of `--repo`, the current directory's (undefined outside one), or none. */
+function openRepo(repo: string | false | undefined): GitRepo | { error: string } | undefined {
+  if (repo === false) return undefined;
+  if (repo === undefined) return GitRepo.current();
+  return GitRepo.open(repo);
+}
+
+/**
+ * The kernel a patch was made for, when nothing explicit says: the Makefile at its base commit
+ * in the repository, else a stable series in its subject (`[PATCH 6.1 12/98]`, `[PATCH 6.12.y]`).
+ */
+function patchVersion(patch: Patch, repo: GitRepo | undefined): KernelVersion | undefined {
+  if (repo && patch.baseCommit !== undefined) {
+    const makefile = repo.readAt(patch.baseCommit, 'Makefile');
+    const v = 'text' in makefile ? versionFromMakefile(makefile.text) : undefined;
+    if (v) return v;
+  }
+  return versionFromSubject(patch.subject);
 }
 
 function reportFor(patch: Patch | undefined, input: string, index: number, subject: string): PatchReport {

@@ -9,16 +9,22 @@
 //   images/fragment.ts     synthetic function headers, bridges and closing text for partial images
 //   images/c-scan.ts       the small lexer fragment.ts uses
 //   images/git-source.ts   git ranges
+//   images/file-images.ts  one file's exact images from a pre-image text (tree, blob, commit), and
+//                          the tree's "previously applied" check
+//   images/repo-reader.ts  blobs and files at a commit of a repository (`--repo`)
+//   images/repo-source.ts  the per-file fallback order of `--repo`: blob, series, base-commit, tree, hunks
 //   images/lines.ts        exact line splitting, line maps, changed lines
 
-import type { FilePatch, Patch, PatchError } from './patch-types.js';
-import { applyHunks } from './images/apply-hunks.js';
-import { hunkHeader, joinLines, makeImage, splitLines } from './images/lines.js';
+import type { Patch } from './patch-types.js';
+import { fromTree } from './images/file-images.js';
 import { partialImages } from './images/partial.js';
-import { checkPatchPath, readTreeFile, resolveInTree, TreeState } from './images/tree-reader.js';
+import { TreeState } from './images/tree-reader.js';
 import type { FileImages, ImageSource } from './images/types.js';
+import { RepoSource, repoImages } from './images/repo-source.js';
 
-export type { FileImages, ImageLineOrigin, ImageSource, SourceImage } from './images/types.js';
+export type { FileImages, ImageLineOrigin, ImageProvenance, ImageSource, SourceImage } from './images/types.js';
+export { GitRepo } from './images/repo-reader.js';
+export { repoSource } from './images/repo-source.js';
 export { gitRangeImages } from './images/git-source.js';
 export type { GitCommitImages, GitRangeImages } from './images/git-source.js';
 
@@ -60,70 +66,10 @@ export async function buildImages(patch: Patch, source: ImageSource): Promise<Fi
     const path = (file.newPath ?? file.oldPath) as string | null;
     if (path === null) continue;
     if (source instanceof TreeSource) out.push(await fromTree(patch, file, path, source.state));
+    else if (source instanceof RepoSource) out.push(await repoImages(patch, file, path, source));
     else if (source instanceof HunksSource) out.push({ path, oldPath: file.oldPath, ...partialImages(patch.input, file, path) });
-    else throw new TypeError('buildImages: source must come from treeSource() or noTreeSource()');
+    else throw new TypeError('buildImages: source must come from treeSource(), repoSource() or noTreeSource()');
   }
   return out;
 }
 
-async function fromTree(patch: Patch, file: FilePatch, path: string, state: TreeState): Promise<FileImages> {
-  const fail = (message: string, extra: Partial<PatchError> = {}): FileImages => ({
-    path,
-    oldPath: file.oldPath,
-    errors: [{ input: patch.input, line: file.inputLine, file: path, message, ...extra }],
-  });
-
-  // The post-image path is checked too, though it is never written: a patch that names a file
-  // outside the tree is not one to analyze.
-  let newRel: string | undefined;
-  if (file.newPath !== null) {
-    const checked = checkPatchPath(file.newPath, state.dir);
-    if ('error' in checked) return fail(checked.error);
-    const resolved = await resolveInTree(state, checked.rel, file.newPath);
-    if ('error' in resolved) return fail(resolved.error);
-    newRel = checked.rel;
-  }
-
-  let preText = '';
-  let oldRel: string | undefined;
-  if (file.oldPath !== null) {
-    const read = await readTreeFile(state, file.oldPath);
-    if ('error' in read) return fail(read.error);
-    preText = read.text;
-    oldRel = read.rel;
-  }
-
-  const pre = splitLines(preText);
-  const result = applyHunks(pre, file.hunks);
-  if ('failed' in result) {
-    return {
-      path,
-      oldPath: file.oldPath,
-      errors: result.failed.map((index) => {
-        const hunk = file.hunks[index];
-        return {
-          input: patch.input,
-          line: hunk.inputLine,
-          file: path,
-          hunk: index + 1,
-          message: `hunk ${index + 1} (${hunkHeader(hunk)}) does not apply to ${file.oldPath ?? path}`,
-        };
-      }),
-    };
-  }
-  const { post, preOrigins, postOrigins, preChanged, postChanged } = result.applied;
-  const images: FileImages = { path, oldPath: file.oldPath, errors: [] };
-  if (file.oldPath !== null) images.pre = makeImage(preText, false, preOrigins, preChanged);
-  if (newRel !== undefined) {
-    const postText = joinLines(post);
-    images.post = makeImage(postText, false, postOrigins, postChanged);
-    state.overlay.set(newRel, postText);
-  } else if (oldRel !== undefined) {
-    // A deletion applies only if the hunks removed every line.
-    if (post.lines.length > 0) return fail(`deleting ${path} leaves ${post.lines.length} line(s) the patch does not remove`);
-    state.overlay.set(oldRel, null);
-  }
-  // A rename leaves the old path alone in the overlay: the FilePatch does not tell a rename from
-  // a copy, and a later patch of the series touching the old name is rarer than a copy.
-  return images;
-}

@@ -31,6 +31,11 @@ export interface FilePatch {
   newPath: string | null;
   hunks: Hunk[];
   binary: boolean;
+  /**
+   * The blob ids of git's `index <old>..<new>` line (abbreviated, lower-case hex), when the diff
+   * has one; an all-zero id (the side of a new or deleted file) is left out.
+   */
+  blobs?: { old?: string; new?: string };
   /** 1-based input line of the `diff --git` / `---` header. */
   inputLine: number;
 }
@@ -57,6 +62,8 @@ export interface Patch {
   errors: PatchError[];
   /** Commit id for --git ranges. */
   commit?: string;
+  /** The `base-commit:` trailer of the mail (git format-patch --base, b4), or of the input's cover letter. */
+  baseCommit?: string;
 }
 
 export interface PatchInput {

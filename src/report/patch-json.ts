@@ -35,6 +35,8 @@ function patchObject(p: PatchReport) {
     ...(p.commit ? { commit: p.commit } : {}),
     files: p.files,
     hunks: p.hunks,
+    ...(p.kernelVersion ? { kernelVersion: p.kernelVersion } : {}),
+    ...(p.sources ? { sources: p.sources } : {}),
     errors: p.errors.map(errorObject),
   };
 }

@@ -2,7 +2,7 @@
 // `check` prints) and what it fixes (as notes: "this patch resolves ..."), each pointing back into
 // the mail so a reviewer can find the hunk.
 
-import type { PatchFinding, PatchRunResult } from '../finding.js';
+import type { PatchFinding, PatchReport, PatchRunResult } from '../finding.js';
 import { painter } from './color.js';
 import { formatFinding } from './text.js';
 import { findingOrder } from './order.js';
@@ -12,6 +12,32 @@ export interface PatchTextOptions {
   /** Also print findings the patch neither introduces nor fixes. */
   all: boolean;
   sourceLine(finding: PatchFinding): string | undefined;
+}
+
+const SOURCE_TEXT: Record<string, string> = {
+  blob: 'pre-image: blob',
+  'base-commit': 'pre-image: base-commit',
+  series: 'pre-image: an earlier patch of the series',
+  'new-file': 'new file',
+  tree: 'pre-image: the tree',
+  'tree-applied': 'already applied in the tree (previously applied): pre-image is the tree with the hunks reversed',
+  hunks: 'rebuilt from the hunks alone',
+};
+
+/**
+ * One line per file whose pre-image came from somewhere a reviewer should know of: a repository,
+ * a tree that already holds the patch, or a fallback (with why the better sources failed).
+ * A plain --tree run and a run from hunks alone print none.
+ */
+function sourceLines(p: PatchReport): string[] {
+  const out: string[] = [];
+  for (const s of p.sources ?? []) {
+    if ((s.source === 'tree' || s.source === 'hunks') && s.skipped.length === 0) continue;
+    const id = s.id !== undefined ? ` ${s.id.slice(0, 12)}` : '';
+    out.push(`${s.file}: ${SOURCE_TEXT[s.source] ?? s.source}${id}`);
+    for (const why of s.skipped) out.push(`  not used: ${why}`);
+  }
+  return out;
 }
 
 export function formatPatchText(result: PatchRunResult, options: PatchTextOptions): string {
@@ -26,6 +52,7 @@ export function formatPatchText(result: PatchRunResult, options: PatchTextOption
       `${paint(title, 'bold')} (${p.commit ? p.commit.slice(0, 12) : p.input}): ` +
         `${count('introduced')} introduced, ${count('fixed')} fixed, ${count('unchanged')} unchanged\n`,
     );
+    for (const line of sourceLines(p)) out.push(`  ${line}\n`);
     for (const f of shown) {
       const shownFinding = f.status === 'fixed' ? { ...f, severity: 'note' as const, message: `this patch resolves: ${f.message}` } : f;
       const lines = formatFinding(shownFinding, () => options.sourceLine(f), paint);

@@ -378,7 +378,8 @@ describe('CLI: no usable input at all exits 2', () => {
     ['an input without a diff', () => [write('only-prose.txt', 'Just a reply, no diff.\n')], () => cleanTree],
     ['a missing input file', () => [path.join(dir, 'missing.patch')], () => cleanTree],
     ['a truncated hunk (does not apply)', () => [write('only-truncated.patch', m.bugPatch.split('\n').slice(0, 8).join('\n') + '\n')], () => cleanTree],
-    ['a patch that does not apply to the tree', () => [write('only-reverse.patch', m.reversePatch)], () => cleanTree],
+    // Neither forward nor reversed: the tree holds a third version of the guard.
+    ['a patch that does not apply to the tree', () => [write('only-reverse.patch', m.reversePatch)], () => migrateTree(m, m.original.replace('if (is_writable_migration_entry(entry))\n\t\t\tpte = pte_mkwrite(pte, vma);', 'if (pte_write(pte))\n\t\t\tpte = pte_mkwrite(pte, vma);'))],
     ['a deletion that does not match the tree', () => [write('only-delete.patch', gitDiff(m.buggy, null, MIGRATE))], () => cleanTree],
     ['a path escaping the tree', () => [write('only-escape.patch', m.bugPatch.replaceAll(`a/${MIGRATE}`, 'a/../etc/passwd').replaceAll(`b/${MIGRATE}`, 'b/../etc/passwd'))], () => escapeTree],
     ['a binary diff of a C file', () => [write('only-binary-c.patch', `diff --git a/${MIGRATE} b/${MIGRATE}\nindex 1111111..2222222 100644\nBinary files a/${MIGRATE} and b/${MIGRATE} differ\n`)], () => cleanTree],

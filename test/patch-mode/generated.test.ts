@@ -91,13 +91,14 @@ describe('(c) the reverse patch fixes it', () => {
     expect(lineAt(m.reversePatch, f.input!.line)).toBe(` \t\t\t${GRANT_TEXT}`);
   });
 
-  it('does not apply to the released file (it removes the buggy guard)', async () => {
+  it('on the released file it is already applied: reported so, the tree is its post-image, nothing applied twice', async () => {
+    // The released file is the reverse patch's post-image: GNU patch says "Reversed (or
+    // previously applied) patch detected". The pre-image is the tree with the hunks reversed.
     const { result } = await runPatch({ inputs: [reversePatch], tree: cleanTree });
-    expect(result.findings).toEqual([]);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0].file).toBe(reversePatch);
-    expect(result.errors[0].message).toContain(MIGRATE);
-    expect(result.errors[0].message).toMatch(/hunk 1/);
+    expect(result.errors, brief(result)).toEqual([]);
+    expect(result.patches[0].sources).toEqual([{ file: MIGRATE, source: 'tree-applied', skipped: [] }]);
+    expect(result.findings.map((f) => [f.rule, f.status, f.line, f.partial])).toEqual([[RULE, 'fixed', m.grantLine, false]]);
+    expect(readFileSync(path.join(cleanTree, MIGRATE), 'utf8')).toBe(m.original);
   });
 
   it('without a tree: fixed, partial', async () => {

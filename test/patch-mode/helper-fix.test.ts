@@ -25,7 +25,7 @@ describe('a fix in a batch helper', () => {
   ])('%s: the restores in the caller are reported fixed', async (_name, withTree) => {
     const dir = tempDir();
     writeFiles(dir, { 'tree/mm/rmap.c': before, 'fix.patch': gitDiff(before, after, 'mm/rmap.c') });
-    const run = await runPatch({ inputs: [path.join(dir, 'fix.patch')], ...(withTree ? { tree: path.join(dir, 'tree') } : {}) });
+    const run = await runPatch({ inputs: [path.join(dir, 'fix.patch')], ...(withTree ? { tree: path.join(dir, 'tree') } : { repo: false }) });
     expect(run.result.errors).toEqual([]);
     const fixed = run.result.findings.filter((f) => f.status === 'fixed' && f.rule === 'batch-merged-restore');
     if (withTree) {

@@ -41,9 +41,25 @@ export interface FileImages {
   post?: SourceImage;
   /** When non-empty, `pre` and `post` are both absent. */
   errors: PatchError[];
+  /** Where the pre-image came from (set by the tree and repository sources). */
+  provenance?: ImageProvenance;
 }
 
-/** Where pre-images come from: a kernel tree (`--tree DIR`) or nowhere (hunks alone). */
+/**
+ * Where a file's pre-image came from: `blob` (the `index` line's id, read from --repo),
+ * `base-commit` (the mail's trailer, in --repo), `tree` (--tree), `tree-applied` (the hunks were
+ * already in --tree: the pre-image is the tree with the hunks reversed, as GNU patch's "previously
+ * applied"), `series` (an earlier patch of the same input), `new-file` (nothing before), `hunks` (rebuilt from the hunks alone).
+ */
+export interface ImageProvenance {
+  source: 'blob' | 'base-commit' | 'tree' | 'tree-applied' | 'series' | 'new-file' | 'hunks';
+  /** The blob id or commit used. */
+  id?: string;
+  /** Why the earlier sources of the fallback order were not used, in order. */
+  skipped: string[];
+}
+
+/** Where pre-images come from: a repository (`--repo`), a kernel tree (`--tree DIR`) or nowhere (hunks alone). */
 export interface ImageSource {
-  readonly kind: 'tree' | 'hunks';
+  readonly kind: 'repo' | 'tree' | 'hunks';
 }

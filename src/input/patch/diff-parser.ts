@@ -42,7 +42,13 @@ function readGitHeader(src: LineSource, i: number, depth: number, fp: FilePatch)
   for (; i < src.count; i++) {
     const c = atDepth(src, i, depth);
     if (c === undefined) return i;
-    if (c.startsWith('index ') || c.startsWith('old mode ') || c.startsWith('new mode ')) continue;
+    if (c.startsWith('index ')) {
+      // Kept: the ids name the exact pre- and post-image in any repository holding them (--repo).
+      const ids = parseIndexLine(c);
+      if (ids) fp.blobs = ids;
+      continue;
+    }
+    if (c.startsWith('old mode ') || c.startsWith('new mode ')) continue;
     if (c.startsWith('similarity index ') || c.startsWith('dissimilarity index ')) continue;
     if (c.startsWith('new file mode ')) {
       fp.oldPath = null;
@@ -77,6 +83,19 @@ function readGitHeader(src: LineSource, i: number, depth: number, fp: FilePatch)
     return i;
   }
   return i;
+}
+
+/** `index 1a2b3c4..5d6e7f8 100644` -> its ids; all-zero ids (no such side) are left out. */
+export function parseIndexLine(line: string): { old?: string; new?: string } | undefined {
+  const m = /^index ([0-9a-fA-F]{4,64})\.\.([0-9a-fA-F]{4,64})(?:\s|$)/.exec(line);
+  if (!m) return undefined;
+  const id = (s: string): string | undefined => (/^0+$/.test(s) ? undefined : s.toLowerCase());
+  const ids: { old?: string; new?: string } = {};
+  const oldId = id(m[1]);
+  const newId = id(m[2]);
+  if (oldId !== undefined) ids.old = oldId;
+  if (newId !== undefined) ids.new = newId;
+  return ids;
 }
 
 /** Parses every diff in `src`; errors name `input` and, for hunks, the file and hunk. */

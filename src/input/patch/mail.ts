@@ -22,8 +22,23 @@ export interface MailRead {
   /** The subject started with `Re:` (a reply, not a patch of the series). */
   reply: boolean;
   commit?: string;
+  /** The `base-commit: <id>` trailer (git format-patch --base, b4), when the mail has one. */
+  baseCommit?: string;
   files: FilePatch[];
   errors: PatchError[];
+}
+
+const BASE_COMMIT = /^base-commit: ([0-9a-fA-F]{7,64})\s*$/;
+
+/** The last `base-commit:` trailer of the mail (format-patch puts it after the diff). */
+function baseCommitOf(lines: TextLines, start: number, end: number): string | undefined {
+  let found: string | undefined;
+  for (let i = start; i < end; i++) {
+    if (!lines.startsWith(i, 'base-commit: ')) continue;
+    const m = BASE_COMMIT.exec(lines.line(i));
+    if (m) found = m[1].toLowerCase();
+  }
+  return found;
 }
 
 function headerlessSubject(lines: TextLines, start: number, end: number): { subject: string; reply: boolean } {
@@ -42,6 +57,12 @@ function commitSubject(lines: TextLines, start: number, end: number): string {
 }
 
 export async function readMail(lines: TextLines, range: MailRange, input: string): Promise<MailRead> {
+  const read = await readMailBody(lines, range, input);
+  const baseCommit = baseCommitOf(lines, range.start, range.end);
+  return baseCommit === undefined ? read : { ...read, baseCommit };
+}
+
+async function readMailBody(lines: TextLines, range: MailRange, input: string): Promise<MailRead> {
   const files: FilePatch[] = [];
   const errors: PatchError[] = [];
   const scan = (src: LineSource | undefined): void => {

@@ -38,10 +38,14 @@ async function parseText(input: string, text: string): Promise<PatchInput> {
   const patches: Patch[] = [];
   const errors: PatchError[] = [];
   const missing: { mail: number; subject: string }[] = [];
+  // format-patch --base writes the trailer once, in the cover letter when there is one: it is
+  // the base of the whole series (later patches of a series find their files in the earlier ones).
+  let seriesBase: string | undefined;
 
   const mails = splitMails(lines);
   for (let m = 0; m < mails.length; m++) {
     const mail: MailRead = await readMail(lines, mails[m], input);
+    if (mail.baseCommit !== undefined && !mail.reply) seriesBase = mail.baseCommit;
     if (mail.files.length === 0) {
       // Mails without a diff are not patches: cover letters, replies, prose. Problems found in
       // them (a hunk without file header) still concern the input.
@@ -59,9 +63,11 @@ async function parseText(input: string, text: string): Promise<PatchInput> {
       errors: mail.errors,
     };
     if (mail.commit !== undefined) patch.commit = mail.commit;
+    if (mail.baseCommit !== undefined) patch.baseCommit = mail.baseCommit;
     patches.push(patch);
   }
 
+  if (seriesBase !== undefined) for (const p of patches) p.baseCommit ??= seriesBase;
   if (patches.length === 0) {
     if (errors.length === 0) errors.push({ input, message: `no diff found in ${displayName(input)}` });
   } else {
