@@ -31,6 +31,9 @@ import type { PatchOptions, PatchRun } from '../engine/run-patch.js';
 import { formatPatchJsonReport } from '../report/patch-json.js';
 import { formatPatchText } from '../report/patch-text.js';
 import { formatPatchMail } from '../report/patch-mail.js';
+import { formatCheckpatchReport } from '../report/checkpatch.js';
+import { formatB4Report } from '../report/b4.js';
+import { formatPatchworkReport } from '../report/patchwork.js';
 import { exitCodeForPatch } from './exit-code.js';
 
 export interface OutputStream {
@@ -139,7 +142,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--tree <dir>', 'kernel tree the patches apply to (exact pre- and post-images)')
     .option('--git <range>', 'lint the commits of a git range in the current repository (e.g. origin/master..HEAD)')
     .option('--all', 'also print findings the patch neither introduces nor fixes')
-    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines)').choices(PATCH_OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines; checkpatch, b4: per-patch checks of b4; patchwork: Patchwork check bodies)').choices(PATCH_OUTPUT_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated)', ruleIdListParser(ruleIds))
     .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
     .addOption(
@@ -201,6 +204,15 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<nu
     io.stdout.write(formatSarifReport(shown, io.rules.map(ruleDescriptor), io.version));
   } else if (flags.format === 'github') {
     io.stdout.write(formatGithubReport(result, { all: flags.all === true }));
+  } else if (flags.format === 'checkpatch') {
+    // b4 reads every stdout line as a finding and every stderr line as a failure: nothing else.
+    io.stdout.write(formatCheckpatchReport(result));
+    io.stderr.write(formatTextErrors(result.errors, { color: false }));
+  } else if (flags.format === 'b4') {
+    io.stdout.write(formatB4Report(result, flags.failOn));
+  } else if (flags.format === 'patchwork') {
+    io.stdout.write(formatPatchworkReport(result, flags.failOn));
+    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
   } else if (flags.format === 'mail') {
     io.stdout.write(formatPatchMail(result, (n) => run.patchOf?.(n), { all: flags.all === true }));
     io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));

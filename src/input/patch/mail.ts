@@ -6,9 +6,10 @@
 //  - anything else (bare diff, archived web page text): the subject is the first line when it
 //    reads like one (`Re: [PATCH] ...`, or a line followed by a blank line and `From:`).
 
-import type { FilePatch, PatchError } from '../patch-types.js';
+import type { FilePatch, MailHeaders, PatchError } from '../patch-types.js';
 import { parseDiffs } from './diff-parser.js';
-import { field, isHeaderLine, normalizeSubject, parseHeaderBlock } from './headers.js';
+import { decodedHeader, field, isHeaderLine, normalizeSubject, parseHeaderBlock } from './headers.js';
+import type { HeaderBlock } from './headers.js';
 import { LineRange } from './lines.js';
 import type { LineSource, TextLines } from './lines.js';
 import type { MailRange } from './mbox.js';
@@ -22,8 +23,22 @@ export interface MailRead {
   /** The subject started with `Re:` (a reply, not a patch of the series). */
   reply: boolean;
   commit?: string;
+  /** The headers of an RFC 5322 mail (absent for bare diffs and `commit <sha>` output). */
+  headers?: MailHeaders;
   files: FilePatch[];
   errors: PatchError[];
+}
+
+function mailHeaders(block: HeaderBlock): MailHeaders {
+  const get = (name: string) => (field(block, name) ?? '').trim();
+  return {
+    messageId: get('message-id'),
+    references: get('references').replace(/\s+/g, ' '),
+    subject: decodedHeader(get('subject')),
+    from: decodedHeader(get('from')),
+    to: decodedHeader(get('to')),
+    cc: decodedHeader(get('cc')),
+  };
 }
 
 function headerlessSubject(lines: TextLines, start: number, end: number): { subject: string; reply: boolean } {
@@ -66,14 +81,15 @@ export async function readMail(lines: TextLines, range: MailRange, input: string
   }
 
   const { subject, reply } = normalizeSubject(field(block, 'subject') ?? '');
+  const headers = mailHeaders(block);
   if (!needsMime(block)) {
     scan(new LineRange(lines, block.bodyStart, range.end));
-    return { subject, reply, files, errors };
+    return { subject, reply, headers, files, errors };
   }
   const leaves: MimeLeaf[] = [];
   collectLeaves(lines, block, range.end, leaves);
   for (const leaf of leaves) {
     if (mayHoldDiff(leaf)) scan(await leafLines(lines, leaf));
   }
-  return { subject, reply, files, errors };
+  return { subject, reply, headers, files, errors };
 }

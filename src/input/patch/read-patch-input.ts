@@ -59,6 +59,7 @@ async function parseText(input: string, text: string): Promise<PatchInput> {
       errors: mail.errors,
     };
     if (mail.commit !== undefined) patch.commit = mail.commit;
+    if (mail.headers) patch.mail = mail.headers;
     patches.push(patch);
   }
 
