@@ -69,6 +69,7 @@ export interface MailHeaders {
   references: string;
   /** The subject as sent (RFC 2047 decoded, unfolded), `[PATCH v2 1/3]` prefix and `Re:` included. */
   subject: string;
+  /** From, To and Cc as written (unfolded, RFC 2047 encoded words kept), '' when absent. */
   from: string;
   to: string;
   cc: string;

@@ -35,9 +35,10 @@ function mailHeaders(block: HeaderBlock): MailHeaders {
     messageId: get('message-id'),
     references: get('references').replace(/\s+/g, ' '),
     subject: decodedHeader(get('subject')),
-    from: decodedHeader(get('from')),
-    to: decodedHeader(get('to')),
-    cc: decodedHeader(get('cc')),
+    // As written (encoded words kept): a reply copies them into its own headers.
+    from: get('from').replace(/\s+/g, ' '),
+    to: get('to').replace(/\s+/g, ' '),
+    cc: get('cc').replace(/\s+/g, ' '),
   };
 }
 
