@@ -18,6 +18,9 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif',
  */
 export const PATCH_OUTPUT_FORMATS: readonly OutputFormat[] = [...OUTPUT_FORMATS, 'mail', 'checkpatch', 'b4', 'patchwork'];
 
+/** `patch --quiet`: what a clean patch gets. */
+export const PATCH_QUIET_HELP = 'say nothing about a patch with nothing to report (--format mail: no reply for it)';
+
 export function parseJobs(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');

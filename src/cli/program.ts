@@ -21,6 +21,7 @@ import {
   FAIL_ON_LEVELS,
   OUTPUT_FORMATS,
   PATCH_OUTPUT_FORMATS,
+  PATCH_QUIET_HELP,
   parseJobs,
   parseKernelVersionFlag,
   ruleIdListParser,
@@ -64,6 +65,7 @@ interface PatchFlags {
   failOn: FailOn;
   kernelVersion?: KernelVersion;
   legacyArch?: boolean;
+  quiet?: boolean;
 }
 
 interface CheckFlags {
@@ -152,6 +154,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--kernel-version <x.y>', 'kernel semantics when there is no tree to read the version from', parseKernelVersionFlag)
     .option('--legacy-arch', LEGACY_ARCH_HELP)
+    .option('--quiet', PATCH_QUIET_HELP)
     .addHelpText('after', EXIT_HELP)
     .action(async (inputs: string[], flags: PatchFlags, command: Command) => {
       if (!flags.git && inputs.length === 0) {
@@ -214,7 +217,7 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<nu
     io.stdout.write(formatPatchworkReport(result, flags.failOn));
     io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
   } else if (flags.format === 'mail') {
-    io.stdout.write(formatPatchMail(result, (n) => run.patchOf?.(n), { all: flags.all === true }));
+    io.stdout.write(formatPatchMail(result, (n) => run.patchOf?.(n), { all: flags.all === true, quiet: flags.quiet === true }));
     io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
   } else {
     io.stdout.write(formatPatchText(result, { color: shouldUseColor(io.stdout, io.env), all: flags.all === true, sourceLine: run.sourceLine }));
