@@ -27,7 +27,7 @@ import {
   ruleIdListParser,
   validIdsText,
 } from './options.js';
-import { formatRuleExplanation, formatRuleTable } from './rule-text.js';
+import { catalogueIdsText, formatRuleExplanation, formatRuleTable, rulesForExplain } from './rule-text.js';
 import type { PatchOptions, PatchRun } from '../engine/run-patch.js';
 import { formatPatchJsonReport } from '../report/patch-json.js';
 import { formatPatchText } from '../report/patch-text.js';
@@ -174,15 +174,15 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
   program
     .command('explain')
     .description('explain one rule: why, examples, how to fix, limits')
-    .argument('<rule-id>')
+    .argument('<rule-id>', 'a rule id, or a catalogue id such as R3')
     .action((id: string) => {
-      const rule = io.rules.find((r) => r.meta.id === id);
-      if (!rule) {
-        io.stderr.write(`ptelint: unknown rule '${id}'; ${validIdsText(ruleIds)}\n`);
+      const rules = rulesForExplain(io.rules, id);
+      if (rules.length === 0) {
+        io.stderr.write(`ptelint: unknown rule '${id}'; ${validIdsText(ruleIds)}; ${catalogueIdsText(io.rules)}\n`);
         setStatus(EXIT_USAGE);
         return;
       }
-      io.stdout.write(formatRuleExplanation(rule));
+      io.stdout.write(rules.map(formatRuleExplanation).join('\n'));
     });
 
   return program;
