@@ -20,10 +20,11 @@ export interface B4CheckResult {
 export const B4_TOOL = 'ptelint';
 
 export function formatB4Report(result: PatchRunResult, failOn: Severity | 'never'): string {
-  const objects = patchVerdicts(result, failOn).map(checkResult);
-  // An input that gave no patch at all (unreadable, no diff) still answers: b4 shows the reason.
+  // Errors of the input as a whole (a mail of the series without its diff) concern every patch.
   const loose = runLevelErrors(result);
-  if (result.patches.length === 0 || (loose.length > 0 && objects.length === 0)) {
+  const objects = patchVerdicts(result, failOn).map((v) => checkResult({ ...v, errors: [...v.errors, ...loose] }));
+  // An input that gave no patch at all (unreadable, no diff) still answers: b4 shows the reason.
+  if (objects.length === 0) {
     objects.push({ tool: B4_TOOL, status: 'fail', summary: 'not analyzed: no usable patch', url: '', details: errorLines(loose).join('\n') });
   }
   return JSON.stringify(objects, null, 2) + '\n';

@@ -67,3 +67,18 @@ describe('Patchwork description', () => {
     expect(cut).toBe('\u{1F600}\u{1F600}…');
   });
 });
+
+describe('formatB4Report, errors of the whole input', () => {
+  it('an input without any patch answers with one fail object naming the reason', () => {
+    const result = makePatchResult({ patches: [], errors: [{ file: '-', message: 'no diff found in standard input' }] });
+    expect(JSON.parse(formatB4Report(result, 'warning'))).toEqual([
+      { tool: 'ptelint', status: 'fail', summary: 'not analyzed: no usable patch', url: '', details: '-: error: no diff found in standard input' },
+    ]);
+  });
+  it('an error of the input beside a clean patch turns its pass into a warning that says why', () => {
+    const result = makePatchResult({ errors: [{ file: 's.mbox', message: 'mail 3 of s.mbox ("[PATCH 2/2] x") has no diff' }] });
+    const [obj] = JSON.parse(formatB4Report(result, 'warning'));
+    expect(obj.status).toBe('warn');
+    expect(obj.details).toContain('has no diff');
+  });
+});
