@@ -32,7 +32,7 @@ export default defineRule({
         '`any_writable`, and folio_pte_batch_flags(.., &pte, .., FPB_MERGE_WRITE) ORs it into `pte`. The batch is built ignoring the write bit unless FPB_RESPECT_WRITE is asked for,',
         'so the merged value can carry the write bit of one PTE while others in the batch were read-only',
         '(COW-shared, uffd-wp, soft-dirty tracked). Writing that value back with set_ptes(.., nr) upgrades',
-        'all of them: the lazyfree restore bug of try_to_unmap_one() (seed 000). David Hildenbrand\'s fix:',
+        'all of them: the lazyfree restore bug of try_to_unmap_one() ("mm/rmap: fix incorrect pte restoration for lazyfree folios"). David Hildenbrand\'s fix:',
         '"just assume read-only to not accidentally upgrade write permissions" with pte_wrprotect(); the',
         'alternative is a batch that honours pte_write() (FPB_RESPECT_WRITE).',
       ].join(' '),
@@ -42,7 +42,7 @@ export default defineRule({
         'a helper defined in the same file. Values that only feed conditions, single-entry restores and',
         'swap batches (swap_pte_batch() requires identical bits) are not reported. A merged write followed',
         'by the COW write-protect or sent to a VM_SHARED destination is accepted. Soft-dirty widening',
-        '(§9 A1: the merge uses pte_mkdirty(), which sets soft-dirty on x86) is not reported by this rule.',
+        '(the merge uses pte_mkdirty(), which sets soft-dirty on x86) is not reported by this rule.',
       ].join(' '),
       references: [
         'shared/seeds/000_078595668a4d2aee.txt',

@@ -41,7 +41,7 @@ export default defineRule({
         'pmdp_set_wrprotect(), pudp_set_wrprotect(), huge_ptep_set_wrprotect() on the source slot) and in the',
         'value installed in the child (pte_wrprotect(), pmd_wrprotect(), pud_wrprotect(), huge_pte_wrprotect()).',
         'Either half alone leaves one process able to write a page the other still maps, the',
-        'Dirty COW class of bug (19be0eaffa3a, 5535be309971; DESIGN §7 rows 1-2): the other process then sees',
+        'Dirty COW class of bug (19be0eaffa3a, CVE-2016-5195; 5535be309971, CVE-2022-2590): the other process then sees',
         'the writes, or a GUP pin and the page tables disagree about which page is mapped.',
       ].join(' '),
       fix: 'write-protect both sides under the same condition: ptep_set_wrprotect(src_mm, addr, src_pte) (or wrprotect_ptes() for a batch) and pte = pte_wrprotect(pte) before the child\'s set_pte_at()',
@@ -54,7 +54,7 @@ export default defineRule({
         'summarised at their call; the helper itself is checked on its own, so a protection split between',
         'caller and helper is reported in the helper. A copy with neither side write-protected is reported',
         'only when the copied value went through a present-only operation (pte_mkold(), ...) and the copy',
-        'has no write-protect at all. PFNMAP special entries (pmd_special()/pte_special(), §9 A14)',
+        'has no write-protect at all. PFNMAP special entries (pmd_special()/pte_special(): never anonymous, never uffd-wp)',
         'are exempt. Fresh private copies (copy_present_page(), hugetlb_install_folio()) are not COW copies.',
       ].join(' '),
       references: [

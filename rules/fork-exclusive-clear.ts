@@ -55,14 +55,14 @@ export default defineRule({
     ],
     docs: {
       why: [
-        'Since 6c287605fd56 and 1493a1913e34 (seed 002, "mm/swap: remember PG_anon_exclusive via a swp pte',
+        'Since 6c287605fd56 and 1493a1913e34 ("mm/swap: remember PG_anon_exclusive via a swp pte',
         'bit") exclusivity of an anonymous page survives unmapping: in the swp bit (pte_swp_exclusive()) and',
         'in the migration entry type (WRITE and READ_EXCLUSIVE are exclusive, READ is shared). When fork',
         'copies such an entry the page becomes shared, so both the parent\'s entry (written back with',
         'set_pte_at(src_mm, ..)) and the child\'s must drop the claim: pte_swp_clear_exclusive(), and',
         'make_readable_migration_entry() whenever !is_readable_migration_entry() (which covers READ_EXCLUSIVE;',
         'is_writable_migration_entry() does not). An entry left exclusive lets a later swap-in or migration',
-        'map the shared page writable in one process without COW (DESIGN §2.7, §7 row 17): GUP pins and',
+        'map the shared page writable in one process without COW (the GUP pin and COW coherency that 6c287605fd56 restored): GUP pins and',
         'page tables diverge, or one process writes the other\'s memory.',
       ].join(' '),
       fix: 'clear exclusivity on the value written back to the parent and use that same value for the child: pte = pte_swp_clear_exclusive(orig_pte); set_pte_at(src_mm, addr, src_pte, pte); ...; set_pte_at(dst_mm, addr, dst_pte, pte); guard the migration downgrade with !is_readable_migration_entry(entry)',

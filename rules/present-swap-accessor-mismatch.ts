@@ -45,14 +45,14 @@ export default defineRule({
         'else arms), its reaching definitions (mk_pte, swp_entry_to_pte, pte_swp_mk*, ...), a dominating',
         'pte_to_swp_entry() of the same definition (not softleaf_from_pte(), which accepts present entries), a',
         'device-private folio branch (PTEs read before it, forward only) and do_swap_page()\'s vmf->orig_pte.',
-        'Values of unknown kind are never reported (§9 A15), so a PTE',
+        'Values of unknown kind are never reported (try_to_migrate_one() reads pte_pfn()/pte_dirty() before it knows), so a PTE',
         'read without any test is silent. huge_pte_*() accessors and kinds carried through helper parameters',
         'are not modelled.',
       ].join(' '),
       references: [
         'ad7df764b7e1 mm/rmap: fixup copying of soft dirty and uffd ptes',
         'ebdf8321eeeb mm/migrate: fixup setting UFFD_WP flag',
-        'DESIGN Part 2 §1.2 (x86 _PAGE_SWP_* aliasing), §9 A15',
+        'arch/x86/include/asm/pgtable_types.h: _PAGE_SWP_SOFT_DIRTY is _PAGE_RW and _PAGE_SWP_UFFD_WP is _PAGE_USER (swap bits alias present ones)',
       ],
       examples: {
         invalid: [

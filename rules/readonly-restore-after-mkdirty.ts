@@ -60,7 +60,7 @@ export default defineRule({
         'is known read-only on the path (the writable-type arm was not taken: !is_writable_migration_entry(),',
         'a `write` boolean from it, is_readable_migration_entry()) are in scope; fault paths (wp_page_copy,',
         'do_swap_page) are not, because upstream fixed that class in the architecture helpers. A path that',
-        'sets uffd-wp is out of scope too (§9 A13): uffd-wp exists only on x86/arm64, whose mkdirty never',
+        'sets uffd-wp is out of scope too: uffd-wp exists only on x86/arm64, whose mkdirty never',
         'sets write, so pristine 6.1 remove_migration_pte/pmd are silent. With --legacy-arch on 6.12 the',
         'rule reports remove_migration_pte, remove_migration_pmd and __split_huge_pmd_locked, which are',
         'correct there because no 6.12 architecture sets write in *_mkdirty(). Hugetlb restores are',

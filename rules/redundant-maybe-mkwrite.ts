@@ -31,7 +31,7 @@ export default defineRule({
         'test of the source entry (is_writable_migration_entry(), pte_write(), a `write` boolean from',
         'pmd_write()), the VMA test is redundant: mprotect() first updates vm_flags / vm_page_prot and then',
         'walks the page tables under the same PT lock, downgrading writable entries (and writable migration',
-        'entries) as it goes, so an entry found writable under the PT lock is authoritative (seed 003).',
+        'entries) as it goes, so an entry found writable under the PT lock is authoritative ("mm: don\'t check VMA write permissions if the PTE/PMD indicates write permissions", 2023).',
         'The recheck is not a bug, but it suggests to readers that the VMA decides write permission, which',
         'is the very confusion that leads to pte-write-grant-unjustified.',
       ].join(' '),

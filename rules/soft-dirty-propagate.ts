@@ -41,16 +41,16 @@ export default defineRule({
       fix: 'carry the bit (`if (pte_soft_dirty(old)) new = pte_swp_mksoft_dirty(new);`), or mark a moved entry with move_soft_dirty_pte()',
       limits: [
         'x86 *_mkdirty() also sets soft-dirty and is accepted as a carrier (khugepaged, UFFDIO_MOVE of a',
-        'THP). Not reported: hugetlb (no soft-dirty), PUD-level moves (no PUD soft-dirty, §9 A12),',
+        'THP). Not reported: hugetlb (no soft-dirty), PUD-level moves (no PUD soft-dirty: move_huge_pud()),',
         'device-private entries rebuilt from device-private ones (documented in copy_nonpresent_pte()),',
         'zero-page replacements and moves',
-        '(§9 A11), poison entries (§9 A10), entries dropped without a new install (zap, MADV_FREE).',
+        '(the huge zero page of move_pages_huge_pmd(), move_zeropage_pte()), poison entries, entries dropped without a new install (zap, MADV_FREE).',
         'The old entry is recognised as for uffd-wp-propagate: decoded, bits read, or its slot cleared.',
       ].join(' '),
       references: [
         '179ef71cbc08 mm: save soft-dirty bits on swapped pages',
         '0f8975ec4db2 mm: soft-dirty bits for user memory changes tracking',
-        'DESIGN §9 A9, A10, A11, A12',
+        'wp_page_copy(): the unshare copy carries soft-dirty from vmf->orig_pte',
       ],
       examples: {
         invalid: [

@@ -38,7 +38,7 @@ export default defineRule({
       ].join(' '),
       references: [
         'mm/migrate: preserve exact soft-dirty state (Paul Gofman, 2024)',
-        'DESIGN §6.3, §9 E13',
+        'remove_migration_pmd(), __split_huge_pmd_locked() (6.12): the gain left in place, with a comment',
       ],
       examples: {
         invalid: [

@@ -26,7 +26,7 @@ export default defineRule({
         'PG_anon_exclusive says that only this process maps an anonymous page, so it may be written',
         'without copying (COW reuse) and GUP pins stay coherent. When a page is unmapped for swap-out',
         'or migration the flag is stored in the entry: the swp-exclusive bit (`pte_swp_mkexclusive`,',
-        'seed 002, "mm/swap: remember PG_anon_exclusive via a swp pte bit", 1493a1913e34) or the',
+        '"mm/swap: remember PG_anon_exclusive via a swp pte bit", 1493a1913e34) or the',
         'readable-exclusive / writable migration entry type (6c287605fd56). Restoring the mapping must',
         'take the flag back from there: `pte_swp_exclusive()` in do_swap_page() and unuse_pte(),',
         '`!is_readable_migration_entry()` in remove_migration_pte()/pmd(). Setting RMAP_EXCLUSIVE or',

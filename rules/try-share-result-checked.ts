@@ -32,15 +32,15 @@ export default defineRule({
         'honour that answer: try_to_unmap_one() does `swap_free(entry); set_pte_at(.., pteval); goto',
         'walk_abort;`, set_pmd_migration_entry() re-installs `pmdval` and returns -EBUSY,',
         '__split_huge_pmd_locked() turns `freeze` off, and copy_present_ptes() copies the page instead',
-        '(seed 002, 1493a1913e34; 6c287605fd56). Ignoring the result, or giving up without putting the',
+        '("mm/swap: remember PG_anon_exclusive via a swp pte bit", 1493a1913e34; 6c287605fd56). Ignoring the result, or giving up without putting the',
         'cleared entry back, unmaps a pinned page: DMA then writes into a page that the process no',
         'longer maps.',
       ].join(' '),
       fix: 'test the result; on failure re-install the value returned by the clear (set_pte_at/set_pmd_at/set_huge_pte_at) and abort, or for try-dup fall back to copying',
       limits: [
         'WARN_ON_ONCE()/BUG_ON() around the call, and an ignored result, are accepted in device-private',
-        'arms (such pages cannot be pinned; 6.1 BUG_ON(page_try_dup_anon_rmap(..)), §9 E10). The restore',
-        'is any install, in the failure branch, of a value read from a table slot unchanged (§9 E11);',
+        'arms (such pages cannot be pinned; 6.1 BUG_ON(page_try_dup_anon_rmap(..)) in copy_nonpresent_pte()). The restore',
+        'is any install, in the failure branch, of a value read from a table slot unchanged (6.12 try_to_unmap_one() restores what it read before pte_clear());',
         'that it is the same slot is not checked. A result stored in a variable is not followed.',
       ].join(' '),
       references: [

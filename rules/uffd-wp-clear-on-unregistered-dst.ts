@@ -56,7 +56,7 @@ export default defineRule({
         '(the ioctl moves between ranges of one userfaultfd). Entry kinds are inferred from kind tests on',
         'the same entry, exiting if/else-if arms, unguarded decodes and present-only transforms; a kind',
         'the function never tests counts as possible. Values reaching the installer through a goto are not',
-        'seen (6.12 copy_huge_pmd\'s pmd_special() path, §9 A14, which is exempt anyway). Hwpoison and',
+        'seen (6.12 copy_huge_pmd\'s pmd_special() path, which is exempt anyway). Hwpoison and',
         'PFNMAP-special entries carry no uffd-wp. PUD entries have no uffd-wp.',
       ].join(' '),
       references: [

@@ -41,7 +41,7 @@ export default defineRule({
       fix: 'set uffd-wp after the write grant (6.5+), make the grant and the uffd-wp arm exclusive, or write-protect the value explicitly',
       limits: [
         'A writable source is assumed never to carry uffd-wp, so a write predicate and a uffd-wp predicate',
-        'on the same slot exclude each other (§9 A3). Values built from vma->vm_page_prot are not grants:',
+        'on the same slot exclude each other (as in 6.1 remove_migration_pmd()). Values built from vma->vm_page_prot are not grants:',
         'uffd-wp VMAs have a read-only vm_page_prot (51d3d5eb74ff). In 6.1 mode, a value read from the',
         'table counts as possibly writable.',
       ].join(' '),

@@ -40,23 +40,23 @@ export default defineRule({
         '(live migration, snapshots) silently misses it. f45ec5ff16a7 added the swap and migration carries',
         'after exactly this loss; the 2021 fixes "mm/userfaultfd: fix a few thp pmd missing uffd-wp bit"',
         'repaired the THP split and migration paths, and 6.1 hugetlb still loses it on the fork copy of a',
-        'pinned page and on unshare (DESIGN §9 A8, A9).',
+        'pinned page and on unshare (6.1 hugetlb_install_page() and hugetlb_wp(); 6.12 carries it in both).',
       ].join(' '),
       fix: 'carry the bit: `if (pte_uffd_wp(old)) new = pte_swp_mkuffd_wp(new);` (use the helper of the new entry kind)',
       limits: [
         'The old entry is recognised when the function decodes it, reads any of its bits, or clears the slot',
         'it installs into; a value built fresh (mk_pte(), swp_entry_to_pte(make_*_entry())) must then get',
         'the bit on every path unless the source is known to lack it (the false arm of the uffd-wp test), is',
-        'writable (a writable entry never carries uffd-wp, §9 A3), or is empty. Not reported: whole-value',
+        'writable (a writable entry never carries uffd-wp), or is empty. Not reported: whole-value',
         'copies (they carry every bit), UFFDIO_MOVE (the ioctl defines the moved entry), poison and hwpoison',
-        'entries (§9 A10), anonymous zaps (they drop everything), PMD-level zaps (no marker exists), and a',
+        'entries (make_hwpoison_entry(), make_poisoned_swp_entry()), anonymous zaps (they drop everything), PMD-level zaps (no marker exists), and a',
         'cleared entry returned to the caller (get_and_clear_full_ptes()). Pairing across functions',
         '(the encoder in rmap.c, the decoder in migrate.c) is by entry type, so each side is checked alone.',
       ].join(' '),
       references: [
         'f45ec5ff16a7 userfaultfd: wp: support swap and page migration',
         'mm/userfaultfd: fix a few thp pmd missing uffd-wp bit (Peter Xu, 2021)',
-        'DESIGN §9 A8, A9, A10',
+        'wp_page_copy() and hugetlb_wp() (6.12): the unshare copies carry uffd-wp',
       ],
       examples: {
         invalid: [

@@ -30,7 +30,7 @@ export default defineRule({
     docs: {
       why: [
         'While a page is unmapped for swap-out or migration, PG_anon_exclusive is cleared on the page',
-        'and kept in the entry instead (seed 002, "mm/swap: remember PG_anon_exclusive via a swp pte',
+        'and kept in the entry instead ("mm/swap: remember PG_anon_exclusive via a swp pte',
         'bit", 1493a1913e34). The order matters: the present entry is cleared (or the PMD invalidated)',
         'first, so that GUP-fast cannot take a new pin; then folio_try_share_anon_rmap_pte/pmd()',
         '(6.1 page_try_share_anon_rmap()) clears the flag, failing if the page may be pinned; and the',
@@ -47,7 +47,7 @@ export default defineRule({
         'Ordering is structural: an earlier statement of an enclosing block must clear the entry on',
         'all its paths (arms that leave count); loops are not unrolled. Only installs of entries built',
         'by swp_entry_to_pte()/swp_entry_to_pmd() after the',
-        'share are checked; poison entries and markers are exempt (§9 A10), and so are functions that',
+        'share are checked; poison entries and markers are exempt (they carry no page), and so are functions that',
         'install nothing after the share (KSM write_protect_page(), present to present).',
         'page_make_device_exclusive_one() keeps the flag on the page and calls no try-share.',
         'An exclusivity encoder must itself sit under an anon-exclusive test or an entry predicate',

@@ -82,6 +82,8 @@ export interface PatchReport {
   index: number;
   subject: string;
   commit?: string;
+  /** The mail's Message-ID as written (`<id@host>`), when the patch came as a mail that had one. */
+  messageId?: string;
   /** Paths the patch touches (post-image paths; the old path of a deleted file). */
   files: string[];
   hunks: number;

@@ -10,10 +10,16 @@ import type { Severity } from '../finding.js';
 export type FailOn = Severity | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warning', 'note', 'never'];
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'mail';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'mail' | 'checkpatch' | 'b4' | 'patchwork';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
-/** `patch` can also answer as a reply to the patch mail. */
-export const PATCH_OUTPUT_FORMATS: readonly OutputFormat[] = [...OUTPUT_FORMATS, 'mail'];
+/**
+ * `patch` can also answer as a reply to the patch mail, and as the per-patch checks of b4
+ * (checkpatch lines for prep/am --check, JSON for review) and of Patchwork.
+ */
+export const PATCH_OUTPUT_FORMATS: readonly OutputFormat[] = [...OUTPUT_FORMATS, 'mail', 'checkpatch', 'b4', 'patchwork'];
+
+/** `patch --quiet`: what a clean patch gets. */
+export const PATCH_QUIET_HELP = 'say nothing about a patch with nothing to report (--format mail: no reply for it)';
 
 export function parseJobs(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;

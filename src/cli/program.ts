@@ -21,16 +21,20 @@ import {
   FAIL_ON_LEVELS,
   OUTPUT_FORMATS,
   PATCH_OUTPUT_FORMATS,
+  PATCH_QUIET_HELP,
   parseJobs,
   parseKernelVersionFlag,
   ruleIdListParser,
   validIdsText,
 } from './options.js';
-import { formatRuleExplanation, formatRuleTable } from './rule-text.js';
+import { catalogueIdsText, formatRuleExplanation, formatRuleTable, rulesForExplain } from './rule-text.js';
 import type { PatchOptions, PatchRun } from '../engine/run-patch.js';
 import { formatPatchJsonReport } from '../report/patch-json.js';
 import { formatPatchText } from '../report/patch-text.js';
 import { formatPatchMail } from '../report/patch-mail.js';
+import { formatCheckpatchReport } from '../report/checkpatch.js';
+import { formatB4Report } from '../report/b4.js';
+import { formatPatchworkReport } from '../report/patchwork.js';
 import { exitCodeForPatch } from './exit-code.js';
 
 export interface OutputStream {
@@ -62,6 +66,7 @@ interface PatchFlags {
   failOn: FailOn;
   kernelVersion?: KernelVersion;
   legacyArch?: boolean;
+  quiet?: boolean;
 }
 
 interface CheckFlags {
@@ -145,7 +150,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--no-repo', 'do not read pre-images from any git repository')
     .option('--all', 'also print findings the patch neither introduces nor fixes')
-    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines)').choices(PATCH_OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines; checkpatch, b4: per-patch checks of b4; patchwork: Patchwork check bodies)').choices(PATCH_OUTPUT_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated)', ruleIdListParser(ruleIds))
     .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
     .addOption(
@@ -155,6 +160,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--kernel-version <x.y>', 'kernel semantics when there is no tree to read the version from', parseKernelVersionFlag)
     .option('--legacy-arch', LEGACY_ARCH_HELP)
+    .option('--quiet', PATCH_QUIET_HELP)
     .addHelpText('after', EXIT_HELP)
     .action(async (inputs: string[], flags: PatchFlags, command: Command) => {
       if (!flags.git && inputs.length === 0) {
@@ -174,15 +180,15 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
   program
     .command('explain')
     .description('explain one rule: why, examples, how to fix, limits')
-    .argument('<rule-id>')
+    .argument('<rule-id>', 'a rule id, or a catalogue id such as R3')
     .action((id: string) => {
-      const rule = io.rules.find((r) => r.meta.id === id);
-      if (!rule) {
-        io.stderr.write(`ptelint: unknown rule '${id}'; ${validIdsText(ruleIds)}\n`);
+      const rules = rulesForExplain(io.rules, id);
+      if (rules.length === 0) {
+        io.stderr.write(`ptelint: unknown rule '${id}'; ${validIdsText(ruleIds)}; ${catalogueIdsText(io.rules)}\n`);
         setStatus(EXIT_USAGE);
         return;
       }
-      io.stdout.write(formatRuleExplanation(rule));
+      io.stdout.write(rules.map(formatRuleExplanation).join('\n'));
     });
 
   return program;
@@ -208,8 +214,17 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<nu
     io.stdout.write(formatSarifReport(shown, io.rules.map(ruleDescriptor), io.version));
   } else if (flags.format === 'github') {
     io.stdout.write(formatGithubReport(result, { all: flags.all === true }));
+  } else if (flags.format === 'checkpatch') {
+    // b4 reads every stdout line as a finding and every stderr line as a failure: nothing else.
+    io.stdout.write(formatCheckpatchReport(result));
+    io.stderr.write(formatTextErrors(result.errors, { color: false }));
+  } else if (flags.format === 'b4') {
+    io.stdout.write(formatB4Report(result, flags.failOn));
+  } else if (flags.format === 'patchwork') {
+    io.stdout.write(formatPatchworkReport(result, flags.failOn));
+    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
   } else if (flags.format === 'mail') {
-    io.stdout.write(formatPatchMail(result, (n) => run.patchOf?.(n), { all: flags.all === true }));
+    io.stdout.write(formatPatchMail(result, (n) => run.patchOf?.(n), { all: flags.all === true, quiet: flags.quiet === true }));
     io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
   } else {
     io.stdout.write(formatPatchText(result, { color: shouldUseColor(io.stdout, io.env), all: flags.all === true, sourceLine: run.sourceLine }));

@@ -13,6 +13,25 @@ export function formatRuleTable(rules: readonly Rule[]): string {
   return table.map((row) => row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell)).join('  ') + '\n').join('');
 }
 
+/**
+ * The rules `explain` means by `id`: the rule of that id, or the rules of that catalogue number
+ * (`R3`, `r10b`; R5 has two rules, the soft-dirty loss and its off-by-default gain).
+ */
+export function rulesForExplain(rules: readonly Rule[], id: string): Rule[] {
+  const exact = rules.filter((r) => r.meta.id === id);
+  if (exact.length > 0) return exact;
+  const wanted = id.trim().toUpperCase();
+  return rules
+    .filter((r) => r.meta.catalogue.toUpperCase() === wanted)
+    .sort((a, b) => Number(b.meta.enabledByDefault) - Number(a.meta.enabledByDefault) || (a.meta.id < b.meta.id ? -1 : 1));
+}
+
+/** `R1 pte-write-grant-unjustified, R2 ...` for the unknown-id message. */
+export function catalogueIdsText(rules: readonly Rule[]): string {
+  const ids = [...new Set(rules.map((r) => r.meta.catalogue))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return `catalogue ids: ${ids.join(', ')}`;
+}
+
 export function formatRuleExplanation(rule: Rule): string {
   const { meta } = rule;
   const { docs } = meta;

@@ -43,7 +43,7 @@ export interface RuleDocs {
 export interface RuleMeta<M extends string> {
   /** kebab-case, == file name == fixtures/<id>/ */
   id: string;
-  /** DESIGN's catalogue number (R1, R2, ...), for cross-reference. */
+  /** The catalogue number (R1, R2, ... R10b), which `ptelint explain` also accepts; R5 names two rules. */
   catalogue: string;
   severity: Severity;
   category: Category;

@@ -151,7 +151,9 @@ function patchVersion(patch: Patch, repo: GitRepo | undefined): KernelVersion | 
 function reportFor(patch: Patch | undefined, input: string, index: number, subject: string): PatchReport {
   const files = (patch?.files ?? []).map((f) => f.newPath ?? f.oldPath ?? '?');
   const hunks = (patch?.files ?? []).reduce((n, f) => n + f.hunks.length, 0);
-  return { input, index, subject, files, hunks, errors: [] };
+  const report: PatchReport = { input, index, subject, files, hunks, errors: [] };
+  if (patch?.mail?.messageId) report.messageId = patch.mail.messageId;
+  return report;
 }
 
 function toInputError(e: PatchError): InputError {

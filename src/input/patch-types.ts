@@ -64,6 +64,22 @@ export interface Patch {
   commit?: string;
   /** The `base-commit:` trailer of the mail (git format-patch --base, b4), or of the input's cover letter. */
   baseCommit?: string;
+  /** The mail's own headers, for answering it (absent for bare diffs and git objects). */
+  mail?: MailHeaders;
+}
+
+/** What a reply to a patch mail or a check on it needs: its id and whom it went to. */
+export interface MailHeaders {
+  /** Message-ID as written, angle brackets included (`<id@host>`), or '' when the mail had none. */
+  messageId: string;
+  /** The References header as written ('' when absent). */
+  references: string;
+  /** The subject as sent (RFC 2047 decoded, unfolded), `[PATCH v2 1/3]` prefix and `Re:` included. */
+  subject: string;
+  /** From, To and Cc as written (unfolded, RFC 2047 encoded words kept), '' when absent. */
+  from: string;
+  to: string;
+  cc: string;
 }
 
 export interface PatchInput {

@@ -1,6 +1,7 @@
 // GitHub Actions workflow commands: one `::error|warning|notice file=..,line=..,col=..,title=..::msg`
 // line per finding, which the runner turns into annotations on the pull request's diff, then a
-// plain summary line. Everything goes to one stream (stdout), like the JSON reporter, so a step
+// plain summary line. An annotation carries the finding's help on a second line (`%0A`), as the
+// text output's `= help:` line; a fixed finding needs none. Everything goes to one stream (stdout), like the JSON reporter, so a step
 // needs no redirection. Escaping follows the runner's rules (as in @actions/core): in the message
 // `%`, CR and LF are percent-encoded; in property values `:` and `,` are too, since they delimit
 // the properties.
@@ -23,7 +24,7 @@ export function formatGithubReport(result: RunResult | PatchRunResult, options: 
 
 function checkLines(result: RunResult): string[] {
   return [
-    ...[...result.findings].sort(findingOrder).map((f) => findingCommand(f, COMMAND[f.severity], f.message)),
+    ...[...result.findings].sort(findingOrder).map((f) => findingCommand(f, COMMAND[f.severity], withHelp(f))),
     ...errorCommands(result.errors),
     // Functions not fully analyzed are only counted, as the text footer does (a real tree has a
     // steady trickle of them; an annotation each would bury the findings).
@@ -40,13 +41,18 @@ function patchLines(result: PatchRunResult, all: boolean): string[] {
   const count = (status: PatchFinding['status']) => result.findings.filter((f) => f.status === status).length;
   return [
     ...shown.map((f) =>
-      f.status === 'fixed' ? findingCommand(f, 'notice', `this patch resolves: ${f.message}`) : findingCommand(f, COMMAND[f.severity], f.message),
+      f.status === 'fixed' ? findingCommand(f, 'notice', `this patch resolves: ${f.message}`) : findingCommand(f, COMMAND[f.severity], withHelp(f)),
     ),
     ...errorCommands(result.errors),
     // The summary line of the patch text report.
     `${plural(result.patches.length, 'patch', 'es')}, ${plural(result.summary.files, 'file')}, ` +
       `${count('introduced')} introduced, ${count('fixed')} fixed in ${result.summary.durationMs} ms`,
   ];
+}
+
+/** The message, then `help: ...` on its own line (escaped to %0A with the rest). */
+function withHelp(f: Finding): string {
+  return f.help ? `${f.message}\nhelp: ${f.help}` : f.message;
 }
 
 function findingCommand(f: Finding, command: string, message: string): string {

@@ -1,29 +1,40 @@
 // `ptelint patch --format mail`: the review as a reply to the patch, the way linux-mm reviewers
 // answer on the list: the hunks that have something to say quoted with "> ", each finding written
-// under the line it concerns, the hunks without findings elided as "[...]". Plain text, no colour,
-// ready to paste under a mail client's reply. Lines are quoted from the parsed patch (the same text
-// the mail carried), so a finding lands under the exact line `input.line` names.
+// under the line it concerns, the hunks without findings elided as "[...]". Plain text, no colour.
+// Each reply is a whole message that can be sent as it is (threaded on the patch's Message-ID,
+// addressed to its author and recipients, see mail-message.ts); one reply per patch, as an mboxrd
+// file when there are several. A patch with nothing new gets a short reply saying so, or none with
+// `quiet`. Lines are quoted from the parsed patch (the same text the mail carried), so a finding
+// lands under the exact line `input.line` names.
 
 import type { PatchFinding, PatchRunResult } from '../finding.js';
 import type { FilePatch, Hunk, Patch } from '../input/patch-types.js';
+import { mboxrd, replyHeaders } from './mail-message.js';
 
 export interface PatchMailOptions {
   /** Also write findings the patch neither introduces nor fixes. */
   all: boolean;
+  /** No reply at all for a patch with nothing to report. */
+  quiet?: boolean;
 }
 
 export function formatPatchMail(result: PatchRunResult, patchOf: (n: number) => Patch | undefined, options: PatchMailOptions): string {
-  const out: string[] = [];
+  const messages: string[] = [];
   result.patches.forEach((report, i) => {
     const n = i + 1;
     const findings = result.findings.filter((f) => f.patch === n && (options.all || f.status !== 'unchanged'));
-    if (findings.length === 0) return;
+    if (findings.length === 0 && options.quiet) return;
     const patch = patchOf(n);
+    const out = [...replyHeaders({ subject: report.subject || report.input, mail: patch?.mail }), ''];
+    const name = report.subject ? `"${report.subject}"` : report.input;
+    if (findings.length === 0) {
+      out.push(`ptelint found nothing new in ${name}.`);
+      messages.push(`${out.join('\n')}\n`);
+      return;
+    }
     const introduced = findings.filter((f) => f.status === 'introduced').length;
     const fixed = findings.filter((f) => f.status === 'fixed').length;
-    if (out.length) out.push('', '-- ', '');
-    out.push(`Subject: Re: ${report.subject || report.input}`, '');
-    out.push(`ptelint on ${report.subject ? `"${report.subject}"` : report.input}: ${introduced} introduced, ${fixed} fixed.`, '');
+    out.push(`ptelint on ${name}: ${introduced} introduced, ${fixed} fixed.`, '');
     const placed = new Set<PatchFinding>();
     for (const file of patch?.files ?? []) {
       const path = file.newPath ?? file.oldPath ?? '?';
@@ -37,8 +48,10 @@ export function formatPatchMail(result: PatchRunResult, patchOf: (n: number) => 
       out.push('Outside the quoted hunks:', '');
       for (const f of rest) out.push(`${f.file}:${f.line}: ${f.function}()`, ...comment(f), '');
     }
+    messages.push(`${out.join('\n').replace(/\n+$/, '')}\n`);
   });
-  return out.length ? `${out.join('\n').replace(/\n+$/, '')}\n` : '';
+  if (messages.length <= 1) return messages[0] ?? '';
+  return mboxrd(messages);
 }
 
 function quoteFile(file: FilePatch, findings: PatchFinding[], placed: Set<PatchFinding>): string[] {

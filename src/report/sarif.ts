@@ -8,6 +8,7 @@
 
 import type { Finding, Incomplete, InputError, PatchFinding, PatchRunResult, RunResult, Severity } from '../finding.js';
 import { compareStrings, errorOrder, findingOrder, incompleteOrder } from './order.js';
+import { INFORMATION_URI, ruleHelpUri } from './doc-links.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SARIF_VERSION = '2.1.0';
@@ -26,7 +27,7 @@ export interface RuleDescriptor {
   fix: string;
   category: string;
   confidence: string;
-  /** DESIGN's catalogue number (R1, R2, ...). */
+  /** The catalogue number (R1, R2, ...), kept as a property for cross-reference. */
   catalogue: string;
 }
 
@@ -36,6 +37,11 @@ type SarifLevel = 'none' | 'note' | 'warning' | 'error';
 
 interface SarifMessage {
   text: string;
+}
+
+/** A message with a Markdown rendering beside its plain text (§3.11.4: viewers choose). */
+interface SarifRichMessage extends SarifMessage {
+  markdown: string;
 }
 
 interface SarifArtifactLocation {
@@ -66,9 +72,12 @@ interface SarifLocation {
 
 interface SarifReportingDescriptor {
   id: string;
+  /** A Pascal-case friendly name (SARIF2012): `pte-write-grant-unjustified` -> `PteWriteGrantUnjustified`. */
+  name: string;
   shortDescription: SarifMessage;
   fullDescription: SarifMessage;
-  help: SarifMessage;
+  helpUri: string;
+  help: SarifRichMessage;
   defaultConfiguration: { level: SarifLevel };
   properties: { category: string; confidence: string; catalogue: string };
 }
@@ -77,10 +86,11 @@ interface SarifResult {
   ruleId: string;
   ruleIndex?: number;
   level: SarifLevel;
-  message: SarifMessage;
+  message: SarifRichMessage;
   locations: SarifLocation[];
   partialFingerprints: Record<string, string>;
-  properties?: { status: PatchFinding['status']; partial: boolean };
+  /** `help`: how to fix this finding (it can be more specific than the rule's help). */
+  properties: { help: string; status?: PatchFinding['status']; partial?: boolean };
 }
 
 interface SarifNotification {
@@ -95,7 +105,7 @@ interface SarifInvocation {
 }
 
 interface SarifRun {
-  tool: { driver: { name: string; version: string; rules: SarifReportingDescriptor[] } };
+  tool: { driver: { name: string; version: string; informationUri: string; rules: SarifReportingDescriptor[] } };
   invocations: SarifInvocation[];
   /** Finding.column counts UTF-16 code units (tree-sitter parses the JS string): SARIF's default, said explicitly. */
   columnKind: 'utf16CodeUnits';
@@ -129,7 +139,14 @@ export function formatSarifReport(result: RunResult | PatchRunResult, rules: Rul
     version: SARIF_VERSION,
     runs: [
       {
-        tool: { driver: { name: 'ptelint', version: toolVersion, rules: sortedRules.map(reportingDescriptor) } },
+        tool: {
+          driver: {
+            name: 'ptelint',
+            version: toolVersion,
+            informationUri: INFORMATION_URI,
+            rules: sortedRules.map((r) => reportingDescriptor(r, toolVersion)),
+          },
+        },
         invocations: [
           {
             executionSuccessful: !noUsableInput(result),
@@ -161,12 +178,19 @@ function noUsableInput(result: RunResult | PatchRunResult): boolean {
   return result.errors.length > 0 && result.summary.files === 0;
 }
 
-function reportingDescriptor(rule: RuleDescriptor): SarifReportingDescriptor {
+function reportingDescriptor(rule: RuleDescriptor, toolVersion: string): SarifReportingDescriptor {
+  const helpUri = ruleHelpUri(rule.id, toolVersion);
   return {
     id: rule.id,
+    name: friendlyName(rule.id),
     shortDescription: { text: rule.summary },
     fullDescription: { text: rule.why },
-    help: { text: rule.fix },
+    helpUri,
+    help: {
+      text: `How to fix: ${rule.fix}\n\nThe rule, with flagged and clean examples and its limits: ${helpUri}`,
+      // The fix texts already mark code with backticks.
+      markdown: `**How to fix:** ${rule.fix}\n\n[The rule, with flagged and clean examples and its limits](${helpUri})`,
+    },
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: { category: rule.category, confidence: rule.confidence, catalogue: rule.catalogue },
   };
@@ -179,7 +203,7 @@ function sarifResult(f: Finding, index: number | undefined): SarifResult {
     // index would be worse than none.
     ...(index !== undefined ? { ruleIndex: index } : {}),
     level: LEVEL[f.severity],
-    message: { text: f.message },
+    message: { text: f.message, markdown: f.help ? `${escapeMarkdown(f.message)}\n\n**help:** ${f.help}` : escapeMarkdown(f.message) },
     locations: [
       {
         physicalLocation: {
@@ -190,9 +214,23 @@ function sarifResult(f: Finding, index: number | undefined): SarifResult {
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    properties: { help: f.help },
   };
-  if (isPatchFinding(f)) out.properties = { status: f.status, partial: f.partial };
+  if (isPatchFinding(f)) out.properties = { help: f.help, status: f.status, partial: f.partial };
   return out;
+}
+
+function friendlyName(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** A message is plain text (`pte_t *ptep`, `a_b_c`): keep Markdown from reading it as emphasis. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>#|~]/g, (c) => `\\${c}`);
 }
 
 function errorNotification(e: InputError): SarifNotification {

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import { SEVERITY_RANK } from '../../src/finding.js';
+import { kernelTree } from '../corpus/kernel-trees.js';
+import { multitoolErrorsAndWarnings } from '../report/sarif-multitool.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -22,8 +24,12 @@ const LEVEL = { error: 'error', warning: 'warning', note: 'notice' } as const;
 
 let tree: string;
 
+/** Every SARIF log the CLI wrote here, validated by the SARIF Multitool in the last test. */
+const sarifLogs = new Map<string, string>();
+
 function ptelint(args: string[]) {
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: tree, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+  if (args.includes('sarif')) sarifLogs.set(`${sarifLogs.size + 1}: ptelint ${args.join(' ')}`, run.stdout);
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -72,7 +78,8 @@ describe('ptelint check --format sarif|github (built)', () => {
       id: rule.meta.id,
       shortDescription: { text: rule.meta.summary },
       fullDescription: { text: rule.meta.docs.why },
-      help: { text: rule.meta.docs.fix },
+      helpUri: `https://cdn.jsdelivr.net/npm/ptelint@${VERSION}/docs/rules/${rule.meta.id}.md`,
+      help: { text: expect.stringContaining(rule.meta.docs.fix), markdown: expect.stringContaining(rule.meta.docs.fix) },
       defaultConfiguration: { level: rule.meta.severity },
       properties: { category: rule.meta.category, confidence: rule.meta.confidence, catalogue: rule.meta.catalogue },
     });
@@ -125,12 +132,24 @@ describe('ptelint patch --format sarif|github (built)', () => {
     expect(sarif.status).toBe(1);
     const results = JSON.parse(sarif.stdout).runs[0].results.filter((x: { ruleId: string }) => x.ruleId === rule.meta.id);
     expect(results).toHaveLength(1);
-    expect(results[0].properties).toEqual({ status: 'introduced', partial: expect.any(Boolean) });
+    expect(results[0].properties).toEqual({ help: expect.stringMatching(/\S/), status: 'introduced', partial: expect.any(Boolean) });
     expect(results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'mm/example.c', uriBaseId: '%SRCROOT%' });
 
     const github = ptelint(['patch', 'add.patch', '--format', 'github']);
     expect(github.status).toBe(1);
     expect(github.stdout).toMatch(new RegExp(`^::${LEVEL[rule.meta.severity]} file=mm/example\\.c,line=\\d+,col=\\d+,title=${rule.meta.id}::`, 'm'));
     expect(github.stdout.trimEnd().split('\n').at(-1)).toMatch(/^1 patch, 1 file, \d+ introduced, 0 fixed in \d+ ms$/);
+  });
+});
+
+describe('every SARIF log the CLI writes passes the SARIF Multitool', () => {
+  it('the logs above, plus a real 6.12 scan with findings (absolute file URIs) and a patch run with an unusable input', () => {
+    const linux = kernelTree('6.12');
+    const real = ptelint(['check', path.join(linux, 'mm/ksm.c'), path.join(linux, 'mm/hugetlb.c'), path.join(linux, 'mm/memory.c'), '--format', 'sarif']);
+    expect(real.status).toBe(1);
+    expect(JSON.parse(real.stdout).runs[0].results.length).toBeGreaterThan(0);
+    ptelint(['patch', 'add.patch', 'no-such.patch', '--all', '--format', 'sarif']);
+    expect(sarifLogs.size).toBeGreaterThanOrEqual(5);
+    expect(multitoolErrorsAndWarnings(sarifLogs)).toEqual([]);
   });
 });

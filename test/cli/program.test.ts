@@ -266,6 +266,14 @@ describe('rules and explain', () => {
   it('exits 2 for an unknown id and lists the valid ones', async () => {
     const r = await run(['explain', 'nope']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("ptelint: unknown rule 'nope'; valid ids: alpha-rule, beta-rule\n");
+    expect(r.stderr).toBe("ptelint: unknown rule 'nope'; valid ids: alpha-rule, beta-rule; catalogue ids: R9\n");
+  });
+
+  it('takes a catalogue id too, in either case; one that names two rules explains both, the default one first', async () => {
+    const byId = await run(['explain', 'beta-rule']);
+    const both = await run(['explain', 'r9']);
+    expect(both.status).toBe(0);
+    const alpha = (await run(['explain', 'alpha-rule'])).stdout;
+    expect(both.stdout).toBe(`${alpha}\n${byId.stdout}`);
   });
 });

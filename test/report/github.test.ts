@@ -22,9 +22,9 @@ describe('formatGithubReport (check)', () => {
       }),
     );
     expect(out).toBe(
-      '::warning file=mm/a.c,line=4,col=9,title=some-rule::first\n' +
-        '::error file=mm/a.c,line=10,col=5,title=r-err::second\n' +
-        '::notice file=mm/b.c,line=3,col=2,title=some-rule::third\n' +
+      '::warning file=mm/a.c,line=4,col=9,title=some-rule::first%0Ahelp: h\n' +
+        '::error file=mm/a.c,line=10,col=5,title=r-err::second%0Ahelp: h\n' +
+        '::notice file=mm/b.c,line=3,col=2,title=some-rule::third%0Ahelp: h\n' +
         '::error file=mm/bin.c::binary file (contains a NUL byte)\n' +
         '3 files, 10 functions, 3 findings (1 error, 1 warning, 1 note) in 42 ms\n',
     );
@@ -45,18 +45,26 @@ describe('formatGithubReport (check)', () => {
     expect(escapeProperty('C:\\a,b%c\nd')).toBe('C%3A\\a%2Cb%25c%0Ad');
     const out = formatGithubReport(
       result({
-        findings: [finding({ file: 'dir,x/a:b %.c', rule: 'r:1,2', message: 'two\nlines: 50%, ok\r' })],
+        findings: [finding({ file: 'dir,x/a:b %.c', rule: 'r:1,2', message: 'two\nlines: 50%, ok\r', help: 'use `x`: 100%' })],
         errors: [{ file: 'git:abc,1', message: 'bad\nthing: %' }],
       }),
     );
     const [first, second] = out.split('\n');
-    expect(first).toBe('::warning file=dir%2Cx/a%3Ab %25.c,line=1,col=1,title=r%3A1%2C2::two%0Alines: 50%25, ok%0D');
+    expect(first).toBe('::warning file=dir%2Cx/a%3Ab %25.c,line=1,col=1,title=r%3A1%2C2::two%0Alines: 50%25, ok%0D%0Ahelp: use `x`: 100%25');
     expect(second).toBe('::error file=git%3Aabc%2C1::bad%0Athing: %25');
   });
 
+  it('puts the help on a second line of the annotation (%0A), and nothing when a finding has none', () => {
+    const out = formatGithubReport(result({ findings: [finding({ message: 'lost', help: 'carry it' }), finding({ line: 2, message: 'bare', help: '' })] }));
+    expect(out.split('\n').slice(0, 2)).toEqual([
+      '::warning file=mm/a.c,line=1,col=1,title=some-rule::lost%0Ahelp: carry it',
+      '::warning file=mm/a.c,line=2,col=1,title=some-rule::bare',
+    ]);
+  });
+
   it('never lets a message break out of its line', () => {
-    const out = formatGithubReport(result({ findings: [finding({ message: 'a\n::error::injected' })] }));
-    expect(out.split('\n')[0]).toBe('::warning file=mm/a.c,line=1,col=1,title=some-rule::a%0A::error::injected');
+    const out = formatGithubReport(result({ findings: [finding({ message: 'a\n::error::injected', help: '\n::warning::again' })] }));
+    expect(out.split('\n')[0]).toBe('::warning file=mm/a.c,line=1,col=1,title=some-rule::a%0A::error::injected%0Ahelp: %0A::warning::again');
     expect(out.split('\n')).toHaveLength(3);
   });
 });
@@ -71,15 +79,15 @@ describe('formatGithubReport (patch)', () => {
   it('annotates introduced findings at their severity and fixed ones as notices; unchanged only with --all', () => {
     const r = patchResult({ findings, errors: [{ file: 'p.patch', message: 'line 9, mm/a.c, hunk 2: malformed hunk' }] });
     expect(formatGithubReport(r)).toBe(
-      '::error file=mm/a.c,line=1,col=1,title=some-rule::new\n' +
+      '::error file=mm/a.c,line=1,col=1,title=some-rule::new%0Ahelp: h\n' +
         '::notice file=mm/a.c,line=3,col=1,title=some-rule::this patch resolves: gone\n' +
         '::error file=p.patch::line 9, mm/a.c, hunk 2: malformed hunk\n' +
         '1 patch, 1 file, 1 introduced, 1 fixed in 7 ms\n',
     );
     expect(formatGithubReport(r, { all: true })).toBe(
-      '::error file=mm/a.c,line=1,col=1,title=some-rule::new\n' +
+      '::error file=mm/a.c,line=1,col=1,title=some-rule::new%0Ahelp: h\n' +
         '::notice file=mm/a.c,line=3,col=1,title=some-rule::this patch resolves: gone\n' +
-        '::warning file=mm/a.c,line=5,col=1,title=some-rule::old\n' +
+        '::warning file=mm/a.c,line=5,col=1,title=some-rule::old%0Ahelp: h\n' +
         '::error file=p.patch::line 9, mm/a.c, hunk 2: malformed hunk\n' +
         '1 patch, 1 file, 1 introduced, 1 fixed in 7 ms\n',
     );

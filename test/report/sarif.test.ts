@@ -3,6 +3,15 @@ import type { Finding, PatchFinding, PatchRunResult, RunResult } from '../../src
 import { makeFinding, makePatchFinding, makeResult, makePatchResult } from './builders.js';
 import type { RuleDescriptor } from '../../src/report/sarif.js';
 import { fileUri, formatSarifReport } from '../../src/report/sarif.js';
+import { multitoolErrorsAndWarnings } from './sarif-multitool.js';
+
+/** Every log this file makes, validated by the SARIF Multitool in the last test. */
+const produced = new Map<string, string>();
+function report(r: RunResult | PatchRunResult, rules: RuleDescriptor[], version: string): string {
+  const text = formatSarifReport(r, rules, version);
+  produced.set(`log ${produced.size + 1}: ${expect.getState().currentTestName}`, text);
+  return text;
+}
 
 const finding = (over: Partial<Finding> = {}): Finding => makeFinding({ rule: 'rule-b' }, over);
 const patchFinding = (over: Partial<PatchFinding> = {}): PatchFinding => makePatchFinding(finding(), over);
@@ -28,7 +37,7 @@ const RULES = [rule('rule-b', { severity: 'error', catalogue: 'R2' }), rule('rul
 
 // The parsed log, loosely typed: the tests check its shape.
 function sarif(r: RunResult | PatchRunResult, rules = RULES): any {
-  return JSON.parse(formatSarifReport(r, rules, '1.2.3'));
+  return JSON.parse(report(r, rules, '1.2.3'));
 }
 
 describe('formatSarifReport', () => {
@@ -43,20 +52,31 @@ describe('formatSarifReport', () => {
             driver: {
               name: 'ptelint',
               version: '1.2.3',
+              informationUri: 'https://www.npmjs.com/package/ptelint',
               rules: [
                 {
                   id: 'rule-a',
+                  name: 'RuleA',
                   shortDescription: { text: 'Detect rule-a' },
                   fullDescription: { text: 'why rule-a' },
-                  help: { text: 'fix rule-a' },
+                  helpUri: 'https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-a.md',
+                  help: {
+                    text: 'How to fix: fix rule-a\n\nThe rule, with flagged and clean examples and its limits: https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-a.md',
+                    markdown: '**How to fix:** fix rule-a\n\n[The rule, with flagged and clean examples and its limits](https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-a.md)',
+                  },
                   defaultConfiguration: { level: 'note' },
                   properties: { category: 'hygiene', confidence: 'low', catalogue: 'R1' },
                 },
                 {
                   id: 'rule-b',
+                  name: 'RuleB',
                   shortDescription: { text: 'Detect rule-b' },
                   fullDescription: { text: 'why rule-b' },
-                  help: { text: 'fix rule-b' },
+                  helpUri: 'https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-b.md',
+                  help: {
+                    text: 'How to fix: fix rule-b\n\nThe rule, with flagged and clean examples and its limits: https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-b.md',
+                    markdown: '**How to fix:** fix rule-b\n\n[The rule, with flagged and clean examples and its limits](https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-b.md)',
+                  },
                   defaultConfiguration: { level: 'error' },
                   properties: { category: 'correctness', confidence: 'high', catalogue: 'R2' },
                 },
@@ -70,7 +90,7 @@ describe('formatSarifReport', () => {
               ruleId: 'rule-b',
               ruleIndex: 1,
               level: 'error',
-              message: { text: 'm' },
+              message: { text: 'm', markdown: 'm\n\n**help:** h' },
               locations: [
                 {
                   physicalLocation: {
@@ -81,6 +101,7 @@ describe('formatSarifReport', () => {
                 },
               ],
               partialFingerprints: { 'ptelint/v1': 'abc123' },
+              properties: { help: 'h' },
             },
           ],
         },
@@ -199,15 +220,30 @@ describe('formatSarifReport', () => {
     const results = log.runs[0].results;
     expect(results.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['ptelint/v1'])).toEqual(['new', 'old']);
     expect(results.map((r: { properties: unknown }) => r.properties)).toEqual([
-      { status: 'introduced', partial: true },
-      { status: 'unchanged', partial: false },
+      { help: 'h', status: 'introduced', partial: true },
+      { help: 'h', status: 'unchanged', partial: false },
     ]);
     expect(Object.keys(results[0])).toEqual(['ruleId', 'ruleIndex', 'level', 'message', 'locations', 'partialFingerprints', 'properties']);
   });
 
-  it('check mode results carry no properties', () => {
-    const [r] = sarif(result({ findings: [finding()] })).runs[0].results;
-    expect(Object.keys(r)).toEqual(['ruleId', 'ruleIndex', 'level', 'message', 'locations', 'partialFingerprints']);
+  it('check mode results carry their help, in the message (Markdown) and as a property', () => {
+    const [r] = sarif(result({ findings: [finding({ message: 'pte_t *ptep of a_b lost', help: 'keep `pte_mkuffd_wp(pte)`' })] })).runs[0].results;
+    expect(Object.keys(r)).toEqual(['ruleId', 'ruleIndex', 'level', 'message', 'locations', 'partialFingerprints', 'properties']);
+    expect(r.properties).toEqual({ help: 'keep `pte_mkuffd_wp(pte)`' });
+    // The message is plain text: its `*` and `_` are escaped in the Markdown; the help is Markdown.
+    expect(r.message).toEqual({ text: 'pte_t *ptep of a_b lost', markdown: 'pte\\_t \\*ptep of a\\_b lost\n\n**help:** keep `pte_mkuffd_wp(pte)`' });
+  });
+
+  it('links each rule to its page in the package of the version that wrote the log (the newest for a non-release build)', () => {
+    const released = sarif(result(), RULES).runs[0].tool.driver.rules;
+    expect(released.map((r: { helpUri: string }) => r.helpUri)).toEqual([
+      'https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-a.md',
+      'https://cdn.jsdelivr.net/npm/ptelint@1.2.3/docs/rules/rule-b.md',
+    ]);
+    // 'unknown' is what a build without its package.json reports; the Multitool rightly warns about
+    // such a driver version (SARIF2005), so this one log is not among the validated ones.
+    const dev = JSON.parse(formatSarifReport(result(), RULES, 'unknown')).runs[0].tool.driver.rules;
+    expect(dev[0].helpUri).toBe('https://cdn.jsdelivr.net/npm/ptelint/docs/rules/rule-a.md');
   });
 
   it('gives the same bytes for the same input in any order, with no timestamps', () => {
@@ -221,8 +257,8 @@ describe('formatSarifReport', () => {
       { file: 'b', message: 'y' },
       { file: 'a', message: 'x' },
     ];
-    const one = formatSarifReport(result({ findings, errors }), RULES, '1.2.3');
-    const two = formatSarifReport(result({ findings: [...findings].reverse(), errors: [...errors].reverse() }), [...RULES].reverse(), '1.2.3');
+    const one = report(result({ findings, errors }), RULES, '1.2.3');
+    const two = report(result({ findings: [...findings].reverse(), errors: [...errors].reverse() }), [...RULES].reverse(), '1.2.3');
     expect(two).toBe(one);
     expect(one.endsWith('}\n')).toBe(true);
     expect(one).not.toMatch(/Time|"durationMs"|\d{4}-\d\d-\d\dT/);
@@ -245,5 +281,21 @@ describe('formatSarifReport', () => {
     formatSarifReport(result({ findings }), rules, '1');
     expect(findings.map((f) => f.line)).toEqual([2, 1]);
     expect(rules.map((r) => r.id)).toEqual(['rule-b', 'rule-a']);
+  });
+
+  it('every log above passes the SARIF Multitool: no error, no warning (and it does catch a broken log)', () => {
+    expect(produced.size).toBeGreaterThan(5);
+    expect(multitoolErrorsAndWarnings(produced)).toEqual([]);
+    // The oracle is awake: a schema break (caught by the schema check; the Multitool passes it) and
+    // a valid log without the driver's informationUri (a Multitool warning, SARIF2005).
+    const broken = JSON.parse([...produced.values()][0]);
+    broken.runs[0].results[0].level = 'loud';
+    const unlinked = JSON.parse([...produced.values()][0]);
+    delete unlinked.runs[0].tool.driver.informationUri;
+    const issues = multitoolErrorsAndWarnings(new Map([['broken', JSON.stringify(broken)], ['unlinked', JSON.stringify(unlinked)]]));
+    expect(issues).toEqual([
+      { log: 'broken', level: 'error', rule: 'schema', message: '/runs/0/results/0/level must be equal to one of the allowed values' },
+      expect.objectContaining({ log: 'unlinked', level: 'warning', rule: 'SARIF2005' }),
+    ]);
   });
 });

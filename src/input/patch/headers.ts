@@ -138,15 +138,20 @@ export function parseContentType(value: string | undefined, fallback = 'text/pla
   return { type, params };
 }
 
-/** Decoded (RFC 2047) and unfolded subject, with any number of leading `Re:` removed. */
-export function normalizeSubject(raw: string): { subject: string; reply: boolean } {
+/** A header value with its RFC 2047 encoded words decoded and its blanks collapsed. */
+export function decodedHeader(raw: string): string {
   let s: string;
   try {
     s = decodeWords(raw);
   } catch {
     s = raw;
   }
-  s = s.replace(/\s+/g, ' ').trim();
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Decoded (RFC 2047) and unfolded subject, with any number of leading `Re:` removed. */
+export function normalizeSubject(raw: string): { subject: string; reply: boolean } {
+  const s = decodedHeader(raw);
   // A sticky regex walked along the string: no re-slicing per `Re:` of a `Re: Re: Re:` chain.
   const re = /re(?:\[\d{1,4}\])?\s?:\s*/iy;
   let pos = 0;

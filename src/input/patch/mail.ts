@@ -6,9 +6,10 @@
 //  - anything else (bare diff, archived web page text): the subject is the first line when it
 //    reads like one (`Re: [PATCH] ...`, or a line followed by a blank line and `From:`).
 
-import type { FilePatch, PatchError } from '../patch-types.js';
+import type { FilePatch, MailHeaders, PatchError } from '../patch-types.js';
 import { parseDiffs } from './diff-parser.js';
-import { field, isHeaderLine, normalizeSubject, parseHeaderBlock } from './headers.js';
+import { decodedHeader, field, isHeaderLine, normalizeSubject, parseHeaderBlock } from './headers.js';
+import type { HeaderBlock } from './headers.js';
 import { LineRange } from './lines.js';
 import type { LineSource, TextLines } from './lines.js';
 import type { MailRange } from './mbox.js';
@@ -24,6 +25,8 @@ export interface MailRead {
   commit?: string;
   /** The `base-commit: <id>` trailer (git format-patch --base, b4), when the mail has one. */
   baseCommit?: string;
+  /** The headers of an RFC 5322 mail (absent for bare diffs and `commit <sha>` output). */
+  headers?: MailHeaders;
   files: FilePatch[];
   errors: PatchError[];
 }
@@ -39,6 +42,19 @@ function baseCommitOf(lines: TextLines, start: number, end: number): string | un
     if (m) found = m[1].toLowerCase();
   }
   return found;
+}
+
+function mailHeaders(block: HeaderBlock): MailHeaders {
+  const get = (name: string) => (field(block, name) ?? '').trim();
+  return {
+    messageId: get('message-id'),
+    references: get('references').replace(/\s+/g, ' '),
+    subject: decodedHeader(get('subject')),
+    // As written (encoded words kept): a reply copies them into its own headers.
+    from: get('from').replace(/\s+/g, ' '),
+    to: get('to').replace(/\s+/g, ' '),
+    cc: get('cc').replace(/\s+/g, ' '),
+  };
 }
 
 function headerlessSubject(lines: TextLines, start: number, end: number): { subject: string; reply: boolean } {
@@ -87,14 +103,15 @@ async function readMailBody(lines: TextLines, range: MailRange, input: string): 
   }
 
   const { subject, reply } = normalizeSubject(field(block, 'subject') ?? '');
+  const headers = mailHeaders(block);
   if (!needsMime(block)) {
     scan(new LineRange(lines, block.bodyStart, range.end));
-    return { subject, reply, files, errors };
+    return { subject, reply, headers, files, errors };
   }
   const leaves: MimeLeaf[] = [];
   collectLeaves(lines, block, range.end, leaves);
   for (const leaf of leaves) {
     if (mayHoldDiff(leaf)) scan(await leafLines(lines, leaf));
   }
-  return { subject, reply, files, errors };
+  return { subject, reply, headers, files, errors };
 }

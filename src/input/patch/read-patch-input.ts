@@ -64,6 +64,7 @@ async function parseText(input: string, text: string): Promise<PatchInput> {
     };
     if (mail.commit !== undefined) patch.commit = mail.commit;
     if (mail.baseCommit !== undefined) patch.baseCommit = mail.baseCommit;
+    if (mail.headers) patch.mail = mail.headers;
     patches.push(patch);
   }
 
