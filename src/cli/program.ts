@@ -32,6 +32,7 @@ import { formatPatchJsonReport } from '../report/patch-json.js';
 import { formatPatchText } from '../report/patch-text.js';
 import { formatPatchMail } from '../report/patch-mail.js';
 import { exitCodeForPatch } from './exit-code.js';
+import { kbuildHelpCommand, runKbuild } from './kbuild.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -86,6 +87,8 @@ Exit status:
 
 /** Runs one command line (without the `node ptelint` prefix) and returns the exit status. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // kbuild passes sparse's and gcc's flags, which no option parser of ours can know (kbuild.ts).
+  if (argv[0] === 'kbuild') return runKbuild(argv.slice(1), io);
   let status = EXIT_CLEAN;
   const program = buildProgram(io, (code) => {
     status = code;
@@ -157,6 +160,8 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
       if (flags.git && flags.tree) command.error('error: --git and --tree exclude each other', { exitCode: EXIT_USAGE });
       setStatus(await patch(inputs, flags, io));
     });
+
+  program.addCommand(kbuildHelpCommand());
 
   program
     .command('rules')
