@@ -52,7 +52,9 @@ export async function runKbuild(argv: string[], io: CliIo, cwd: string = process
   try {
     args = parseKbuildArgs(argv);
     if (args.own.help) {
-      io.stdout.write(kbuildHelpCommand().helpInformation());
+      const command = kbuildHelpCommand();
+      new Command('ptelint').addCommand(command); // so the usage line reads `ptelint kbuild`
+      io.stdout.write(command.helpInformation());
       return 0;
     }
     if (args.files.length === 0) throw new KbuildArgsError('no source file given (kbuild passes it last)');
