@@ -78,11 +78,18 @@ export async function runKbuild(argv: string[], io: CliIo, cwd: string = process
     // default profile, not of this build, and that must not pass unnoticed.
     io.stderr.write('ptelint kbuild: warning: no generated/autoconf.h under the -I directories; analyzing with the default x86_64 configuration\n');
   }
-  options.profile = profileForBuild({ commandLine: args.macros, autoconf: autoconf === undefined ? undefined : readAutoconf(autoconf) });
+  let symbols: Record<string, number | null> | undefined;
+  try {
+    symbols = autoconf === undefined ? undefined : readAutoconf(autoconf);
+  } catch (error) {
+    io.stderr.write(`${autoconf}: error: cannot read the build's configuration: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_USAGE;
+  }
+  options.profile = profileForBuild({ commandLine: args.macros, autoconf: symbols });
   // An out-of-tree module is not inside a kernel tree: the version is that of the tree it builds against.
   const tree = sourceTreeOf(args, cwd);
-  options.kernelVersion ??= tree === undefined ? undefined : detectKernelVersion(tree);
-  if (options.kernelVersion === undefined) delete options.kernelVersion;
+  const treeVersion = tree === undefined ? undefined : detectKernelVersion(tree);
+  if (options.kernelVersion === undefined && treeVersion !== undefined) options.kernelVersion = treeVersion;
   if (args.own.verbose) io.stderr.write(`ptelint kbuild: configuration: ${autoconf ?? options.profile.name}\n`);
   // Paths are printed as kbuild passed them (absolute with O=), as sparse prints them.
   const display = new Map(options.paths.map((p, i) => [p, args.files[i]]));
