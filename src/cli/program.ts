@@ -36,6 +36,7 @@ import { formatCheckpatchReport } from '../report/checkpatch.js';
 import { formatB4Report } from '../report/b4.js';
 import { formatPatchworkReport } from '../report/patchwork.js';
 import { exitCodeForPatch } from './exit-code.js';
+import { kbuildHelpCommand, runKbuild } from './kbuild.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -92,6 +93,8 @@ Exit status:
 
 /** Runs one command line (without the `node ptelint` prefix) and returns the exit status. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // kbuild passes sparse's and gcc's flags, which no option parser of ours can know (kbuild.ts).
+  if (argv[0] === 'kbuild') return runKbuild(argv.slice(1), io);
   let status = EXIT_CLEAN;
   const program = buildProgram(io, (code) => {
     status = code;
@@ -169,6 +172,8 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
       if (flags.git && flags.tree) command.error('error: --git and --tree exclude each other', { exitCode: EXIT_USAGE });
       setStatus(await patch(inputs, flags, io));
     });
+
+  program.addCommand(kbuildHelpCommand());
 
   program
     .command('rules')

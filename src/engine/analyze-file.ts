@@ -8,6 +8,7 @@ import { detectKernelVersion } from '../input/kernel-tree.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 import { analyzeText, mentionsAnyKeyword } from './analyze.js';
 import type { Rule } from './define-rule.js';
+import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 
 export interface FileOutcome {
   findings: Finding[];
@@ -24,6 +25,7 @@ export interface FileAnalysisOptions {
   kernelVersion?: KernelVersion;
   prefilter: boolean;
   legacyArch?: boolean;
+  profile?: ConfigProfile;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function analyzeFile(file: SourceFile, options: FileAnalysisOptions
       kernelVersion: versionFor(file, options.kernelVersion),
       prefilter: options.prefilter,
       legacyArch: options.legacyArch ?? false,
+      profile: options.profile,
     });
     return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed, usable: true };
   } catch (error) {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Incomplete } from '../finding.js';
 import { extractFunctions, type SourceFunction } from '../lang/slice.js';
+import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 import { firstParseProblem, parseC, type SyntaxNode } from '../lang/parser.js';
 import { buildFunctionFacts, type FileFacts, type FunctionFacts } from '../analysis/facts.js';
 import { isPageTablePrimitive } from '../analysis/kernel-api.js';
@@ -35,6 +36,8 @@ export interface AnalyzeOptions {
   legacyArch?: boolean;
   /** Also list each analyzed function's carry statements (patch mode from hunks: hunk-carries.ts). */
   collectCarries?: boolean;
+  /** The configuration `#if`s are evaluated with (default: the x86_64 profile). */
+  profile?: ConfigProfile;
 }
 
 /** A carry statement found in an analyzed function (src/analysis/carry-calls.ts). */
@@ -86,7 +89,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const version = options.kernelVersion ?? NEWEST_KERNEL;
   const prefilter = options.prefilter ?? true;
   const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [] };
-  const functions = extractFunctions(text);
+  const functions = extractFunctions(text, options.profile);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
   const visible = options.visibleLine;

@@ -1,4 +1,5 @@
 import type { KernelVersion } from '../kernel-version.js';
+import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 
 /** What the CLI hands the engine for `ptelint check`. */
 export interface CheckOptions {
@@ -19,4 +20,6 @@ export interface CheckOptions {
    * *_mkdirty() can set the hardware write bit, in addition to the selected ones.
    */
   legacyArch?: boolean;
+  /** The configuration `#if`s are evaluated with (`ptelint kbuild`: the build's); default x86_64. */
+  profile?: ConfigProfile;
 }

@@ -45,7 +45,7 @@ async function inProcess(files: SourceFile[], spec: JobSpec): Promise<FileOutcom
   const rules = selectRules(spec.ruleIds);
   const out: FileOutcome[] = [];
   for (const file of files) {
-    out.push(await analyzeFile(file, { rules, kernelVersion: spec.options.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.options.legacyArch }));
+    out.push(await analyzeFile(file, { rules, kernelVersion: spec.options.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.options.legacyArch, profile: spec.options.profile }));
     // tree-sitter frees native trees only when the event loop turns: a synchronous loop over a
     // whole kernel tree has been seen to grow past 20 GB.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -68,6 +68,7 @@ function inWorkers(files: SourceFile[], jobs: number, spec: JobSpec): Promise<Fi
               kernelVersion: spec.options.kernelVersion,
               prefilter: spec.prefilter,
               legacyArch: spec.options.legacyArch,
+              profile: spec.options.profile,
             },
           });
           let next = 0;

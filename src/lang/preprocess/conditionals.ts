@@ -33,16 +33,37 @@ class MacroState {
     if (local !== undefined) return local !== false;
     const fixed = this.profile.symbols[name];
     if (fixed !== undefined) return fixed !== false;
+    if (this.profile.unlistedConfig === 'undefined') return false;
     return name.startsWith('CONFIG_') && !name.endsWith('_MODULE');
   }
 
-  /** The value of a bare identifier in `#if`; unknown values cannot be decided. */
+  /**
+   * The value of a bare identifier in `#if`; unknown values cannot be decided. An identifier that
+   * is not a macro is 0 in C, which is certain only when the profile is a real configuration.
+   */
   valueOf(name: string): Value {
     const local = this.local.get(name);
     if (local !== undefined) return local === null ? undefined : Number(local);
     const fixed = this.profile.symbols[name];
-    if (fixed !== undefined) return Number(fixed);
+    if (fixed !== undefined) return fixed === null ? undefined : Number(fixed);
+    if (this.profile.unlistedConfig === 'undefined' && name.startsWith('CONFIG_')) return 0;
     return undefined;
+  }
+
+  /** include/linux/kconfig.h: a `m` symbol is defined as NAME_MODULE, not NAME. */
+  kconfig(macro: string, name: string): boolean {
+    const builtin = this.isDefined(name);
+    const module = this.isDefined(`${name}_MODULE`);
+    switch (macro) {
+      case 'IS_BUILTIN':
+        return builtin;
+      case 'IS_MODULE':
+        return module;
+      case 'IS_REACHABLE': // built in, or a module seen from a module
+        return builtin || (module && this.isDefined('MODULE'));
+      default: // IS_ENABLED
+        return builtin || module;
+    }
   }
 }
 
@@ -199,7 +220,7 @@ function evaluate(expression: string, macros: MacroState): Value {
     if (['IS_ENABLED', 'IS_BUILTIN', 'IS_REACHABLE', 'IS_MODULE'].includes(t)) {
       const name = identifier();
       expect(')');
-      return truth(macros.isDefined(t === 'IS_MODULE' ? `${name}_MODULE` : name));
+      return truth(macros.kconfig(t, name));
     }
     // Any other function-like macro (`__has_attribute(x)`, ...): skip its arguments, undecidable.
     for (let depth = 1; depth > 0; pos++) {

@@ -6,10 +6,17 @@ export interface ConfigProfile {
   readonly name: string;
   /**
    * Macros whose state the profile fixes: a number means "defined with this value" (a `y`
-   * Kconfig symbol is 1), `false` means "not defined". Symbols not named here follow the
-   * policy of `isDefined`/`valueOf` below.
+   * Kconfig symbol is 1), `null` "defined, with a value `#if` cannot use" (a string Kconfig
+   * symbol, `-DKBUILD_MODNAME='"memory"'`), `false` "not defined". Symbols not named here follow
+   * the policy of `MacroState` in conditionals.ts and `unlistedConfig`.
    */
-  readonly symbols: Readonly<Record<string, number | false>>;
+  readonly symbols: Readonly<Record<string, number | null | false>>;
+  /**
+   * CONFIG_* symbols not in `symbols`: `enabled` (the default, for analysis without a build: the
+   * feature arm is the one the rules need) or `undefined` (a real build's configuration, whose
+   * autoconf.h lists every symbol that is set, so the rest are not).
+   */
+  readonly unlistedConfig?: 'enabled' | 'undefined';
 }
 
 const ON = [
@@ -38,7 +45,7 @@ const OFF = [
 
 // x86 feature macros (arch/x86/include/asm/pgtable*.h and processor.h, union of 6.1 and 6.12): the
 // generic fallbacks in include/linux/pgtable.h under `#ifndef __HAVE_ARCH_*` are not the code x86 runs.
-const X86_ARCH_MACROS = [
+export const X86_ARCH_MACROS: readonly string[] = [
   '__HAVE_ARCH_PFN_MODIFY_ALLOWED', '__HAVE_ARCH_PMDP_CLEAR_YOUNG_FLUSH', '__HAVE_ARCH_PMDP_HUGE_GET_AND_CLEAR',
   '__HAVE_ARCH_PMDP_INVALIDATE_AD', '__HAVE_ARCH_PMDP_SET_ACCESS_FLAGS', '__HAVE_ARCH_PMDP_SET_WRPROTECT',
   '__HAVE_ARCH_PMDP_TEST_AND_CLEAR_YOUNG', '__HAVE_ARCH_PTEP_CLEAR_YOUNG_FLUSH', '__HAVE_ARCH_PTEP_GET_AND_CLEAR',
