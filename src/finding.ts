@@ -21,6 +21,11 @@ export interface Finding {
   help: string;
   /** Survives line shifts: hash of rule + file + function + normalized statement. */
   fingerprint: string;
+  /**
+   * Set only when the run has a baseline (--baseline): true when the fingerprint is in it. Such a
+   * finding is known, printed only on request, and never fails the run.
+   */
+  baseline?: boolean;
 }
 
 /** A unit (file, patch) that could not be used at all. */
@@ -42,6 +47,10 @@ export interface RunSummary {
   functions: number;
   findings: number;
   durationMs: number;
+  /** With a baseline: how many of `findings` are in it. */
+  baseline?: number;
+  /** Inputs that could not be used (`errors`), for the summary line. */
+  inputErrors?: number;
 }
 
 export interface RunResult {
@@ -62,7 +71,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 // ---- Patch mode (`ptelint patch`): the same contract plus what a delta needs. ----
 
-export type PatchStatus = 'introduced' | 'fixed' | 'unchanged';
+/** baseline: would be introduced, but its fingerprint is in the --baseline file. */
+export type PatchStatus = 'introduced' | 'fixed' | 'unchanged' | 'baseline';
 
 export interface PatchFinding extends Finding {
   /** introduced: in the post-image only; fixed: in the pre-image only; unchanged: in both. */

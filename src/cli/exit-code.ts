@@ -15,7 +15,8 @@ export function exitCodeFor(result: RunResult, failOn: FailOn): number {
   if (result.errors.length > 0 && result.summary.files === 0) return EXIT_USAGE;
   if (failOn === 'never') return EXIT_CLEAN;
   const threshold = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
+  // A finding in the baseline is known and accepted: it never fails the run.
+  return result.findings.some((f) => f.baseline !== true && SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 /** Patch mode: only what a patch introduces gates (issue "Patch review"); no patch at all is 2. */

@@ -1,4 +1,5 @@
 import type { KernelVersion } from '../kernel-version.js';
+import type { Shard } from '../input/select-files.js';
 
 /** What the CLI hands the engine for `ptelint check`. */
 export interface CheckOptions {
@@ -19,4 +20,12 @@ export interface CheckOptions {
    * *_mkdirty() can set the hardware write bit, in addition to the selected ones.
    */
   legacyArch?: boolean;
+  /** Leave out the files this says yes to (`.ptelint.json` ignore globs; absolute path in). */
+  ignored?: (absolute: string) => boolean;
+  /** Analyze only this shard of the files (--shard I/N). */
+  shard?: Shard;
+  /** `ptelint check -`: analyze this text instead of paths (the name is what reports print). */
+  stdin?: { name: string; bytes: Buffer };
+  /** Called after each file: files done of total, functions analyzed so far (progress display). */
+  onProgress?(progress: { done: number; total: number; functions: number }): void;
 }

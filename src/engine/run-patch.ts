@@ -25,6 +25,8 @@ export interface PatchOptions {
   kernelVersion?: KernelVersion;
   /** Legacy-architecture mode (--legacy-arch): also run the rules meant for it. */
   legacyArch?: boolean;
+  /** -p N: leading components to strip from plain `diff -u` paths (git's a/ b/ are always stripped). */
+  strip?: number;
 }
 
 export interface PatchRun {
