@@ -40,6 +40,10 @@ export interface Incomplete {
   function: string;
   line: number;
   reason: string;
+  /** Patch mode: the patch (as PatchFinding.patch) whose image this is. */
+  patch?: number;
+  /** Patch mode: the function parsed before the patch and does not after it. */
+  introduced?: boolean;
 }
 
 export interface RunSummary {
@@ -88,7 +92,7 @@ export interface PatchFinding extends Finding {
 /** One patch of the input (one mail of a series, one commit of a range). */
 export interface PatchReport {
   input: string;
-  /** 1-based position of the patch in its input (a series). */
+  /** 1-based position of the patch in the run: PatchFinding.patch of its findings. */
   index: number;
   subject: string;
   commit?: string;

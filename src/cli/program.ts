@@ -3,6 +3,8 @@
 // so main.ts is the only file wired to the real ones and tests can drive every exit path.
 
 import path from 'node:path';
+import { statSync } from 'node:fs';
+import { describeFsError } from '../input/paths.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { Rule } from '../engine/define-rule.js';
 import type { CheckOptions } from '../engine/run-options.js';
@@ -307,6 +309,13 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo, command: Co
   const cwd = io.cwd ?? process.cwd();
   const searchFrom = flags.tree ?? (flags.git || inputs[0] === '-' || inputs.length === 0 ? cwd : inputs[0]);
   const versionFrom = flags.tree ?? (flags.git ? cwd : undefined);
+  if (flags.tree) {
+    const problem = treeProblem(flags.tree);
+    if (problem) {
+      io.stderr.write(`ptelint: --tree ${flags.tree}: ${problem}\n`);
+      return EXIT_USAGE;
+    }
+  }
   const settings = await settingsFor(flags, command, io, searchFrom, versionFrom ?? cwd);
   if (typeof settings === 'number') return settings;
   const options: PatchOptions = { inputs };
@@ -318,6 +327,11 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo, command: Co
   if (settings.legacyArch) options.legacyArch = true;
   if (flags.strip !== undefined) options.strip = flags.strip;
   const run = await io.runPatch(options);
+  if (flags.git && run.result.patches.length === 0 && run.result.errors.length === 0) {
+    // An empty range is a normal state of a branch (nothing on top of the base yet), not an error.
+    io.stderr.write(`ptelint: no commits in ${flags.git}: nothing to lint\n`);
+    return EXIT_CLEAN;
+  }
   let result: PatchRunResult = { ...run.result, findings: overrideSeverities(run.result.findings, settings.config) };
   if (settings.config) result = withoutIgnored(result, ignoreMatcher(settings.config), flags.tree ?? settings.config.dir);
   result = applyPatchBaseline(result, settings.baseline);
@@ -404,6 +418,14 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo, command: Com
     if (flags.quiet !== true) io.stdout.write(formatTextFooter({ ...alerts, summary: { ...alerts.summary, findings: alerts.findings.length } }, { color: stdoutColor, verbose: flags.verbose === true }));
   }
   return exitCodeFor(result, settings.failOn);
+}
+
+function treeProblem(tree: string): string | undefined {
+  try {
+    return statSync(tree).isDirectory() ? undefined : 'not a directory';
+  } catch (error) {
+    return describeFsError(error);
+  }
 }
 
 function linesOf(name: string, text: string): SourceLineLookup {

@@ -10,6 +10,7 @@ import type { CheckOptions } from './run-options.js';
 import { modesOf, selectRules } from './registry.js';
 import { analyzeFile, analyzeSourceText, type FileOutcome } from './analyze-file.js';
 import { selectFiles } from '../input/select-files.js';
+import { errorOrder } from '../report/order.js';
 import { decodeSource } from '../input/read-source.js';
 import path from 'node:path';
 
@@ -32,7 +33,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
 
   const result: RunResult = {
     findings: outcomes.flatMap((o) => o.findings).sort(compareFindings),
-    errors: [...errors, ...outcomes.flatMap((o) => o.errors)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    errors: [...errors, ...outcomes.flatMap((o) => o.errors)].sort(errorOrder),
     incomplete: outcomes.flatMap((o) => o.incomplete).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
     summary: { files: outcomes.filter((o) => o.usable).length, functions: 0, findings: 0, durationMs: 0 },
   };

@@ -33,6 +33,8 @@ export interface FilePatch {
   binary: boolean;
   /** 1-based input line of the `diff --git` / `---` header. */
   inputLine: number;
+  /** A plain `diff -u` header (no `diff --git`): its names as written, for `patch -p N`. */
+  plainNames?: { old: string; new: string };
 }
 
 export interface PatchError {

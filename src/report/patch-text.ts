@@ -22,7 +22,8 @@ export function formatPatchText(result: PatchRunResult, options: PatchTextOption
   result.patches.forEach((p, i) => {
     const mine = result.findings.filter((f) => f.patch === i + 1);
     const shown = mine.filter((f) => options.all || (f.status !== 'unchanged' && f.status !== 'baseline')).sort(findingOrder);
-    if (options.quiet && shown.length === 0) return;
+    const unparsed = result.incomplete.filter((u) => u.patch === i + 1 && u.introduced);
+    if (options.quiet && shown.length === 0 && unparsed.length === 0) return;
     const count = (s: string) => mine.filter((f) => f.status === s).length;
     const title = p.subject || p.input;
     out.push(
@@ -39,6 +40,12 @@ export function formatPatchText(result: PatchRunResult, options: PatchTextOption
       if (f.input) where.push(`in the patch: ${f.input.file}:${f.input.line}`);
       lines.push(`  = ${where.join('; ')}`);
       out.push(lines.join('\n') + '\n\n');
+    }
+    for (const u of unparsed) {
+      out.push(
+        `${u.file}:${u.line}: ${paint('warning', 'bold', 'yellow')}: function '${u.function}' does not parse after this patch (${u.reason}) ${paint('[incomplete]', 'dim')}\n` +
+          `  = status: incomplete; its findings before the patch are not counted as fixed\n\n`,
+      );
     }
   });
   if (options.quiet) return out.join('');
