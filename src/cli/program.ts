@@ -296,11 +296,10 @@ async function settingsFor(flags: CommonFlags, command: Command, io: CliIo, sear
     if ('error' in read) return fail(read.error);
     settings.baseline = read.baseline;
   }
-  if (versionFrom !== undefined) {
-    const described = describeKernelVersion(detectKernelVersion(versionFrom), settings.kernelVersion, NEWEST_KERNEL);
-    if (described.warning) io.stderr.write(`ptelint: warning: ${described.warning}\n`);
-    if (flags.verbose) io.stderr.write(`ptelint: ${described.used}\n`);
-  }
+  // versionFrom undefined: no tree to read a Makefile from (patch files without --tree).
+  const described = describeKernelVersion(versionFrom === undefined ? undefined : detectKernelVersion(versionFrom), settings.kernelVersion, NEWEST_KERNEL);
+  if (described.warning) io.stderr.write(`ptelint: warning: ${described.warning}\n`);
+  if (flags.verbose) io.stderr.write(`ptelint: ${described.used}\n`);
   return settings;
 }
 
@@ -316,7 +315,7 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo, command: Co
       return EXIT_USAGE;
     }
   }
-  const settings = await settingsFor(flags, command, io, searchFrom, versionFrom ?? cwd);
+  const settings = await settingsFor(flags, command, io, searchFrom, versionFrom);
   if (typeof settings === 'number') return settings;
   const options: PatchOptions = { inputs };
   if (flags.tree) options.tree = flags.tree;

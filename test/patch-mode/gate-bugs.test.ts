@@ -184,6 +184,22 @@ describe('paths of plain diffs', () => {
   });
 });
 
+describe('the kernel version of a patch run', () => {
+  it('--verbose names it and where it came from; --kernel-version against the tree warns', async () => {
+    writeFiles(dir, { 'ver/a/mm/x.c': RESTORE, 'ver/b/mm/x.c': GRANTING });
+    const patch = path.join(dir, 'ver.diff');
+    writeFileSync(patch, gnuDiff(path.join(dir, 'ver'), 'a', 'b'));
+    const tree = path.join(dir, 'tree');
+    expect((await ptelint(['patch', '--tree', tree, patch, '--verbose', '--format', 'json'])).stderr).toBe("ptelint: kernel 6.12 semantics (from the tree's Makefile)\n");
+    expect((await ptelint(['patch', '--tree', tree, patch, '--kernel-version', '6.1', '--format', 'json'])).stderr).toBe(
+      "ptelint: warning: --kernel-version 6.1 differs from the tree's Makefile (6.12); the Makefile's version is used\n",
+    );
+    expect((await ptelint(['patch', patch, '--verbose', '--kernel-version', '6.1', '--format', 'json'])).stderr).toBe(
+      'ptelint: kernel 6.1 semantics (from --kernel-version or the config file; no kernel Makefile found)\n',
+    );
+  });
+});
+
 describe('unusable inputs', () => {
   it('--tree FILE says "not a directory" and exits 2', async () => {
     const file = path.join(dir, 'tree/mm/x.c');
