@@ -260,7 +260,7 @@ describe('an empty rule selection', () => {
     expect(only.status).toBe(2);
   });
 
-  it('a selection the config file turned on still runs', async () => {
+  it('disabling some of the rules still runs the rest', async () => {
     const r = await run(['check', '--disable', 'alpha-rule']);
     expect(r.status).toBe(0);
     expect(r.options[0].disable).toEqual(['alpha-rule']);

@@ -184,6 +184,27 @@ describe('paths of plain diffs', () => {
   });
 });
 
+describe('.ptelint.json in patch mode', () => {
+  it('is found from --tree; its ignore globs drop findings, its severities apply, and a bad file stops the run', async () => {
+    writeFiles(dir, { 'cfg/a/mm/x.c': RESTORE, 'cfg/b/mm/x.c': GRANTING, 'cfgtree/mm/x.c': RESTORE, 'cfgtree/Makefile': 'VERSION = 6\nPATCHLEVEL = 12\n' });
+    const patch = path.join(dir, 'cfg.diff');
+    writeFileSync(patch, gnuDiff(path.join(dir, 'cfg'), 'a', 'b'));
+    const tree = path.join(dir, 'cfgtree');
+    const introduced = async () =>
+      JSON.parse((await ptelint(['patch', '--tree', tree, patch, '--format', 'json'])).stdout).findings.filter((f: { status: string }) => f.status === 'introduced');
+    writeFileSync(path.join(tree, '.ptelint.json'), JSON.stringify({ rules: { 'pte-write-grant-unjustified': 'note' } }));
+    const noted = await introduced();
+    expect(noted.find((f: { rule: string }) => f.rule === 'pte-write-grant-unjustified').severity).toBe('note');
+    writeFileSync(path.join(tree, '.ptelint.json'), JSON.stringify({ ignore: ['mm/x.c'] }));
+    expect(await introduced()).toEqual([]);
+    writeFileSync(path.join(tree, '.ptelint.json'), JSON.stringify({ ignored: [] }));
+    const bad = await ptelint(['patch', '--tree', tree, patch]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`${path.join(tree, '.ptelint.json')}: unknown key 'ignored'`);
+    expect((await ptelint(['patch', '--tree', tree, patch, '--no-config'])).status).toBe(1);
+  });
+});
+
 describe('the kernel version of a patch run', () => {
   it('--verbose names it and where it came from; --kernel-version against the tree warns', async () => {
     writeFiles(dir, { 'ver/a/mm/x.c': RESTORE, 'ver/b/mm/x.c': GRANTING });
