@@ -3,6 +3,16 @@
 // a result before it is printed and turned into an exit status.
 
 import path from 'node:path';
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { FailOn } from './options.js';
+import type { CliIo } from './program.js';
+import { EXIT_USAGE } from './exit-code.js';
+import { readBaseline } from '../gate/baseline.js';
+import { detectKernelVersion } from '../input/kernel-tree.js';
+import { describeFsError } from '../input/paths.js';
+import type { SourceLineLookup } from '../report/text.js';
+import { NEWEST_KERNEL } from '../kernel-version.js';
 import type { Rule } from '../engine/define-rule.js';
 import { selectRulesFrom } from '../engine/registry.js';
 import type { Finding, PatchRunResult, RunResult } from '../finding.js';
@@ -100,3 +110,81 @@ export function describeKernelVersion(tree: KernelVersion | undefined, flag: Ker
   if (flag) return { used: `kernel ${formatKernelVersion(flag)} semantics (from --kernel-version or the config file; no kernel Makefile found)` };
   return { used: `kernel ${formatKernelVersion(newest)} semantics (the newest known; no kernel Makefile found and no --kernel-version)` };
 }
+
+/** Settings of one run: the config file under the flags, checked before anything is read. */
+export interface RunSettings {
+  config?: PtelintConfig;
+  only?: string[];
+  disable?: string[];
+  failOn: FailOn;
+  kernelVersion?: KernelVersion;
+  legacyArch: boolean;
+  baseline?: Baseline;
+  baselinePath?: string;
+}
+
+export interface CommonFlags {
+  rule?: string[];
+  disable?: string[];
+  failOn: FailOn;
+  kernelVersion?: KernelVersion;
+  legacyArch?: boolean;
+  baseline?: string;
+  config?: ConfigFlag;
+  verbose?: boolean;
+}
+
+/** The settings, or the exit status of a usage error already reported on stderr. */
+export async function settingsFor(flags: CommonFlags, command: Command, io: CliIo, searchFrom: string, versionFrom: string | undefined): Promise<RunSettings | number> {
+  const fail = (message: string): number => {
+    io.stderr.write(`ptelint: ${message}\n`);
+    return EXIT_USAGE;
+  };
+  const chosen = chooseConfig(flags.config, searchFrom, io.rules.map((r) => r.meta.id));
+  if ('errors' in chosen) {
+    for (const e of chosen.errors) fail(e);
+    return EXIT_USAGE;
+  }
+  const config = chosen.config;
+  const failOnFromFlag = command.getOptionValueSource('failOn') === 'cli';
+  const settings: RunSettings = {
+    config,
+    ...chooseRules(io.rules, config, flags.rule, flags.disable),
+    failOn: failOnFromFlag ? flags.failOn : (config?.failOn ?? flags.failOn),
+    kernelVersion: flags.kernelVersion ?? config?.kernelVersion,
+    legacyArch: flags.legacyArch === true || config?.legacyArch === true,
+    baselinePath: flags.baseline ?? config?.baseline,
+  };
+  const empty = emptySelectionError(io.rules, settings, settings.legacyArch);
+  if (empty) return fail(empty);
+  if (settings.baselinePath) {
+    const read = await readBaseline(settings.baselinePath);
+    if ('error' in read) return fail(read.error);
+    settings.baseline = read.baseline;
+  }
+  // versionFrom undefined: no tree to read a Makefile from (patch files without --tree).
+  const described = describeKernelVersion(versionFrom === undefined ? undefined : detectKernelVersion(versionFrom), settings.kernelVersion, NEWEST_KERNEL);
+  if (described.warning) io.stderr.write(`ptelint: warning: ${described.warning}\n`);
+  if (flags.verbose) io.stderr.write(`ptelint: ${described.used}\n`);
+  return settings;
+}
+
+export function treeProblem(tree: string): string | undefined {
+  try {
+    return statSync(tree).isDirectory() ? undefined : 'not a directory';
+  } catch (error) {
+    return describeFsError(error);
+  }
+}
+
+export function linesOf(name: string, text: string): SourceLineLookup {
+  const lines = text.split(/\r?\n/);
+  return (file, line) => (file === name ? lines[line - 1] : undefined);
+}
+
+export async function readProcessStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+

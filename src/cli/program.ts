@@ -3,8 +3,6 @@
 // so main.ts is the only file wired to the real ones and tests can drive every exit path.
 
 import path from 'node:path';
-import { statSync } from 'node:fs';
-import { describeFsError } from '../input/paths.js';
 import { Command, CommanderError, Option } from 'commander';
 import type { Rule } from '../engine/define-rule.js';
 import type { CheckOptions } from '../engine/run-options.js';
@@ -42,19 +40,16 @@ import type { ConfigFlag } from './gate.js';
 import {
   applyCheckBaseline,
   applyPatchBaseline,
-  chooseConfig,
-  chooseRules,
-  describeKernelVersion,
-  emptySelectionError,
+  linesOf,
   overrideSeverities,
+  readProcessStdin,
+  settingsFor,
+  treeProblem,
   withoutIgnored,
 } from './gate.js';
 import type { PtelintConfig } from '../config/config-file.js';
 import { ignoreMatcher } from '../config/config-file.js';
-import type { Baseline } from '../gate/baseline.js';
-import { readBaseline, writeBaseline } from '../gate/baseline.js';
-import { detectKernelVersion } from '../input/kernel-tree.js';
-import { NEWEST_KERNEL } from '../kernel-version.js';
+import { writeBaseline } from '../gate/baseline.js';
 import { progressDisplay } from './progress.js';
 
 export interface OutputStream {
@@ -245,64 +240,6 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
   return program;
 }
 
-/** Settings of one run: the config file under the flags, checked before anything is read. */
-interface RunSettings {
-  config?: PtelintConfig;
-  only?: string[];
-  disable?: string[];
-  failOn: FailOn;
-  kernelVersion?: KernelVersion;
-  legacyArch: boolean;
-  baseline?: Baseline;
-  baselinePath?: string;
-}
-
-interface CommonFlags {
-  rule?: string[];
-  disable?: string[];
-  failOn: FailOn;
-  kernelVersion?: KernelVersion;
-  legacyArch?: boolean;
-  baseline?: string;
-  config?: ConfigFlag;
-  verbose?: boolean;
-}
-
-/** The settings, or the exit status of a usage error already reported on stderr. */
-async function settingsFor(flags: CommonFlags, command: Command, io: CliIo, searchFrom: string, versionFrom: string | undefined): Promise<RunSettings | number> {
-  const fail = (message: string): number => {
-    io.stderr.write(`ptelint: ${message}\n`);
-    return EXIT_USAGE;
-  };
-  const chosen = chooseConfig(flags.config, searchFrom, io.rules.map((r) => r.meta.id));
-  if ('errors' in chosen) {
-    for (const e of chosen.errors) fail(e);
-    return EXIT_USAGE;
-  }
-  const config = chosen.config;
-  const failOnFromFlag = command.getOptionValueSource('failOn') === 'cli';
-  const settings: RunSettings = {
-    config,
-    ...chooseRules(io.rules, config, flags.rule, flags.disable),
-    failOn: failOnFromFlag ? flags.failOn : (config?.failOn ?? flags.failOn),
-    kernelVersion: flags.kernelVersion ?? config?.kernelVersion,
-    legacyArch: flags.legacyArch === true || config?.legacyArch === true,
-    baselinePath: flags.baseline ?? config?.baseline,
-  };
-  const empty = emptySelectionError(io.rules, settings, settings.legacyArch);
-  if (empty) return fail(empty);
-  if (settings.baselinePath) {
-    const read = await readBaseline(settings.baselinePath);
-    if ('error' in read) return fail(read.error);
-    settings.baseline = read.baseline;
-  }
-  // versionFrom undefined: no tree to read a Makefile from (patch files without --tree).
-  const described = describeKernelVersion(versionFrom === undefined ? undefined : detectKernelVersion(versionFrom), settings.kernelVersion, NEWEST_KERNEL);
-  if (described.warning) io.stderr.write(`ptelint: warning: ${described.warning}\n`);
-  if (flags.verbose) io.stderr.write(`ptelint: ${described.used}\n`);
-  return settings;
-}
-
 async function patch(inputs: string[], flags: PatchFlags, io: CliIo, command: Command): Promise<number> {
   if (!io.runPatch) throw new Error('the patch engine is not wired into this CLI');
   const cwd = io.cwd ?? process.cwd();
@@ -417,25 +354,6 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo, command: Com
     if (flags.quiet !== true) io.stdout.write(formatTextFooter({ ...alerts, summary: { ...alerts.summary, findings: alerts.findings.length } }, { color: stdoutColor, verbose: flags.verbose === true }));
   }
   return exitCodeFor(result, settings.failOn);
-}
-
-function treeProblem(tree: string): string | undefined {
-  try {
-    return statSync(tree).isDirectory() ? undefined : 'not a directory';
-  } catch (error) {
-    return describeFsError(error);
-  }
-}
-
-function linesOf(name: string, text: string): SourceLineLookup {
-  const lines = text.split(/\r?\n/);
-  return (file, line) => (file === name ? lines[line - 1] : undefined);
-}
-
-async function readProcessStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** What the SARIF log says about a rule (reporters do not import the engine's Rule type). */
