@@ -21,6 +21,11 @@ export interface Finding {
   help: string;
   /** Survives line shifts: hash of rule + file + function + normalized statement. */
   fingerprint: string;
+  /**
+   * Set only when the run has a baseline (--baseline): true when the fingerprint is in it. Such a
+   * finding is known, printed only on request, and never fails the run.
+   */
+  baseline?: boolean;
 }
 
 /** A unit (file, patch) that could not be used at all. */
@@ -35,6 +40,10 @@ export interface Incomplete {
   function: string;
   line: number;
   reason: string;
+  /** Patch mode: the patch (as PatchFinding.patch) whose image this is. */
+  patch?: number;
+  /** Patch mode: the function parsed before the patch and does not after it. */
+  introduced?: boolean;
 }
 
 export interface RunSummary {
@@ -42,6 +51,10 @@ export interface RunSummary {
   functions: number;
   findings: number;
   durationMs: number;
+  /** With a baseline: how many of `findings` are in it. */
+  baseline?: number;
+  /** Inputs that could not be used (`errors`), for the summary line. */
+  inputErrors?: number;
 }
 
 export interface RunResult {
@@ -62,7 +75,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 // ---- Patch mode (`ptelint patch`): the same contract plus what a delta needs. ----
 
-export type PatchStatus = 'introduced' | 'fixed' | 'unchanged';
+/** baseline: would be introduced, but its fingerprint is in the --baseline file. */
+export type PatchStatus = 'introduced' | 'fixed' | 'unchanged' | 'baseline';
 
 export interface PatchFinding extends Finding {
   /** introduced: in the post-image only; fixed: in the pre-image only; unchanged: in both. */
@@ -78,7 +92,7 @@ export interface PatchFinding extends Finding {
 /** One patch of the input (one mail of a series, one commit of a range). */
 export interface PatchReport {
   input: string;
-  /** 1-based position of the patch in its input (a series). */
+  /** 1-based position of the patch in the run: PatchFinding.patch of its findings. */
   index: number;
   subject: string;
   commit?: string;

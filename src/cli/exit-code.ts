@@ -15,7 +15,8 @@ export function exitCodeFor(result: RunResult, failOn: FailOn): number {
   if (result.errors.length > 0 && result.summary.files === 0) return EXIT_USAGE;
   if (failOn === 'never') return EXIT_CLEAN;
   const threshold = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
+  // A finding in the baseline is known and accepted: it never fails the run.
+  return result.findings.some((f) => f.baseline !== true && SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 /** Patch mode: only what a patch introduces gates (issue "Patch review"); no patch at all is 2. */
@@ -24,5 +25,7 @@ export function exitCodeForPatch(result: PatchRunResult, failOn: FailOn): number
   if (result.patches.length === 0 || (result.summary.files === 0 && result.errors.length > 0)) return EXIT_USAGE;
   if (failOn === 'never') return EXIT_CLEAN;
   const threshold = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => f.status === 'introduced' && SEVERITY_RANK[f.severity] >= threshold) ? EXIT_FINDINGS : EXIT_CLEAN;
+  if (result.findings.some((f) => f.status === 'introduced' && SEVERITY_RANK[f.severity] >= threshold)) return EXIT_FINDINGS;
+  // A function the patch leaves unparsable can hide anything: it gates like an introduced warning.
+  return threshold <= SEVERITY_RANK.warning && result.incomplete.some((i) => i.introduced) ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -2,6 +2,7 @@
 // (DESIGN Part 1, Boundaries). The engine, the rule list and the streams come in through CliIo,
 // so main.ts is the only file wired to the real ones and tests can drive every exit path.
 
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Rule } from '../engine/define-rule.js';
 import type { CheckOptions } from '../engine/run-options.js';
@@ -21,7 +22,6 @@ import {
   FAIL_ON_LEVELS,
   OUTPUT_FORMATS,
   PATCH_OUTPUT_FORMATS,
-  PATCH_QUIET_HELP,
   parseJobs,
   parseKernelVersionFlag,
   ruleIdListParser,
@@ -37,6 +37,24 @@ import { formatB4Report } from '../report/b4.js';
 import { formatPatchworkReport } from '../report/patchwork.js';
 import { exitCodeForPatch } from './exit-code.js';
 import { kbuildHelpCommand, runKbuild } from './kbuild.js';
+import type { ColorMode } from '../report/color.js';
+import type { Shard } from '../input/select-files.js';
+import { colorOption, parseShard, parseStripCount, quietOption } from './options.js';
+import type { ConfigFlag } from './gate.js';
+import {
+  applyCheckBaseline,
+  applyPatchBaseline,
+  linesOf,
+  overrideSeverities,
+  readProcessStdin,
+  settingsFor,
+  treeProblem,
+  withoutIgnored,
+} from './gate.js';
+import type { PtelintConfig } from '../config/config-file.js';
+import { ignoreMatcher } from '../config/config-file.js';
+import { writeBaseline } from '../gate/baseline.js';
+import { progressDisplay } from './progress.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -54,6 +72,10 @@ export interface CliIo {
   loadSourceLines?(files: string[]): Promise<SourceLineLookup>;
   /** The patch engine (`ptelint patch`). */
   runPatch?(options: PatchOptions): Promise<PatchRun>;
+  /** All of standard input, for `ptelint check -` (defaults to process.stdin). */
+  readStdin?(): Promise<Buffer>;
+  /** Where a config file search starts when the paths do not say (defaults to the working directory). */
+  cwd?: string;
 }
 
 interface PatchFlags {
@@ -67,7 +89,12 @@ interface PatchFlags {
   failOn: FailOn;
   kernelVersion?: KernelVersion;
   legacyArch?: boolean;
+  baseline?: string;
+  config?: ConfigFlag;
   quiet?: boolean;
+  color: ColorMode;
+  verbose?: boolean;
+  strip?: number;
 }
 
 interface CheckFlags {
@@ -80,7 +107,18 @@ interface CheckFlags {
   prefilter: boolean;
   verbose?: boolean;
   legacyArch?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  all?: boolean;
+  config?: ConfigFlag;
+  shard?: Shard;
+  quiet?: boolean;
+  color: ColorMode;
+  stdinFilename: string;
 }
+
+const CONFIG_HELP = 'read settings from this file instead of the nearest .ptelint.json';
+const BASELINE_HELP = 'known findings (a file written by --write-baseline): reported as baseline, never failing the run';
 
 const LEGACY_ARCH_HELP =
   'legacy architectures, where *_mkdirty() can set the write bit (6.1 sparc64, older loongarch): also run the rules meant for them';
@@ -135,10 +173,21 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--legacy-arch', LEGACY_ARCH_HELP)
     .option('--jobs <n>', 'worker threads (output is the same whatever the value)', parseJobs)
     .option('--no-prefilter', 'debugging aid: parse every function, even those without any rule keyword')
-    .option('--verbose', 'list every function that could not be fully analyzed')
+    .option('--verbose', 'list every function that could not be fully analyzed, and say which kernel version applies')
+    .option('--baseline <file>', BASELINE_HELP)
+    .option('--write-baseline <file>', 'write every finding of this run to a baseline file (and do not fail on them)')
+    .option('--all', 'also print findings that are in the baseline')
+    .option('--config <file>', CONFIG_HELP)
+    .option('--no-config', 'do not look for a .ptelint.json')
+    .option('--shard <i/n>', 'analyze only the i-th of n deterministic shards of the files (CI matrices)', parseShard)
+    .option('--stdin-filename <name>', 'with the path -: the name standard input is reported under', '<stdin>')
+    .addOption(quietOption())
+    .addOption(colorOption())
     .addHelpText('after', EXIT_HELP)
-    .action(async (paths: string[], flags: CheckFlags) => {
-      setStatus(await check(paths, flags, io));
+    .action(async (paths: string[], flags: CheckFlags, command: Command) => {
+      if (paths.includes('-') && paths.length > 1) command.error('error: - (standard input) cannot be combined with other paths', { exitCode: EXIT_USAGE });
+      if (flags.shard && paths.includes('-')) command.error('error: --shard splits a tree scan; it makes no sense with - (standard input)', { exitCode: EXIT_USAGE });
+      setStatus(await check(paths, flags, io, command));
     });
 
   program
@@ -163,14 +212,20 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--kernel-version <x.y>', 'kernel semantics when there is no tree to read the version from', parseKernelVersionFlag)
     .option('--legacy-arch', LEGACY_ARCH_HELP)
-    .option('--quiet', PATCH_QUIET_HELP)
+    .option('--baseline <file>', BASELINE_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--no-config', 'do not look for a .ptelint.json')
+    .option('-p, --strip <n>', 'leading path components to strip from plain diff -u names, as patch -pN (default: 1 when both sides start a/ b/ or the same directory)', parseStripCount)
+    .option('--verbose', 'say which kernel version applies')
+    .addOption(quietOption())
+    .addOption(colorOption())
     .addHelpText('after', EXIT_HELP)
     .action(async (inputs: string[], flags: PatchFlags, command: Command) => {
       if (!flags.git && inputs.length === 0) {
         command.error('error: give patch files, - for standard input, or --git <range>', { exitCode: EXIT_USAGE });
       }
       if (flags.git && flags.tree) command.error('error: --git and --tree exclude each other', { exitCode: EXIT_USAGE });
-      setStatus(await patch(inputs, flags, io));
+      setStatus(await patch(inputs, flags, io, command));
     });
 
   program.addCommand(kbuildHelpCommand());
@@ -199,80 +254,140 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
   return program;
 }
 
-async function patch(inputs: string[], flags: PatchFlags, io: CliIo): Promise<number> {
+async function patch(inputs: string[], flags: PatchFlags, io: CliIo, command: Command): Promise<number> {
   if (!io.runPatch) throw new Error('the patch engine is not wired into this CLI');
+  const cwd = io.cwd ?? process.cwd();
+  const searchFrom = flags.tree ?? (flags.git || inputs[0] === '-' || inputs.length === 0 ? cwd : inputs[0]);
+  const versionFrom = flags.tree ?? (flags.git ? cwd : undefined);
+  if (flags.tree) {
+    const problem = treeProblem(flags.tree);
+    if (problem) {
+      io.stderr.write(`ptelint: --tree ${flags.tree}: ${problem}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const settings = await settingsFor(flags, command, io, searchFrom, versionFrom);
+  if (typeof settings === 'number') return settings;
   const options: PatchOptions = { inputs };
   if (flags.tree) options.tree = flags.tree;
   if (flags.git) options.git = flags.git;
   if (flags.repo !== undefined) options.repo = flags.repo;
-  if (flags.rule) options.only = flags.rule;
-  if (flags.disable) options.disable = flags.disable;
-  if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
-  if (flags.legacyArch) options.legacyArch = true;
+  if (settings.only) options.only = settings.only;
+  if (settings.disable) options.disable = settings.disable;
+  if (settings.kernelVersion) options.kernelVersion = settings.kernelVersion;
+  if (settings.legacyArch) options.legacyArch = true;
+  if (flags.strip !== undefined) options.strip = flags.strip;
   const run = await io.runPatch(options);
-  const result = run.result;
-  // Machine formats carry unchanged findings only with --all, as the text does.
+  if (flags.git && run.result.patches.length === 0 && run.result.errors.length === 0) {
+    // An empty range is a normal state of a branch (nothing on top of the base yet), not an error.
+    io.stderr.write(`ptelint: no commits in ${flags.git}: nothing to lint\n`);
+    return EXIT_CLEAN;
+  }
+  let result: PatchRunResult = { ...run.result, findings: overrideSeverities(run.result.findings, settings.config) };
+  if (settings.config) result = withoutIgnored(result, ignoreMatcher(settings.config), flags.tree ?? settings.config.dir);
+  result = applyPatchBaseline(result, settings.baseline);
+  result.summary = { ...result.summary, inputErrors: result.errors.length };
+  const stdoutColor = shouldUseColor(io.stdout, io.env, flags.color);
+  const stderrColor = shouldUseColor(io.stderr, io.env, flags.color);
+  // Machine formats carry unchanged findings only with --all, as the text does; findings known to
+  // the baseline stay in the JSON (with that status) but are not alerts or annotations.
   const shown: PatchRunResult = flags.all ? result : { ...result, findings: result.findings.filter((f) => f.status !== 'unchanged') };
+  const alerts: PatchRunResult = { ...shown, findings: shown.findings.filter((f) => f.status !== 'baseline') };
+  const gated: PatchRunResult = { ...result, findings: result.findings.filter((f) => f.status !== 'baseline') };
   if (flags.format === 'json') {
     io.stdout.write(formatPatchJsonReport(shown));
   } else if (flags.format === 'sarif') {
-    io.stdout.write(formatSarifReport(shown, io.rules.map(ruleDescriptor), io.version));
+    io.stdout.write(formatSarifReport(alerts, io.rules.map((r) => ruleDescriptor(r, settings.config)), io.version));
   } else if (flags.format === 'github') {
-    io.stdout.write(formatGithubReport(result, { all: flags.all === true }));
+    io.stdout.write(formatGithubReport(gated, { all: flags.all === true }));
   } else if (flags.format === 'checkpatch') {
     // b4 reads every stdout line as a finding and every stderr line as a failure: nothing else.
-    io.stdout.write(formatCheckpatchReport(result));
+    io.stdout.write(formatCheckpatchReport(gated));
     io.stderr.write(formatTextErrors(result.errors, { color: false }));
   } else if (flags.format === 'b4') {
-    io.stdout.write(formatB4Report(result, flags.failOn));
+    io.stdout.write(formatB4Report(gated, settings.failOn));
   } else if (flags.format === 'patchwork') {
-    io.stdout.write(formatPatchworkReport(result, flags.failOn));
-    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
+    io.stdout.write(formatPatchworkReport(gated, settings.failOn));
+    io.stderr.write(formatTextErrors(result.errors, { color: stderrColor }));
   } else if (flags.format === 'mail') {
-    io.stdout.write(formatPatchMail(result, (n) => run.patchOf?.(n), { all: flags.all === true, quiet: flags.quiet === true }));
-    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
+    io.stdout.write(formatPatchMail(gated, (n) => run.patchOf?.(n), { all: flags.all === true, quiet: flags.quiet === true }));
+    io.stderr.write(formatTextErrors(result.errors, { color: stderrColor }));
   } else {
-    io.stdout.write(formatPatchText(result, { color: shouldUseColor(io.stdout, io.env), all: flags.all === true, sourceLine: run.sourceLine }));
-    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
+    io.stdout.write(formatPatchText(result, { color: stdoutColor, all: flags.all === true, sourceLine: run.sourceLine, quiet: flags.quiet === true }));
+    io.stderr.write(formatTextErrors(result.errors, { color: stderrColor }));
   }
-  return exitCodeForPatch(result, flags.failOn);
+  return exitCodeForPatch(result, settings.failOn);
 }
 
-async function check(paths: string[], flags: CheckFlags, io: CliIo): Promise<number> {
+async function check(paths: string[], flags: CheckFlags, io: CliIo, command: Command): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  const fromStdin = paths.length === 1 && paths[0] === '-';
+  const first = fromStdin ? (flags.stdinFilename === '<stdin>' ? cwd : path.resolve(cwd, flags.stdinFilename)) : path.resolve(cwd, paths[0] ?? '.');
+  const settings = await settingsFor(flags, command, io, first, first);
+  if (typeof settings === 'number') return settings;
   const options: CheckOptions = { paths, prefilter: flags.prefilter };
-  if (flags.rule) options.only = flags.rule;
-  if (flags.disable) options.disable = flags.disable;
-  if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
+  if (settings.only) options.only = settings.only;
+  if (settings.disable) options.disable = settings.disable;
+  if (settings.kernelVersion) options.kernelVersion = settings.kernelVersion;
   if (flags.jobs !== undefined) options.jobs = flags.jobs;
-  if (flags.legacyArch) options.legacyArch = true;
+  if (settings.legacyArch) options.legacyArch = true;
+  if (flags.shard) options.shard = flags.shard;
+  const ignored = settings.config && ignoreMatcher(settings.config);
+  if (ignored) options.ignored = ignored;
+  let stdinText: string | undefined;
+  if (fromStdin) {
+    const bytes = await (io.readStdin ?? readProcessStdin)();
+    options.stdin = { name: flags.stdinFilename, bytes };
+    stdinText = bytes.toString('utf8');
+  }
+  const progress = progressDisplay(io.stderr, flags.quiet !== true);
+  if (progress) options.onProgress = (p) => progress.update(p);
 
-  const result = await io.runCheck(options);
+  const raw = await io.runCheck(options);
+  progress?.finish();
+  let result: RunResult = { ...raw, findings: overrideSeverities(raw.findings, settings.config) };
+  if (flags.writeBaseline) {
+    await writeBaseline(flags.writeBaseline, result.findings);
+    // The run that writes a baseline accepts what it found: its findings are the baseline's.
+    result = applyCheckBaseline(result, { source: flags.writeBaseline, fingerprints: new Set(result.findings.map((f) => f.fingerprint)) });
+    io.stderr.write(`ptelint: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to the baseline ${flags.writeBaseline}\n`);
+  } else {
+    result = applyCheckBaseline(result, settings.baseline);
+  }
+  result.summary = { ...result.summary, inputErrors: result.errors.length };
+  const alerts: RunResult = { ...result, findings: result.findings.filter((f) => !f.baseline) };
 
   if (flags.format === 'json') {
     // Errors travel inside the JSON (and the SARIF, and the workflow commands): a script reading
     // stdout must not also have to parse stderr.
     io.stdout.write(formatJsonReport(result));
   } else if (flags.format === 'sarif') {
-    io.stdout.write(formatSarifReport(result, io.rules.map(ruleDescriptor), io.version));
+    // Known findings are left out of SARIF: code scanning makes an alert of every result it gets,
+    // and the point of a baseline is that they are not alerts.
+    io.stdout.write(formatSarifReport(alerts, io.rules.map((r) => ruleDescriptor(r, settings.config)), io.version));
   } else if (flags.format === 'github') {
-    io.stdout.write(formatGithubReport(result));
+    io.stdout.write(formatGithubReport(alerts));
   } else {
+    const shown = flags.all ? result.findings : alerts.findings;
     const load = io.loadSourceLines ?? loadSourceLines;
-    const sourceLine = await load(result.findings.map((f) => f.file));
-    const stdoutColor = shouldUseColor(io.stdout, io.env);
-    io.stdout.write(formatTextFindings(result.findings, { color: stdoutColor, sourceLine }));
-    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env) }));
-    io.stdout.write(formatTextFooter(result, { color: stdoutColor, verbose: flags.verbose === true }));
+    const sourceLine: SourceLineLookup =
+      stdinText !== undefined ? linesOf(flags.stdinFilename, stdinText) : await load(shown.map((f) => f.file));
+    const stdoutColor = shouldUseColor(io.stdout, io.env, flags.color);
+    io.stdout.write(formatTextFindings(shown, { color: stdoutColor, sourceLine }));
+    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env, flags.color) }));
+    // The summary counts what is new; the baseline's findings are one number of their own.
+    if (flags.quiet !== true) io.stdout.write(formatTextFooter({ ...alerts, summary: { ...alerts.summary, findings: alerts.findings.length } }, { color: stdoutColor, verbose: flags.verbose === true }));
   }
-  return exitCodeFor(result, flags.failOn);
+  return exitCodeFor(result, settings.failOn);
 }
 
 /** What the SARIF log says about a rule (reporters do not import the engine's Rule type). */
-function ruleDescriptor(rule: Rule): RuleDescriptor {
+function ruleDescriptor(rule: Rule, config?: PtelintConfig): RuleDescriptor {
   const m = rule.meta;
+  const setting = config?.rules[m.id];
   return {
     id: m.id,
-    severity: m.severity,
+    severity: setting === 'error' || setting === 'warning' || setting === 'note' ? setting : m.severity,
     summary: m.summary,
     why: m.docs.why,
     fix: m.docs.fix,

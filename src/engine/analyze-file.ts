@@ -39,12 +39,17 @@ export function versionFor(file: SourceFile, flag: KernelVersion | undefined): K
 export async function analyzeFile(file: SourceFile, options: FileAnalysisOptions): Promise<FileOutcome> {
   const read = await readSource(file);
   if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false };
+  return analyzeSourceText(file, read.text, options);
+}
+
+/** Text already read (from disk, or standard input for `ptelint check -`) -> its outcome. */
+export function analyzeSourceText(file: SourceFile, text: string, options: FileAnalysisOptions): FileOutcome {
   // Most of a kernel tree cannot match any rule: do not even slice it.
-  if (options.prefilter && !mentionsAnyKeyword(read.text, options.rules)) {
+  if (options.prefilter && !mentionsAnyKeyword(text, options.rules)) {
     return { findings: [], incomplete: [], errors: [], functions: 0, usable: true };
   }
   try {
-    const r = analyzeText(file.display, read.text, {
+    const r = analyzeText(file.display, text, {
       rules: options.rules,
       kernelVersion: versionFor(file, options.kernelVersion),
       prefilter: options.prefilter,

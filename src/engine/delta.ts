@@ -42,8 +42,11 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   for (const f of post?.findings ?? []) {
     out.findings.push(withStatus(f, preKeys.has(f.fingerprint) ? 'unchanged' : 'introduced', images.post!, options));
   }
+  // A function the post-image cannot parse proves nothing gone: its findings are not fixes.
+  const vanished = images.pre && images.post && post ? vanishedFunctions(images.pre.text, images.post.text, touched, post.functionNames) : [];
+  const unparsedAfter = new Set([...(post?.incomplete ?? []), ...vanished].map((i) => i.function));
   for (const f of pre?.findings ?? []) {
-    if (!postKeys.has(f.fingerprint)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
+    if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
   }
   // From hunks alone: carries the patch removes or adds, unless the analysis already said it.
   const hunkFindings = hunkCarryFindings({
@@ -55,11 +58,38 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
     inputName: options.inputName,
   });
   for (const h of hunkFindings) {
+    if (h.status === 'fixed' && unparsedAfter.has(h.function)) continue;
     if (!out.findings.some((f) => f.rule === h.rule && f.function === h.function && f.status === h.status)) out.findings.push(h);
   }
-  // Incomplete functions of the post-image are what a reviewer needs to know about.
-  out.incomplete = (post ?? pre)?.incomplete ?? [];
+  // Incomplete functions of the post-image are what a reviewer needs to know about; one the patch
+  // made unparsable (it parsed before) is the patch's doing.
+  const unparsedBefore = new Set(pre?.incomplete.map((i) => i.function));
+  const parsedBefore = new Set(pre?.findings.map((f) => f.function));
+  const existedBefore = (name: string) => images.pre !== undefined && !unparsedBefore.has(name) && (parsedBefore.has(name) || extractFunctions(images.pre.text).some((fn) => fn.name === name));
+  out.incomplete = (post ? [...post.incomplete.map((i) => (existedBefore(i.function) ? { ...i, introduced: true } : i)), ...vanished] : (pre?.incomplete ?? []))
+    .map((i) => ({ ...i, file: images.path, patch: options.patch }));
   out.functions = Math.max(pre?.analyzed ?? 0, post?.analyzed ?? 0);
+  return out;
+}
+
+/**
+ * Touched functions of the pre-image that the slicer no longer finds in the post-image although
+ * their header line is still there: the patch unbalanced their braces (an unclosed `if (x {`),
+ * which hides the function, and everything after it in the file, from the analysis. Deleting a
+ * function removes its header too, so that case is not confused with this one.
+ */
+function vanishedFunctions(preText: string, postText: string, touched: Set<string>, postNames: string[]): Incomplete[] {
+  const found = new Set(postNames);
+  const postLines = postText.split('\n');
+  const preLines = preText.split('\n');
+  const out: Incomplete[] = [];
+  for (const fn of extractFunctions(preText)) {
+    if (!touched.has(fn.name) || found.has(fn.name)) continue;
+    const header = preLines[fn.nameLine - 1]?.trim();
+    const at = header ? postLines.findIndex((l) => l.trim() === header) : -1;
+    if (at < 0) continue;
+    out.push({ file: '', function: fn.name, line: at + 1, reason: 'its braces no longer balance, so no complete definition is found', introduced: true });
+  }
   return out;
 }
 

@@ -21,10 +21,19 @@ export function defaultRules(): Rule[] {
  * otherwise the default set; `disable` removes. Unknown ids are the caller's usage error.
  */
 export function selectRules(only?: string[], disable?: string[], modes: readonly RuleMode[] = []): Rule[] {
-  const base = only && only.length ? allRules.filter((r) => only.includes(r.meta.id)) : defaultRules();
+  return selectRulesFrom(allRules, only, disable, modes);
+}
+
+/**
+ * selectRules over any catalogue (the CLI checks its selection against the rules it was given).
+ * `only` undefined means "no --rule"; an empty list selects nothing: the workers receive the
+ * selection as a list of ids, and an empty one used to fall back to the default rules.
+ */
+export function selectRulesFrom(catalogue: readonly Rule[], only?: string[], disable?: string[], modes: readonly RuleMode[] = []): Rule[] {
+  const base = only !== undefined ? catalogue.filter((r) => only.includes(r.meta.id)) : catalogue.filter((r) => r.meta.enabledByDefault);
   // A mode flag (--legacy-arch) adds its rules to whatever was selected; --disable still wins.
-  const added = allRules.filter((r) => !base.includes(r) && (r.meta.modes ?? []).some((m) => modes.includes(m)));
-  const chosen = added.length ? allRules.filter((r) => base.includes(r) || added.includes(r)) : base;
+  const added = catalogue.filter((r) => !base.includes(r) && (r.meta.modes ?? []).some((m) => modes.includes(m)));
+  const chosen = added.length ? catalogue.filter((r) => base.includes(r) || added.includes(r)) : base;
   return chosen.filter((r) => !(disable ?? []).includes(r.meta.id));
 }
 

@@ -1,5 +1,6 @@
 import type { KernelVersion } from '../kernel-version.js';
 import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
+import type { Shard } from '../input/select-files.js';
 
 /** What the CLI hands the engine for `ptelint check`. */
 export interface CheckOptions {
@@ -22,4 +23,12 @@ export interface CheckOptions {
   legacyArch?: boolean;
   /** The configuration `#if`s are evaluated with (`ptelint kbuild`: the build's); default x86_64. */
   profile?: ConfigProfile;
+  /** Leave out the files this says yes to (`.ptelint.json` ignore globs; absolute path in). */
+  ignored?: (absolute: string) => boolean;
+  /** Analyze only this shard of the files (--shard I/N). */
+  shard?: Shard;
+  /** `ptelint check -`: analyze this text instead of paths (the name is what reports print). */
+  stdin?: { name: string; bytes: Buffer };
+  /** Called after each file: files done of total, functions analyzed so far (progress display). */
+  onProgress?(progress: { done: number; total: number; functions: number }): void;
 }

@@ -11,6 +11,8 @@ import { formatKernelVersion, NEWEST_KERNEL, versionFromMakefile, versionFromSub
 import { modesOf, selectRules } from './registry.js';
 import { deltaForFile } from './delta.js';
 import { compareFindings } from '../finding.js';
+import { stripComponents } from '../input/patch/diff-paths.js';
+import { errorOrder } from '../report/order.js';
 
 export interface PatchOptions {
   /** Patch files, mbox files, mails; `-` is standard input. */
@@ -30,6 +32,8 @@ export interface PatchOptions {
   kernelVersion?: KernelVersion;
   /** Legacy-architecture mode (--legacy-arch): also run the rules meant for it. */
   legacyArch?: boolean;
+  /** -p N: leading components to strip from plain `diff -u` paths (git's a/ b/ are always stripped). */
+  strip?: number;
 }
 
 export interface PatchRun {
@@ -76,7 +80,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
     result.errors.push(...range.errors.map(toInputError));
     for (const c of range.commits) {
       const parsed = await readPatchText(`git:${c.commit.slice(0, 12)}`, c.patchText);
-      const report = reportFor(parsed.patches[0], `git:${c.commit.slice(0, 12)}`, 1, c.subject);
+      const report = reportFor(parsed.patches[0], `git:${c.commit.slice(0, 12)}`, result.patches.length + 1, c.subject);
       report.commit = c.commit;
       report.files = c.images.map((i) => i.path);
       result.patches.push(report);
@@ -95,7 +99,10 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
       const read = await readPatchFile(input);
       result.errors.push(...read.errors.map(toInputError));
       for (const patch of read.patches) {
-        const report = reportFor(patch, input, patch.index, patch.subject);
+        if (options.strip !== undefined) stripPlainPaths(patch, options.strip, input);
+        // `index` is the patch's position in the run (what findings[].patch counts), not in its
+        // input: with several inputs or a git range the two differ, and scripts join on it.
+        const report = reportFor(patch, input, result.patches.length + 1, patch.subject);
         result.patches.push(report);
         parsedPatches.push(patch);
         report.errors.push(...patch.errors.map(toInputError));
@@ -115,7 +122,11 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   }
 
   // An error of one file or hunk is also a run error: `errors` is where scripts look first.
-  for (const p of result.patches) result.errors.push(...p.errors);
+  for (const p of result.patches) {
+    p.errors.sort(errorOrder);
+    result.errors.push(...p.errors);
+  }
+  result.errors.sort(errorOrder);
   result.findings.sort(compareFindings);
   result.incomplete.sort((a: Incomplete, b: Incomplete) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
   result.summary.files = files.size;
@@ -146,6 +157,24 @@ function patchVersion(patch: Patch, repo: GitRepo | undefined): KernelVersion | 
     if (v) return v;
   }
   return versionFromSubject(patch.subject);
+}
+
+/** -p N on plain `diff -u` headers (git's a/ b/ names are left as read). */
+function stripPlainPaths(patch: Patch, n: number, input: string): void {
+  for (const f of patch.files) {
+    if (!f.plainNames) continue;
+    const strip = (name: string, current: string | null): string | null => {
+      if (current === null) return null;
+      const stripped = stripComponents(name, n);
+      if (stripped === undefined) {
+        patch.errors.push({ input, line: f.inputLine, message: `-p ${n}: ${name} has no ${n} leading path component${n === 1 ? '' : 's'} to strip` });
+        return current;
+      }
+      return stripped;
+    };
+    f.oldPath = strip(f.plainNames.old, f.oldPath);
+    f.newPath = strip(f.plainNames.new, f.newPath);
+  }
 }
 
 function reportFor(patch: Patch | undefined, input: string, index: number, subject: string): PatchReport {

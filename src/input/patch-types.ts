@@ -38,6 +38,8 @@ export interface FilePatch {
   blobs?: { old?: string; new?: string };
   /** 1-based input line of the `diff --git` / `---` header. */
   inputLine: number;
+  /** A plain `diff -u` header (no `diff --git`): its names as written, for `patch -p N`. */
+  plainNames?: { old: string; new: string };
 }
 
 export interface PatchError {

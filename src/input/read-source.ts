@@ -40,7 +40,17 @@ export async function readSource(
   }
   if (bytes === 'not-regular') return refuse('not a regular file');
   if (bytes === 'too-large') return refuse(`larger than ${formatBytes(maxFileBytes)}`);
+  return decodeSource(file.display, bytes, { maxFileBytes, maxLineBytes });
+}
 
+/**
+ * Bytes already in memory (standard input, `ptelint check -`) -> text, with the same refusals as
+ * a file on disk.
+ */
+export function decodeSource(display: string, bytes: Buffer, limits: Partial<SourceLimits> = {}): ReadSourceResult {
+  const { maxFileBytes, maxLineBytes } = { ...DEFAULT_LIMITS, ...limits };
+  const refuse = (message: string): ReadSourceResult => ({ error: { file: display, message } });
+  if (bytes.length > maxFileBytes) return refuse(`larger than ${formatBytes(maxFileBytes)}`);
   if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return refuse('binary file (contains a NUL byte)');
 
   const longLine = findLongLine(bytes, maxLineBytes);

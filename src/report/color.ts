@@ -19,11 +19,19 @@ export function painter(enabled: boolean): Paint {
     styles.reduce((inner, style) => `\u001b[${CODES[style][0]}m${inner}\u001b[${CODES[style][1]}m`, text);
 }
 
+export type ColorMode = 'always' | 'never' | 'auto';
+export const COLOR_MODES: readonly ColorMode[] = ['always', 'never', 'auto'];
+
 /**
- * Colour only for a person looking at a terminal: never into pipes and files (editors and CI logs
- * would show the escapes), and never when NO_COLOR is set to anything non-empty (no-color.org).
+ * Whether to colour a stream. Precedence: --color always|never, then FORCE_COLOR (as Node reads
+ * it: "0" or "false" turn colour off, any other value, even empty, on), then NO_COLOR (set to
+ * anything non-empty: off, no-color.org), then the stream: colour only for a person looking at a
+ * terminal, never into pipes and files (editors and CI logs would show the escapes), nor TERM=dumb.
  */
-export function shouldUseColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
+export function shouldUseColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined>, mode: ColorMode = 'auto'): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   if (stream.isTTY !== true) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return env.TERM !== 'dumb';

@@ -20,7 +20,7 @@ export function formatJsonReport(result: RunResult): string {
 }
 
 export function summaryObject(s: RunSummary) {
-  return { files: s.files, functions: s.functions, findings: s.findings, durationMs: s.durationMs };
+  return { files: s.files, functions: s.functions, findings: s.findings, ...(s.baseline !== undefined ? { baseline: s.baseline } : {}), durationMs: s.durationMs };
 }
 
 export function findingObject(f: Finding) {
@@ -33,6 +33,8 @@ export function findingObject(f: Finding) {
     function: f.function,
     message: f.message,
     fingerprint: f.fingerprint,
+    // Only in a run with --baseline, so the contract of runs without one is unchanged.
+    ...(f.baseline !== undefined ? { status: f.baseline ? 'baseline' : 'new' } : {}),
   };
 }
 

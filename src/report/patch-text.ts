@@ -12,6 +12,8 @@ export interface PatchTextOptions {
   /** Also print findings the patch neither introduces nor fixes. */
   all: boolean;
   sourceLine(finding: PatchFinding): string | undefined;
+  /** Only findings: no header for a patch with nothing to show, no summary line. */
+  quiet?: boolean;
 }
 
 const SOURCE_TEXT: Record<string, string> = {
@@ -45,12 +47,16 @@ export function formatPatchText(result: PatchRunResult, options: PatchTextOption
   const out: string[] = [];
   result.patches.forEach((p, i) => {
     const mine = result.findings.filter((f) => f.patch === i + 1);
-    const shown = mine.filter((f) => options.all || f.status !== 'unchanged').sort(findingOrder);
+    const shown = mine.filter((f) => options.all || (f.status !== 'unchanged' && f.status !== 'baseline')).sort(findingOrder);
+    const unparsed = result.incomplete.filter((u) => u.patch === i + 1 && u.introduced);
+    if (options.quiet && shown.length === 0 && unparsed.length === 0) return;
     const count = (s: string) => mine.filter((f) => f.status === s).length;
     const title = p.subject || p.input;
     out.push(
       `${paint(title, 'bold')} (${p.commit ? p.commit.slice(0, 12) : p.input}): ` +
-        `${count('introduced')} introduced, ${count('fixed')} fixed, ${count('unchanged')} unchanged\n`,
+        `${count('introduced')} introduced, ${count('fixed')} fixed, ${count('unchanged')} unchanged` +
+        (count('baseline') ? `, ${count('baseline')} in the baseline` : '') +
+        '\n',
     );
     for (const line of sourceLines(p)) out.push(`  ${line}\n`);
     for (const f of shown) {
@@ -62,12 +68,21 @@ export function formatPatchText(result: PatchRunResult, options: PatchTextOption
       lines.push(`  = ${where.join('; ')}`);
       out.push(lines.join('\n') + '\n\n');
     }
+    for (const u of unparsed) {
+      out.push(
+        `${u.file}:${u.line}: ${paint('warning', 'bold', 'yellow')}: function '${u.function}' does not parse after this patch (${u.reason}) ${paint('[incomplete]', 'dim')}\n` +
+          `  = status: incomplete; its findings before the patch are not counted as fixed\n\n`,
+      );
+    }
   });
+  if (options.quiet) return out.join('');
   const intro = result.findings.filter((f) => f.status === 'introduced').length;
   const fixed = result.findings.filter((f) => f.status === 'fixed').length;
   out.push(
     `${result.patches.length} patch${result.patches.length === 1 ? '' : 'es'}, ${result.summary.files} file${result.summary.files === 1 ? '' : 's'}, ` +
-      `${intro} introduced, ${fixed} fixed in ${result.summary.durationMs} ms\n`,
+      `${intro} introduced, ${fixed} fixed` +
+      (result.summary.inputErrors ? `, ${result.summary.inputErrors} unusable input${result.summary.inputErrors === 1 ? '' : 's'}` : '') +
+      ` in ${result.summary.durationMs} ms\n`,
   );
   return out.join('');
 }

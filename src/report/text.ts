@@ -72,6 +72,7 @@ export function formatFinding(finding: Finding, sourceLine: SourceLineLookup, pa
     );
   }
   if (finding.help !== '') lines.push(`  = ${paint('help', 'bold')}: ${finding.help}`);
+  if (finding.baseline === true) lines.push(`  = status: baseline (known: its fingerprint is in the baseline file)`);
   return lines;
 }
 
@@ -93,8 +94,10 @@ export function formatSummary(summary: RunSummary, findings: Finding[]): string 
   return (
     `${plural(summary.files, 'file')}, ${plural(summary.functions, 'function')}, ` +
     `${plural(summary.findings, 'finding')} (${plural(count('error'), 'error')}, ` +
-    `${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')}) ` +
-    `in ${Math.round(summary.durationMs)} ms`
+    `${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')})` +
+    (summary.baseline ? `, ${summary.baseline} in the baseline` : '') +
+    (summary.inputErrors ? `, ${plural(summary.inputErrors, 'unusable input')}` : '') +
+    ` in ${Math.round(summary.durationMs)} ms`
   );
 }
 

@@ -32,7 +32,7 @@ describe('size', () => {
     const file = path.join(root, 'huge.mbox');
     writeFileSync(file, '');
     truncateSync(file, MAX_PATCH_INPUT_BYTES + 1); // sparse: costs no disk
-    expect(await readPatchFile(file)).toEqual({ patches: [], errors: [{ input: file, message: `${file} is larger than 50 MiB` }] });
+    expect(await readPatchFile(file)).toEqual({ patches: [], errors: [{ input: file, message: `${file} is 50.0 MiB (${MAX_PATCH_INPUT_BYTES + 1} bytes), larger than 50 MiB` }] });
   });
 });
 

@@ -98,6 +98,18 @@ export function parseIndexLine(line: string): { old?: string; new?: string } | u
   return ids;
 }
 
+/**
+ * `diff -ruN` writes a new file as a diff against an empty file of the same name (`--- a/x`
+ * with the epoch date, `@@ -0,0 +1,n @@`), not against /dev/null; a deleted one likewise. A
+ * single hunk from or to nothing is that, not a change to a file that must exist.
+ */
+function markPlainAdditionOrDeletion(fp: FilePatch): void {
+  if (fp.hunks.length !== 1) return;
+  const [h] = fp.hunks;
+  if (h.oldStart === 0 && h.oldLines === 0 && h.newLines > 0) fp.oldPath = null;
+  else if (h.newStart === 0 && h.newLines === 0 && h.oldLines > 0) fp.newPath = null;
+}
+
 /** Parses every diff in `src`; errors name `input` and, for hunks, the file and hunk. */
 export function parseDiffs(src: LineSource, input: string): DiffParse {
   const files: FilePatch[] = [];
@@ -139,8 +151,9 @@ export function parseDiffs(src: LineSource, input: string): DiffParse {
     } else if (c.startsWith('--- ')) {
       const plus = atDepth(src, i + 1, q.depth);
       if (plus !== undefined && plus.startsWith('+++ ')) {
-        const paths = plainPaths(headerName(c.slice(4)), headerName(plus.slice(4)));
-        current = { ...paths, hunks: [], binary: false, inputLine: src.inputLine(i) };
+        const names = { old: headerName(c.slice(4)), new: headerName(plus.slice(4)) };
+        const paths = plainPaths(names.old, names.new);
+        current = { ...paths, hunks: [], binary: false, inputLine: src.inputLine(i), plainNames: names };
         files.push(current);
         i += 2;
         continue;
@@ -178,6 +191,7 @@ export function parseDiffs(src: LineSource, input: string): DiffParse {
     }
     i++;
   }
+  for (const fp of files) if (fp.plainNames) markPlainAdditionOrDeletion(fp);
   if (dropped > 0) errors.push({ input, message: `${dropped} more problems in ${input === '-' ? 'standard input' : input} not listed` });
   return { files, errors };
 }

@@ -119,6 +119,20 @@ export function plainPaths(oldName: string, newName: string): { oldPath: string 
   return { oldPath: strip(nullable(oldName)), newPath: strip(nullable(newName)) };
 }
 
+/**
+ * patch(1)'s -pN: remove N leading components (and the slashes after them). Undefined when the
+ * name has no more than N components to strip.
+ */
+export function stripComponents(name: string, n: number): string | undefined {
+  let rest = name;
+  for (let k = 0; k < n; k++) {
+    const slash = rest.indexOf('/');
+    if (slash < 0) return undefined;
+    rest = rest.slice(slash + 1).replace(/^\/+/, '');
+  }
+  return rest === '' ? undefined : rest;
+}
+
 /** Paths inside a `diff --git` block's `---`/`+++` lines: only git's prefixes are stripped. */
 export function gitHeaderPath(name: string): string | null {
   const p = nullable(name);

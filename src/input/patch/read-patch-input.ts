@@ -82,10 +82,27 @@ async function parseText(input: string, text: string): Promise<PatchInput> {
 
 /** Parses a patch input given as text (`input` names it in errors: a file name, or `-`). */
 export async function readPatchText(input: string, text: string): Promise<PatchInput> {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_PATCH_INPUT_BYTES) return refusal(input, tooLarge(displayName(input), size));
+  return parseCheckedText(input, text);
+}
+
+/**
+ * The size limit is on the input's own bytes. A file is measured before decoding: once decoded,
+ * each invalid byte (a Latin-1 mail) is a 3-byte U+FFFD, and a 20 MiB file could be refused, and
+ * reported, as larger than it is.
+ */
+function tooLarge(name: string, size: number | undefined): string {
+  const limit = `${MAX_PATCH_INPUT_BYTES / (1024 * 1024)} MiB`;
+  return size === undefined ? `${name} is larger than ${limit} (not read further)` : `${name} is ${formatSize(size)}, larger than ${limit}`;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB (${bytes} bytes)` : `${bytes} bytes`;
+}
+
+async function parseCheckedText(input: string, text: string): Promise<PatchInput> {
   try {
-    if (text.length > MAX_PATCH_INPUT_BYTES || Buffer.byteLength(text, 'utf8') > MAX_PATCH_INPUT_BYTES) {
-      return refusal(input, `${displayName(input)} is larger than 50 MiB`);
-    }
     if (text.includes('\0')) return refusal(input, `${displayName(input)} is binary (contains a NUL byte)`);
     // A byte-order mark would hide a `diff --git` on the first line; it is not a line of its own.
     return await parseText(input, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -129,16 +146,16 @@ export async function readPatchFile(path: string): Promise<PatchInput> {
       if (!info.isFile() && !info.isFIFO() && !info.isCharacterDevice()) {
         return refusal(path, `cannot read ${name}: not a regular file or pipe`);
       }
-      if (info.isFile() && info.size > MAX_PATCH_INPUT_BYTES) return refusal(path, `${name} is larger than 50 MiB`);
+      if (info.isFile() && info.size > MAX_PATCH_INPUT_BYTES) return refusal(path, tooLarge(name, info.size));
       // Checked again while reading: a file may grow, a pipe has no size.
       bytes = await readCapped(createReadStream(path), MAX_PATCH_INPUT_BYTES);
     }
   } catch (error) {
     return refusal(path, `cannot read ${name}: ${describeFsError(error)}`);
   }
-  if (bytes === 'too-large') return refusal(path, `${name} is larger than 50 MiB`);
+  if (bytes === 'too-large') return refusal(path, tooLarge(name, undefined));
   if (bytes.includes(0)) return refusal(path, `${name} is binary (contains a NUL byte)`);
   // Not fatal on bad UTF-8: mails carry Latin-1 names in sign-offs; U+FFFD there harms no diff.
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  return readPatchText(path, text);
+  return parseCheckedText(path, text);
 }
