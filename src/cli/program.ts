@@ -124,7 +124,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--kernel-version <x.y>', 'kernel semantics to apply when the tree has no top-level Makefile', parseKernelVersionFlag)
     .option('--legacy-arch', LEGACY_ARCH_HELP)
-    .option('--jobs <n>', 'worker threads (output is the same whatever the value)', parseJobs)
+    .option('--jobs <n>', 'threads, at most the number of cores (default: the number of cores; output is the same whatever the value)', parseJobs)
     .option('--no-prefilter', 'debugging aid: parse every function, even those without any rule keyword')
     .option('--verbose', 'list every function that could not be fully analyzed')
     .addHelpText('after', EXIT_HELP)

@@ -1,12 +1,14 @@
 // One file on disk -> its findings: read it (refusing unusable input), pick the kernel semantics,
-// analyze. Shared by the in-process loop and the worker threads of --jobs.
+// analyze. Shared by the in-process loop and the worker threads of --jobs. Synchronous: each
+// thread reads its next file itself, so reading never waits on the event loop.
 
 import type { Finding, Incomplete, InputError } from '../finding.js';
 import type { SourceFile } from '../input/paths.js';
-import { readSource } from '../input/read-source.js';
+import { decodeSource, readSourceBytes } from '../input/read-source.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
-import { analyzeText, mentionsAnyKeyword } from './analyze.js';
+import { analyzeText } from './analyze.js';
+import { scannerFor } from './keyword-scanner.js';
 import type { Rule } from './define-rule.js';
 
 export interface FileOutcome {
@@ -17,6 +19,8 @@ export interface FileOutcome {
   functions: number;
   /** The file could be read (an unusable file counts in `errors`, not in the summary's files). */
   usable: boolean;
+  /** The file holds a rule keyword (or the prefilter is off), so it was decoded and sliced. */
+  scanned: boolean;
 }
 
 export interface FileAnalysisOptions {
@@ -34,24 +38,31 @@ export function versionFor(file: SourceFile, flag: KernelVersion | undefined): K
   return detectKernelVersion(file.absolute) ?? flag ?? NEWEST_KERNEL;
 }
 
-export async function analyzeFile(file: SourceFile, options: FileAnalysisOptions): Promise<FileOutcome> {
-  const read = await readSource(file);
-  if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false };
-  // Most of a kernel tree cannot match any rule: do not even slice it.
-  if (options.prefilter && !mentionsAnyKeyword(read.text, options.rules)) {
-    return { findings: [], incomplete: [], errors: [], functions: 0, usable: true };
+/**
+ * A file that holds none of the rules' keywords is neither decoded nor sliced: it cannot hold a
+ * finding. So a line too long or invalid UTF-8 is reported only for files that pass the prefilter
+ * (the others are not analysed at all); a file that cannot be read, is not regular, is too large
+ * or is binary is reported whatever it holds, since those checks cost nothing more than the read.
+ */
+export function analyzeFile(file: SourceFile, options: FileAnalysisOptions): FileOutcome {
+  const read = readSourceBytes(file);
+  if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false, scanned: false };
+  if (options.prefilter && !scannerFor(options.rules).inBytes(read.bytes)) {
+    return { findings: [], incomplete: [], errors: [], functions: 0, usable: true, scanned: false };
   }
+  const decoded = decodeSource(file, read.bytes);
+  if ('error' in decoded) return { findings: [], incomplete: [], errors: [decoded.error], functions: 0, usable: false, scanned: true };
   try {
-    const r = analyzeText(file.display, read.text, {
+    const r = analyzeText(file.display, decoded.text, {
       rules: options.rules,
       kernelVersion: versionFor(file, options.kernelVersion),
       prefilter: options.prefilter,
       legacyArch: options.legacyArch ?? false,
     });
-    return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed, usable: true };
+    return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed, usable: true, scanned: true };
   } catch (error) {
     // An analyzer bug on one file must not end the run; it is reported against that file.
     const message = error instanceof Error ? error.message : String(error);
-    return { findings: [], incomplete: [], errors: [{ file: file.display, message: `internal error while analyzing: ${message}` }], functions: 0, usable: true };
+    return { findings: [], incomplete: [], errors: [{ file: file.display, message: `internal error while analyzing: ${message}` }], functions: 0, usable: true, scanned: true };
   }
 }

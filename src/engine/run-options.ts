@@ -10,7 +10,7 @@ export interface CheckOptions {
   disable?: string[];
   /** Overrides the version read from the tree's Makefile. */
   kernelVersion?: KernelVersion;
-  /** Worker threads; output is the same bytes whatever the value. */
+  /** Threads (the main one included), capped at the core count; default: the core count. Output is the same bytes whatever the value. */
   jobs?: number;
   /** Skip files and functions without any rule keyword before parsing (default true). */
   prefilter?: boolean;

@@ -1,7 +1,10 @@
-// `ptelint check`: paths -> files -> findings, in one thread or in --jobs worker threads. Output
-// is sorted at the end, so it is the same bytes whatever the number of jobs.
+// `ptelint check`: paths -> files -> findings, on the main thread and --jobs - 1 worker threads.
+// Every thread takes its next file from one shared queue (largest first, so that no thread is left
+// with memory.c at the end) and reads it itself, synchronously. Outcomes are merged back in file
+// order and sorted, so the output is the same bytes whatever the number of jobs.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { compareFindings, type RunResult } from '../finding.js';
@@ -12,71 +15,92 @@ import { analyzeFile, type FileOutcome } from './analyze-file.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
+/** What --jobs defaults to, and its ceiling: more threads than cores only add contention. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
 export async function runCheck(options: CheckOptions): Promise<RunResult> {
   const started = performance.now();
   const { files, errors } = await collectSourceFiles(options.paths.length ? options.paths : ['.']);
   const ruleIds = selectRules(options.only, options.disable, modesOf(options)).map((r) => r.meta.id);
-  const prefilter = options.prefilter ?? true;
-  const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
+  const spec: JobSpec = { ruleIds, kernelVersion: options.kernelVersion, prefilter: options.prefilter ?? true, legacyArch: options.legacyArch };
+  const cores = defaultJobs();
   // Workers run compiled JavaScript; from TypeScript sources (tests) the work stays in-process.
-  const outcomes = jobs > 1 && existsSync(WORKER_SCRIPT)
-    ? await inWorkers(files, jobs, { ruleIds, options, prefilter })
-    : await inProcess(files, { ruleIds, options, prefilter });
+  const jobs = existsSync(WORKER_SCRIPT) ? Math.max(1, Math.min(options.jobs ?? cores, cores, files.length)) : 1;
+  const order = jobs > 1 ? largestFirst(files) : Int32Array.from(files.keys());
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from({ length: jobs - 1 }, () => inWorker(files, order, next, spec));
+  // The main thread is one of the jobs: it starts at once, while the workers load their modules.
+  const shares = [await drainQueue(files, order, next, spec), ...(await Promise.all(workers))];
 
+  const indexed = shares.flatMap((s) => s.outcomes).sort((a, b) => a[0] - b[0]).map(([, o]) => o);
   const result: RunResult = {
-    findings: outcomes.flatMap((o) => o.findings).sort(compareFindings),
-    errors: [...errors, ...outcomes.flatMap((o) => o.errors)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
-    incomplete: outcomes.flatMap((o) => o.incomplete).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
-    summary: { files: outcomes.filter((o) => o.usable).length, functions: 0, findings: 0, durationMs: 0 },
+    findings: indexed.flatMap((o) => o.findings).sort(compareFindings),
+    errors: [...errors, ...indexed.flatMap((o) => o.errors)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)),
+    incomplete: indexed.flatMap((o) => o.incomplete).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
+    summary: { files: 0, functions: 0, findings: 0, durationMs: 0 },
   };
-  result.summary.functions = outcomes.reduce((n, o) => n + o.functions, 0);
+  result.summary.files = shares.reduce((n, s) => n + s.usable, 0);
+  result.summary.functions = shares.reduce((n, s) => n + s.functions, 0);
   result.summary.findings = result.findings.length;
   result.summary.durationMs = Math.round(performance.now() - started);
   return result;
 }
 
-interface JobSpec {
+export interface JobSpec {
   ruleIds: string[];
-  options: CheckOptions;
+  kernelVersion?: CheckOptions['kernelVersion'];
   prefilter: boolean;
+  legacyArch?: boolean;
 }
 
-async function inProcess(files: SourceFile[], spec: JobSpec): Promise<FileOutcome[]> {
+/** What one thread did: the outcomes worth keeping (by file index) and the counts of the rest. */
+export interface Share {
+  /** [index into the file list, outcome] for files with findings, errors or incomplete functions. */
+  outcomes: [number, FileOutcome][];
+  usable: number;
+  functions: number;
+}
+
+/**
+ * Analyzes files from the shared queue until it is empty. `next` is the queue's head, shared by
+ * all threads through a SharedArrayBuffer; `order[k]` is the index of the k-th file to take.
+ */
+export async function drainQueue(files: SourceFile[], order: Int32Array, next: Int32Array, spec: JobSpec): Promise<Share> {
   const rules = selectRules(spec.ruleIds);
-  const out: FileOutcome[] = [];
-  for (const file of files) {
-    out.push(await analyzeFile(file, { rules, kernelVersion: spec.options.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.options.legacyArch }));
+  const share: Share = { outcomes: [], usable: 0, functions: 0 };
+  for (let k = Atomics.add(next, 0, 1); k < order.length; k = Atomics.add(next, 0, 1)) {
+    const index = order[k];
+    const o = analyzeFile(files[index], { rules, kernelVersion: spec.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.legacyArch });
+    if (o.usable) share.usable++;
+    share.functions += o.functions;
+    if (o.findings.length || o.errors.length || o.incomplete.length) share.outcomes.push([index, o]);
     // tree-sitter frees native trees only when the event loop turns: a synchronous loop over a
-    // whole kernel tree has been seen to grow past 20 GB.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // whole kernel tree has been seen to grow past 20 GB. Only parsed files made any.
+    if (o.scanned) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return out;
+  return share;
 }
 
-function inWorkers(files: SourceFile[], jobs: number, spec: JobSpec): Promise<FileOutcome[]> {
-  const out: FileOutcome[] = new Array(files.length);
-  const shares: number[][] = Array.from({ length: jobs }, () => []);
-  files.forEach((_, i) => shares[i % jobs].push(i));
-  return Promise.all(
-    shares.map(
-      (indexes) =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER_SCRIPT, {
-            workerData: {
-              files: indexes.map((i) => files[i]),
-              ruleIds: spec.ruleIds,
-              kernelVersion: spec.options.kernelVersion,
-              prefilter: spec.prefilter,
-              legacyArch: spec.options.legacyArch,
-            },
-          });
-          let next = 0;
-          worker.on('message', (o: FileOutcome) => {
-            out[indexes[next++]] = o;
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 && next === indexes.length ? resolve() : reject(new Error(`worker exited with code ${code} after ${next} of ${indexes.length} files`))));
-        }),
-    ),
-  ).then(() => out);
+/** File indexes, largest file first (ties in file order), so the last files taken are short. */
+function largestFirst(files: SourceFile[]): Int32Array {
+  const sizes = files.map((f) => {
+    try {
+      return statSync(f.absolute).size;
+    } catch {
+      return 0; // reported when the thread that takes it tries to read it
+    }
+  });
+  return Int32Array.from(files.keys()).sort((a, b) => sizes[b] - sizes[a] || a - b);
+}
+
+function inWorker(files: SourceFile[], order: Int32Array, next: Int32Array, spec: JobSpec): Promise<Share> {
+  return new Promise<Share>((resolve, reject) => {
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { files, order, next, spec } });
+    let share: Share | undefined;
+    worker.on('message', (s: Share) => (share = s));
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 && share ? resolve(share) : reject(new Error(`worker exited with code ${code}`))));
+  });
 }

@@ -1,7 +1,7 @@
 // Reads one source file into a string, or says why it cannot be used. Every refusal is an
 // InputError for that file alone: the run goes on with the others (DESIGN Part 1, Boundaries).
 
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
@@ -24,32 +24,85 @@ export const DEFAULT_LIMITS: SourceLimits = { maxFileBytes: 32 * MIB, maxLineByt
 const BINARY_SNIFF_BYTES = 8 * 1024;
 
 export type ReadSourceResult = { text: string } | { error: InputError };
+export type ReadBytesResult = { bytes: Buffer } | { error: InputError };
 
 export async function readSource(
   file: SourceFile,
   limits: Partial<SourceLimits> = {},
 ): Promise<ReadSourceResult> {
   const { maxFileBytes, maxLineBytes } = { ...DEFAULT_LIMITS, ...limits };
-  const refuse = (message: string): ReadSourceResult => ({ error: { file: file.display, message } });
-
   let bytes: Buffer | 'too-large' | 'not-regular';
   try {
     bytes = await readAtMost(file.absolute, maxFileBytes);
   } catch (error) {
-    return refuse(`cannot read: ${describeFsError(error)}`);
+    return refuse(file, `cannot read: ${describeFsError(error)}`);
   }
-  if (bytes === 'not-regular') return refuse('not a regular file');
-  if (bytes === 'too-large') return refuse(`larger than ${formatBytes(maxFileBytes)}`);
+  const read = checkRead(file, bytes, maxFileBytes);
+  return 'error' in read ? read : decodeSource(file, read.bytes, { maxLineBytes });
+}
 
-  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return refuse('binary file (contains a NUL byte)');
+/**
+ * The first half of readSource, synchronous (the --jobs workers read inside their own thread):
+ * the file's bytes, refused when it is not a regular file, too large or binary. A scan of a whole
+ * tree calls decodeSource only for the files its keyword prefilter keeps.
+ */
+export function readSourceBytes(file: SourceFile, limits: Partial<SourceLimits> = {}): ReadBytesResult {
+  const { maxFileBytes } = { ...DEFAULT_LIMITS, ...limits };
+  let bytes: Buffer | 'too-large' | 'not-regular';
+  try {
+    bytes = readAtMostSync(file.absolute, maxFileBytes);
+  } catch (error) {
+    return refuse(file, `cannot read: ${describeFsError(error)}`);
+  }
+  return checkRead(file, bytes, maxFileBytes);
+}
 
+/** The second half: the bytes as text, refused for a line longer than the limit or invalid UTF-8. */
+export function decodeSource(file: SourceFile, bytes: Buffer, limits: Partial<SourceLimits> = {}): ReadSourceResult {
+  const { maxLineBytes } = { ...DEFAULT_LIMITS, ...limits };
   const longLine = findLongLine(bytes, maxLineBytes);
-  if (longLine !== undefined) return refuse(`line ${longLine} is longer than ${formatBytes(maxLineBytes)}`);
-
+  if (longLine !== undefined) return refuse(file, `line ${longLine} is longer than ${formatBytes(maxLineBytes)}`);
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    return refuse(`not valid UTF-8 (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
+    return refuse(file, `not valid UTF-8 (first bad byte on line ${firstInvalidUtf8Line(bytes)})`);
+  }
+}
+
+function refuse(file: SourceFile, message: string): { error: InputError } {
+  return { error: { file: file.display, message } };
+}
+
+function checkRead(file: SourceFile, bytes: Buffer | 'too-large' | 'not-regular', maxFileBytes: number): ReadBytesResult {
+  if (bytes === 'not-regular') return refuse(file, 'not a regular file');
+  if (bytes === 'too-large') return refuse(file, `larger than ${formatBytes(maxFileBytes)}`);
+  if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return refuse(file, 'binary file (contains a NUL byte)');
+  return { bytes };
+}
+
+/** readAtMost without the event loop: open, fstat, read, close on the calling thread. */
+function readAtMostSync(absolute: string, limit: number): Buffer | 'too-large' | 'not-regular' {
+  const fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return 'not-regular';
+    if (info.size > limit) return 'too-large';
+    let buffer = Buffer.allocUnsafe(info.size + 1);
+    let filled = 0;
+    for (;;) {
+      if (filled === buffer.length) {
+        if (filled > limit) return 'too-large';
+        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+        buffer.copy(grown, 0, 0, filled);
+        buffer = grown;
+      }
+      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled > limit ? 'too-large' : buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
   }
 }
 
