@@ -4,8 +4,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCheck } from '../engine/run.js';
-import { runPatch } from '../engine/run-patch.js';
 import { listRules } from '../engine/registry.js';
 import { EXIT_USAGE } from './exit-code.js';
 import { runCli } from './program.js';
@@ -23,8 +21,10 @@ try {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    runCheck,
-    runPatch,
+    // Each command loads only its engine: `check` never loads the mail reader (postal-mime) and
+    // the patch images, `patch` never loads the directory walker and the worker pool.
+    runCheck: async (options) => (await import('../engine/run.js')).runCheck(options),
+    runPatch: async (options) => (await import('../engine/run-patch.js')).runPatch(options),
     rules: listRules(),
     version: packageVersion(),
   });

@@ -89,15 +89,12 @@ function buildTable(keywords: readonly string[]): Int32Array {
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head];
     if (accepting[fail[s]]) accepting[s] = true;
-    for (let c = 0; c < ALPHABET; c++) {
-      const t = children[s].get(c);
-      if (t === undefined) {
-        delta[s * ALPHABET + c] = delta[fail[s] * ALPHABET + c];
-      } else {
-        fail[t] = delta[fail[s] * ALPHABET + c];
-        delta[s * ALPHABET + c] = t;
-        queue.push(t);
-      }
+    const row = s * ALPHABET;
+    delta.copyWithin(row, fail[s] * ALPHABET, fail[s] * ALPHABET + ALPHABET);
+    for (const [c, t] of children[s]) {
+      fail[t] = delta[row + c];
+      delta[row + c] = t;
+      queue.push(t);
     }
   }
   const next = new Int32Array(states * ALPHABET);

@@ -7,7 +7,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
 import type { InputError } from '../finding.js';
 import type { SourceFile } from './paths.js';
-import { describeFsError } from './paths.js';
+import { describeFsError } from './fs-error.js';
 
 export interface SourceLimits {
   /** Larger files are refused before they are read: the biggest file in a kernel tree is a few MiB. */
