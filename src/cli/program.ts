@@ -32,6 +32,7 @@ import { formatPatchJsonReport } from '../report/patch-json.js';
 import { formatPatchText } from '../report/patch-text.js';
 import { formatPatchMail } from '../report/patch-mail.js';
 import { exitCodeForPatch } from './exit-code.js';
+import { defaultCacheDir } from '../engine/result-cache.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -73,6 +74,7 @@ interface CheckFlags {
   prefilter: boolean;
   verbose?: boolean;
   legacyArch?: boolean;
+  cache?: string | true;
 }
 
 const LEGACY_ARCH_HELP =
@@ -127,6 +129,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--jobs <n>', 'threads, at most the number of cores (default: the number of cores; output is the same whatever the value)', parseJobs)
     .option('--no-prefilter', 'debugging aid: parse every function, even those without any rule keyword')
     .option('--verbose', 'list every function that could not be fully analyzed')
+    .option('--cache [dir]', 'reuse the results of unchanged files from earlier runs (default dir: node_modules/.cache/ptelint if ./node_modules exists, else ~/.cache/ptelint)')
     .addHelpText('after', EXIT_HELP)
     .action(async (paths: string[], flags: CheckFlags) => {
       setStatus(await check(paths, flags, io));
@@ -218,6 +221,7 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo): Promise<num
   if (flags.kernelVersion) options.kernelVersion = flags.kernelVersion;
   if (flags.jobs !== undefined) options.jobs = flags.jobs;
   if (flags.legacyArch) options.legacyArch = true;
+  if (flags.cache) options.cache = { dir: typeof flags.cache === 'string' ? flags.cache : defaultCacheDir(process.cwd(), io.env), version: io.version };
 
   const result = await io.runCheck(options);
 

@@ -9,6 +9,7 @@ import { detectKernelVersion } from '../input/kernel-tree.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
 import { scannerFor } from './keyword-scanner.js';
+import { cacheKey, type CachedOutcomes } from './result-cache.js';
 import type { Rule } from './define-rule.js';
 
 export interface FileOutcome {
@@ -21,6 +22,9 @@ export interface FileOutcome {
   usable: boolean;
   /** The file holds a rule keyword (or the prefilter is off), so it was decoded and sliced. */
   scanned: boolean;
+  /** With --cache: the file's cache key, and whether the outcome came from the cache. */
+  cacheKey?: string;
+  cached?: boolean;
 }
 
 export interface FileAnalysisOptions {
@@ -28,6 +32,8 @@ export interface FileAnalysisOptions {
   kernelVersion?: KernelVersion;
   prefilter: boolean;
   legacyArch?: boolean;
+  /** --cache: what the outcomes depend on besides the file (result-cache.ts), and the stored outcomes. */
+  cache?: { settings: string; entries: CachedOutcomes };
 }
 
 /**
@@ -50,12 +56,21 @@ export function analyzeFile(file: SourceFile, options: FileAnalysisOptions): Fil
   if (options.prefilter && !scannerFor(options.rules).inBytes(read.bytes)) {
     return { findings: [], incomplete: [], errors: [], functions: 0, usable: true, scanned: false };
   }
-  const decoded = decodeSource(file, read.bytes);
+  const kernelVersion = versionFor(file, options.kernelVersion);
+  if (!options.cache) return analyzeBytes(file, read.bytes, kernelVersion, options);
+  const key = cacheKey(`${options.cache.settings}\0${kernelVersion.major}.${kernelVersion.minor}`, file.display, read.bytes);
+  const stored = options.cache.entries[key];
+  if (stored) return { ...stored, cacheKey: key, cached: true };
+  return { ...analyzeBytes(file, read.bytes, kernelVersion, options), cacheKey: key, cached: false };
+}
+
+function analyzeBytes(file: SourceFile, bytes: Buffer, kernelVersion: KernelVersion, options: FileAnalysisOptions): FileOutcome {
+  const decoded = decodeSource(file, bytes);
   if ('error' in decoded) return { findings: [], incomplete: [], errors: [decoded.error], functions: 0, usable: false, scanned: true };
   try {
     const r = analyzeText(file.display, decoded.text, {
       rules: options.rules,
-      kernelVersion: versionFor(file, options.kernelVersion),
+      kernelVersion,
       prefilter: options.prefilter,
       legacyArch: options.legacyArch ?? false,
     });

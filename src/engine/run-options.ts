@@ -19,4 +19,9 @@ export interface CheckOptions {
    * *_mkdirty() can set the hardware write bit, in addition to the selected ones.
    */
   legacyArch?: boolean;
+  /**
+   * --cache: reuse the outcomes of files analysed by an earlier run with the same version, rules
+   * and options, kept in `dir` (src/engine/result-cache.ts). `version` is ptelint's own.
+   */
+  cache?: { dir: string; version: string };
 }

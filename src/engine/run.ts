@@ -12,6 +12,7 @@ import { collectSourceFiles, type SourceFile } from '../input/paths.js';
 import type { CheckOptions } from './run-options.js';
 import { modesOf, selectRules } from './registry.js';
 import { analyzeFile, type FileOutcome } from './analyze-file.js';
+import { loadCache, saveCache, type CachedOutcomes } from './result-cache.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -20,11 +21,23 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-export async function runCheck(options: CheckOptions): Promise<RunResult> {
+/** How much of a --cache run came from the cache. */
+export interface CacheUse {
+  /** Files whose outcome was reused. */
+  hits: number;
+  /** Files analysed (and stored). */
+  misses: number;
+}
+
+export async function runCheck(options: CheckOptions): Promise<RunResult & { cache?: CacheUse }> {
   const started = performance.now();
   const { files, errors } = await collectSourceFiles(options.paths.length ? options.paths : ['.']);
   const ruleIds = selectRules(options.only, options.disable, modesOf(options)).map((r) => r.meta.id);
   const spec: JobSpec = { ruleIds, kernelVersion: options.kernelVersion, prefilter: options.prefilter ?? true, legacyArch: options.legacyArch };
+  if (options.cache) {
+    const settings = JSON.stringify({ ptelint: options.cache.version, rules: ruleIds, prefilter: spec.prefilter, legacyArch: spec.legacyArch ?? false, kernelVersion: options.kernelVersion ?? null });
+    spec.cache = { settings, entries: loadCache(options.cache.dir) };
+  }
   const cores = defaultJobs();
   // Workers run compiled JavaScript; from TypeScript sources (tests) the work stays in-process.
   const jobs = existsSync(WORKER_SCRIPT) ? Math.max(1, Math.min(options.jobs ?? cores, cores, files.length)) : 1;
@@ -44,6 +57,14 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   result.summary.files = shares.reduce((n, s) => n + s.usable, 0);
   result.summary.functions = shares.reduce((n, s) => n + s.functions, 0);
   result.summary.findings = result.findings.length;
+  if (options.cache) {
+    const used: CachedOutcomes = {};
+    for (const s of shares) for (const [key, o] of s.cacheEntries) used[key] = o;
+    saveCache(options.cache.dir, used);
+    const hits = shares.reduce((n, s) => n + s.cacheHits, 0);
+    result.summary.durationMs = Math.round(performance.now() - started);
+    return { ...result, cache: { hits, misses: Object.keys(used).length - hits } };
+  }
   result.summary.durationMs = Math.round(performance.now() - started);
   return result;
 }
@@ -53,6 +74,7 @@ export interface JobSpec {
   kernelVersion?: CheckOptions['kernelVersion'];
   prefilter: boolean;
   legacyArch?: boolean;
+  cache?: { settings: string; entries: CachedOutcomes };
 }
 
 /** What one thread did: the outcomes worth keeping (by file index) and the counts of the rest. */
@@ -61,6 +83,9 @@ export interface Share {
   outcomes: [number, FileOutcome][];
   usable: number;
   functions: number;
+  /** With --cache: the outcome of every file this thread looked up, stored or reused. */
+  cacheEntries: [string, FileOutcome][];
+  cacheHits: number;
 }
 
 /**
@@ -69,16 +94,21 @@ export interface Share {
  */
 export async function drainQueue(files: SourceFile[], order: Int32Array, next: Int32Array, spec: JobSpec): Promise<Share> {
   const rules = selectRules(spec.ruleIds);
-  const share: Share = { outcomes: [], usable: 0, functions: 0 };
+  const share: Share = { outcomes: [], usable: 0, functions: 0, cacheEntries: [], cacheHits: 0 };
   for (let k = Atomics.add(next, 0, 1); k < order.length; k = Atomics.add(next, 0, 1)) {
     const index = order[k];
-    const o = analyzeFile(files[index], { rules, kernelVersion: spec.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.legacyArch });
+    const o = analyzeFile(files[index], { rules, kernelVersion: spec.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.legacyArch, cache: spec.cache });
+    if (o.cacheKey) {
+      const { cacheKey, cached, ...stored } = o;
+      share.cacheEntries.push([cacheKey, stored]);
+      if (cached) share.cacheHits++;
+    }
     if (o.usable) share.usable++;
     share.functions += o.functions;
     if (o.findings.length || o.errors.length || o.incomplete.length) share.outcomes.push([index, o]);
     // tree-sitter frees native trees only when the event loop turns: a synchronous loop over a
     // whole kernel tree has been seen to grow past 20 GB. Only parsed files made any.
-    if (o.scanned) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (o.scanned && !o.cached) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return share;
 }
