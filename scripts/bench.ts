@@ -67,7 +67,9 @@ function measure(label: string, command: string, args: string[], cwd = ROOT): Pr
   });
 }
 
-const ptelint = (label: string, args: string[]) => measure(label, process.execPath, [CLI, ...args]);
+// The binary as its bin link runs it: with the Node options of its `#!/usr/bin/env -S node ...` line.
+const NODE_OPTIONS_OF_BIN = (readFileSync(CLI, 'utf8').split('\n', 1)[0].match(/^#!\/usr\/bin\/env -S node(.*)$/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+const ptelint = (label: string, args: string[]) => measure(label, process.execPath, [...NODE_OPTIONS_OF_BIN, CLI, ...args]);
 
 function corpusTree(version: string): string | undefined {
   const run = spawnSync('bash', [KERNEL_SH, version], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

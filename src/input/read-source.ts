@@ -44,7 +44,8 @@ export async function readSource(
 /**
  * The first half of readSource, synchronous (the --jobs workers read inside their own thread):
  * the file's bytes, refused when it is not a regular file, too large or binary. A scan of a whole
- * tree calls decodeSource only for the files its keyword prefilter keeps.
+ * tree calls decodeSource only for the files its keyword prefilter keeps. The bytes are only
+ * valid until the next call on the same thread: decode or hash them at once.
  */
 export function readSourceBytes(file: SourceFile, limits: Partial<SourceLimits> = {}): ReadBytesResult {
   const { maxFileBytes } = { ...DEFAULT_LIMITS, ...limits };
@@ -80,27 +81,35 @@ function checkRead(file: SourceFile, bytes: Buffer | 'too-large' | 'not-regular'
   return { bytes };
 }
 
-/** readAtMost without the event loop: open, fstat, read, close on the calling thread. */
+// One read buffer per thread, reused from file to file: a tree scan reads 1.34 GB in 60,000 files
+// and keeps almost none of it, so allocating each file anew only fed the garbage collector.
+let scratch = Buffer.allocUnsafeSlow(256 * 1024);
+
+/**
+ * readAtMost without the event loop: open, fstat, read, close on the calling thread. The bytes
+ * are a view of the thread's read buffer, valid until the next call.
+ */
 function readAtMostSync(absolute: string, limit: number): Buffer | 'too-large' | 'not-regular' {
   const fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return 'not-regular';
     if (info.size > limit) return 'too-large';
-    let buffer = Buffer.allocUnsafe(info.size + 1);
+    // One byte more than expected, so that reaching EOF is seen in the common case with one read.
+    if (scratch.length < info.size + 1) scratch = Buffer.allocUnsafeSlow(Math.min(Math.max(info.size + 1, scratch.length * 2), limit + 1));
     let filled = 0;
     for (;;) {
-      if (filled === buffer.length) {
+      if (filled === scratch.length) {
         if (filled > limit) return 'too-large';
-        const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
-        buffer.copy(grown, 0, 0, filled);
-        buffer = grown;
+        const grown = Buffer.allocUnsafeSlow(Math.min(scratch.length * 2, limit + 1));
+        scratch.copy(grown, 0, 0, filled);
+        scratch = grown;
       }
-      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      const bytesRead = readSync(fd, scratch, filled, scratch.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return filled > limit ? 'too-large' : buffer.subarray(0, filled);
+    return filled > limit ? 'too-large' : scratch.subarray(0, filled);
   } finally {
     closeSync(fd);
   }
