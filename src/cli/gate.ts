@@ -10,7 +10,7 @@ import type { CliIo } from './program.js';
 import { EXIT_USAGE } from './exit-code.js';
 import { readBaseline } from '../gate/baseline.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
-import { describeFsError } from '../input/paths.js';
+import { describeFsError } from '../input/fs-error.js';
 import type { SourceLineLookup } from '../report/text.js';
 import { NEWEST_KERNEL } from '../kernel-version.js';
 import type { Rule } from '../engine/define-rule.js';

@@ -55,6 +55,7 @@ import type { PtelintConfig } from '../config/config-file.js';
 import { ignoreMatcher } from '../config/config-file.js';
 import { writeBaseline } from '../gate/baseline.js';
 import { progressDisplay } from './progress.js';
+import { defaultCacheDir } from '../engine/result-cache.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -115,6 +116,7 @@ interface CheckFlags {
   quiet?: boolean;
   color: ColorMode;
   stdinFilename: string;
+  cache?: string | true;
 }
 
 const CONFIG_HELP = 'read settings from this file instead of the nearest .ptelint.json';
@@ -171,9 +173,10 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--kernel-version <x.y>', 'kernel semantics to apply when the tree has no top-level Makefile', parseKernelVersionFlag)
     .option('--legacy-arch', LEGACY_ARCH_HELP)
-    .option('--jobs <n>', 'worker threads (output is the same whatever the value)', parseJobs)
+    .option('--jobs <n>', 'threads, at most the number of cores (default: the number of cores; output is the same whatever the value)', parseJobs)
     .option('--no-prefilter', 'debugging aid: parse every function, even those without any rule keyword')
     .option('--verbose', 'list every function that could not be fully analyzed, and say which kernel version applies')
+    .option('--cache [dir]', 'reuse the results of unchanged files from earlier runs (default dir: node_modules/.cache/ptelint if ./node_modules exists, else ~/.cache/ptelint)')
     .option('--baseline <file>', BASELINE_HELP)
     .option('--write-baseline <file>', 'write every finding of this run to a baseline file (and do not fail on them)')
     .option('--all', 'also print findings that are in the baseline')
@@ -342,6 +345,7 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo, command: Com
   }
   const progress = progressDisplay(io.stderr, flags.quiet !== true);
   if (progress) options.onProgress = (p) => progress.update(p);
+  if (flags.cache) options.cache = { dir: typeof flags.cache === 'string' ? flags.cache : defaultCacheDir(process.cwd(), io.env), version: io.version };
 
   const raw = await io.runCheck(options);
   progress?.finish();

@@ -1,12 +1,15 @@
 // One file on disk -> its findings: read it (refusing unusable input), pick the kernel semantics,
-// analyze. Shared by the in-process loop and the worker threads of --jobs.
+// analyze. Shared by the in-process loop and the worker threads of --jobs. Synchronous: each
+// thread reads its next file itself, so reading never waits on the event loop.
 
 import type { Finding, Incomplete, InputError } from '../finding.js';
 import type { SourceFile } from '../input/paths.js';
-import { readSource } from '../input/read-source.js';
+import { decodeSource, readSourceBytes, type ReadBytesResult } from '../input/read-source.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
-import { analyzeText, mentionsAnyKeyword } from './analyze.js';
+import { analyzeText } from './analyze.js';
+import { scannerFor } from './keyword-scanner.js';
+import { cacheKey, type CachedOutcomes } from './result-cache.js';
 import type { Rule } from './define-rule.js';
 import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 
@@ -18,6 +21,11 @@ export interface FileOutcome {
   functions: number;
   /** The file could be read (an unusable file counts in `errors`, not in the summary's files). */
   usable: boolean;
+  /** The file holds a rule keyword (or the prefilter is off), so it was decoded and sliced. */
+  scanned: boolean;
+  /** With --cache: the file's cache key, and whether the outcome came from the cache. */
+  cacheKey?: string;
+  cached?: boolean;
 }
 
 export interface FileAnalysisOptions {
@@ -25,7 +33,10 @@ export interface FileAnalysisOptions {
   kernelVersion?: KernelVersion;
   prefilter: boolean;
   legacyArch?: boolean;
+  /** The configuration `#if`s are evaluated with (`ptelint kbuild`: the build's); default x86_64. */
   profile?: ConfigProfile;
+  /** --cache: what the outcomes depend on besides the file (result-cache.ts), and the stored outcomes. */
+  cache?: { settings: string; entries: CachedOutcomes };
 }
 
 /**
@@ -36,30 +47,48 @@ export function versionFor(file: SourceFile, flag: KernelVersion | undefined): K
   return detectKernelVersion(file.absolute) ?? flag ?? NEWEST_KERNEL;
 }
 
-export async function analyzeFile(file: SourceFile, options: FileAnalysisOptions): Promise<FileOutcome> {
-  const read = await readSource(file);
-  if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false };
-  return analyzeSourceText(file, read.text, options);
+/**
+ * A file that holds none of the rules' keywords is neither decoded nor sliced: it cannot hold a
+ * finding. So a line too long or invalid UTF-8 is reported only for files that pass the prefilter
+ * (the others are not analysed at all); a file that cannot be read, is not regular, is too large
+ * or is binary is reported whatever it holds, since those checks cost nothing more than the read.
+ */
+export function analyzeFile(file: SourceFile, options: FileAnalysisOptions): FileOutcome {
+  return analyzeReadBytes(file, readSourceBytes(file), options);
 }
 
-/** Text already read (from disk, or standard input for `ptelint check -`) -> its outcome. */
-export function analyzeSourceText(file: SourceFile, text: string, options: FileAnalysisOptions): FileOutcome {
-  // Most of a kernel tree cannot match any rule: do not even slice it.
-  if (options.prefilter && !mentionsAnyKeyword(text, options.rules)) {
-    return { findings: [], incomplete: [], errors: [], functions: 0, usable: true };
+/**
+ * Bytes already read and checked (from disk, or standard input for `ptelint check -`) -> the
+ * file's outcome.
+ */
+export function analyzeReadBytes(file: SourceFile, read: ReadBytesResult, options: FileAnalysisOptions): FileOutcome {
+  if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false, scanned: false };
+  if (options.prefilter && !scannerFor(options.rules).inBytes(read.bytes)) {
+    return { findings: [], incomplete: [], errors: [], functions: 0, usable: true, scanned: false };
   }
+  const kernelVersion = versionFor(file, options.kernelVersion);
+  if (!options.cache) return analyzeBytes(file, read.bytes, kernelVersion, options);
+  const key = cacheKey(`${options.cache.settings}\0${kernelVersion.major}.${kernelVersion.minor}`, file.display, read.bytes);
+  const stored = options.cache.entries[key];
+  if (stored) return { ...stored, cacheKey: key, cached: true };
+  return { ...analyzeBytes(file, read.bytes, kernelVersion, options), cacheKey: key, cached: false };
+}
+
+function analyzeBytes(file: SourceFile, bytes: Buffer, kernelVersion: KernelVersion, options: FileAnalysisOptions): FileOutcome {
+  const decoded = decodeSource(file, bytes);
+  if ('error' in decoded) return { findings: [], incomplete: [], errors: [decoded.error], functions: 0, usable: false, scanned: true };
   try {
-    const r = analyzeText(file.display, text, {
+    const r = analyzeText(file.display, decoded.text, {
       rules: options.rules,
-      kernelVersion: versionFor(file, options.kernelVersion),
+      kernelVersion,
       prefilter: options.prefilter,
       legacyArch: options.legacyArch ?? false,
       profile: options.profile,
     });
-    return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed, usable: true };
+    return { findings: r.findings, incomplete: r.incomplete, errors: [], functions: r.analyzed, usable: true, scanned: true };
   } catch (error) {
     // An analyzer bug on one file must not end the run; it is reported against that file.
     const message = error instanceof Error ? error.message : String(error);
-    return { findings: [], incomplete: [], errors: [{ file: file.display, message: `internal error while analyzing: ${message}` }], functions: 0, usable: true };
+    return { findings: [], incomplete: [], errors: [{ file: file.display, message: `internal error while analyzing: ${message}` }], functions: 0, usable: true, scanned: true };
   }
 }

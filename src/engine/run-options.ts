@@ -1,6 +1,6 @@
 import type { KernelVersion } from '../kernel-version.js';
-import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 import type { Shard } from '../input/select-files.js';
+import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 
 /** What the CLI hands the engine for `ptelint check`. */
 export interface CheckOptions {
@@ -12,7 +12,7 @@ export interface CheckOptions {
   disable?: string[];
   /** Overrides the version read from the tree's Makefile. */
   kernelVersion?: KernelVersion;
-  /** Worker threads; output is the same bytes whatever the value. */
+  /** Threads (the main one included), capped at the core count; default: the core count. Output is the same bytes whatever the value. */
   jobs?: number;
   /** Skip files and functions without any rule keyword before parsing (default true). */
   prefilter?: boolean;
@@ -21,6 +21,11 @@ export interface CheckOptions {
    * *_mkdirty() can set the hardware write bit, in addition to the selected ones.
    */
   legacyArch?: boolean;
+  /**
+   * --cache: reuse the outcomes of files analysed by an earlier run with the same version, rules
+   * and options, kept in `dir` (src/engine/result-cache.ts). `version` is ptelint's own.
+   */
+  cache?: { dir: string; version: string };
   /** The configuration `#if`s are evaluated with (`ptelint kbuild`: the build's); default x86_64. */
   profile?: ConfigProfile;
   /** Leave out the files this says yes to (`.ptelint.json` ignore globs; absolute path in). */
@@ -29,6 +34,6 @@ export interface CheckOptions {
   shard?: Shard;
   /** `ptelint check -`: analyze this text instead of paths (the name is what reports print). */
   stdin?: { name: string; bytes: Buffer };
-  /** Called after each file: files done of total, functions analyzed so far (progress display). */
+  /** Called as files are done: files done of total, functions analyzed so far (progress display). */
   onProgress?(progress: { done: number; total: number; functions: number }): void;
 }

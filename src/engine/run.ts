@@ -1,118 +1,175 @@
-// `ptelint check`: paths -> files -> findings, in one thread or in --jobs worker threads. Output
-// is sorted at the end, so it is the same bytes whatever the number of jobs.
+// `ptelint check`: paths -> files -> findings, on the main thread and --jobs - 1 worker threads.
+// Every thread takes its next file from one shared queue (largest first, so that no thread is left
+// with memory.c at the end) and reads it itself, synchronously. Outcomes are merged back in file
+// order and sorted, so the output is the same bytes whatever the number of jobs.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { compareFindings, type RunResult } from '../finding.js';
 import { collectSourceFiles, type SourceFile } from '../input/paths.js';
 import type { CheckOptions } from './run-options.js';
 import { modesOf, selectRules } from './registry.js';
-import { analyzeFile, analyzeSourceText, type FileOutcome } from './analyze-file.js';
+import { analyzeFile, analyzeReadBytes, type FileOutcome } from './analyze-file.js';
 import { selectFiles } from '../input/select-files.js';
 import { errorOrder } from '../report/order.js';
-import { decodeSource } from '../input/read-source.js';
+import { checkSourceBytes } from '../input/read-source.js';
 import path from 'node:path';
+import { loadCache, saveCache, type CachedOutcomes } from './result-cache.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
-export async function runCheck(options: CheckOptions): Promise<RunResult> {
+/** What --jobs defaults to, and its ceiling: more threads than cores only add contention. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** How much of a --cache run came from the cache. */
+export interface CacheUse {
+  /** Files whose outcome was reused. */
+  hits: number;
+  /** Files analysed (and stored). */
+  misses: number;
+}
+
+export async function runCheck(options: CheckOptions): Promise<RunResult & { cache?: CacheUse }> {
   const started = performance.now();
   const collected = options.stdin ? { files: [], errors: [] } : await collectSourceFiles(options.paths.length ? options.paths : ['.']);
   const files = selectFiles(collected.files, options);
   const errors = collected.errors;
   const ruleIds = selectRules(options.only, options.disable, modesOf(options)).map((r) => r.meta.id);
-  const prefilter = options.prefilter ?? true;
-  const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
+  const spec: JobSpec = { ruleIds, kernelVersion: options.kernelVersion, prefilter: options.prefilter ?? true, legacyArch: options.legacyArch, profile: options.profile };
+  if (options.stdin) return stdinResult(options.stdin, spec, started);
+  if (options.cache) {
+    const settings = JSON.stringify({ ptelint: options.cache.version, rules: ruleIds, prefilter: spec.prefilter, legacyArch: spec.legacyArch ?? false, kernelVersion: options.kernelVersion ?? null, profile: options.profile ?? null });
+    spec.cache = { settings, entries: loadCache(options.cache.dir) };
+  }
+  const cores = defaultJobs();
   // Workers run compiled JavaScript; from TypeScript sources (tests) the work stays in-process.
-  const outcomes = options.stdin
-    ? [stdinOutcome(options.stdin, { ruleIds, options, prefilter })]
-    : jobs > 1 && existsSync(WORKER_SCRIPT)
-      ? await inWorkers(files, jobs, { ruleIds, options, prefilter })
-      : await inProcess(files, { ruleIds, options, prefilter });
+  const jobs = existsSync(WORKER_SCRIPT) ? Math.max(1, Math.min(options.jobs ?? cores, cores, files.length)) : 1;
+  const order = jobs > 1 ? largestFirst(files) : Int32Array.from(files.keys());
+  const counters = new Int32Array(new SharedArrayBuffer(4 * COUNTERS));
+  const workers = Array.from({ length: jobs - 1 }, () => inWorker(files, order, counters, spec));
+  // The main thread is one of the jobs: it starts at once, while the workers load their modules.
+  // It also reports the progress of all of them, read from the shared counters.
+  const progress = options.onProgress && (() => options.onProgress!({ done: Atomics.load(counters, DONE), total: files.length, functions: Atomics.load(counters, FUNCTIONS) }));
+  const shares = [await drainQueue(files, order, counters, spec, progress), ...(await Promise.all(workers))];
 
+  const indexed = shares.flatMap((s) => s.outcomes).sort((a, b) => a[0] - b[0]).map(([, o]) => o);
   const result: RunResult = {
-    findings: outcomes.flatMap((o) => o.findings).sort(compareFindings),
-    errors: [...errors, ...outcomes.flatMap((o) => o.errors)].sort(errorOrder),
-    incomplete: outcomes.flatMap((o) => o.incomplete).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
-    summary: { files: outcomes.filter((o) => o.usable).length, functions: 0, findings: 0, durationMs: 0 },
+    findings: indexed.flatMap((o) => o.findings).sort(compareFindings),
+    errors: [...errors, ...indexed.flatMap((o) => o.errors)].sort(errorOrder),
+    incomplete: indexed.flatMap((o) => o.incomplete).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)),
+    summary: { files: 0, functions: 0, findings: 0, durationMs: 0 },
   };
-  result.summary.functions = outcomes.reduce((n, o) => n + o.functions, 0);
+  result.summary.files = shares.reduce((n, s) => n + s.usable, 0);
+  result.summary.functions = shares.reduce((n, s) => n + s.functions, 0);
   result.summary.findings = result.findings.length;
+  if (options.cache) {
+    const used: CachedOutcomes = {};
+    for (const s of shares) for (const [key, o] of s.cacheEntries) used[key] = o;
+    saveCache(options.cache.dir, used);
+    const hits = shares.reduce((n, s) => n + s.cacheHits, 0);
+    result.summary.durationMs = Math.round(performance.now() - started);
+    return { ...result, cache: { hits, misses: Object.keys(used).length - hits } };
+  }
   result.summary.durationMs = Math.round(performance.now() - started);
   return result;
 }
 
-interface JobSpec {
+export interface JobSpec {
   ruleIds: string[];
-  options: CheckOptions;
+  kernelVersion?: CheckOptions['kernelVersion'];
   prefilter: boolean;
+  legacyArch?: boolean;
+  profile?: CheckOptions['profile'];
+  cache?: { settings: string; entries: CachedOutcomes };
 }
 
-async function inProcess(files: SourceFile[], spec: JobSpec): Promise<FileOutcome[]> {
+// The threads share three counters: the queue's head (the next file to take), the files done and
+// the functions analyzed (the last two only for the progress display).
+const HEAD = 0;
+const DONE = 1;
+const FUNCTIONS = 2;
+const COUNTERS = 3;
+
+/** What one thread did: the outcomes worth keeping (by file index) and the counts of the rest. */
+export interface Share {
+  /** [index into the file list, outcome] for files with findings, errors or incomplete functions. */
+  outcomes: [number, FileOutcome][];
+  usable: number;
+  functions: number;
+  /** With --cache: the outcome of every file this thread looked up, stored or reused. */
+  cacheEntries: [string, FileOutcome][];
+  cacheHits: number;
+}
+
+/**
+ * Analyzes files from the shared queue until it is empty. `counters` (HEAD, DONE, FUNCTIONS) are
+ * shared by all threads through a SharedArrayBuffer; `order[k]` is the index of the k-th file to
+ * take. `progress` is called after each file this thread does.
+ */
+export async function drainQueue(files: SourceFile[], order: Int32Array, counters: Int32Array, spec: JobSpec, progress?: () => void): Promise<Share> {
   const rules = selectRules(spec.ruleIds);
-  const out: FileOutcome[] = [];
-  const progress = progressCounter(files.length, spec.options);
-  for (const file of files) {
-    out.push(await analyzeFile(file, { rules, kernelVersion: spec.options.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.options.legacyArch, profile: spec.options.profile }));
-    progress(out[out.length - 1]);
+  const share: Share = { outcomes: [], usable: 0, functions: 0, cacheEntries: [], cacheHits: 0 };
+  for (let k = Atomics.add(counters, HEAD, 1); k < order.length; k = Atomics.add(counters, HEAD, 1)) {
+    const index = order[k];
+    const o = analyzeFile(files[index], { rules, kernelVersion: spec.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.legacyArch, profile: spec.profile, cache: spec.cache });
+    if (o.cacheKey) {
+      const { cacheKey, cached, ...stored } = o;
+      share.cacheEntries.push([cacheKey, stored]);
+      if (cached) share.cacheHits++;
+    }
+    if (o.usable) share.usable++;
+    share.functions += o.functions;
+    if (o.findings.length || o.errors.length || o.incomplete.length) share.outcomes.push([index, o]);
+    Atomics.add(counters, FUNCTIONS, o.functions);
+    Atomics.add(counters, DONE, 1);
+    progress?.();
     // tree-sitter frees native trees only when the event loop turns: a synchronous loop over a
-    // whole kernel tree has been seen to grow past 20 GB.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // whole kernel tree has been seen to grow past 20 GB. Only parsed files made any.
+    if (o.scanned && !o.cached) await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return out;
+  return share;
 }
 
-function inWorkers(files: SourceFile[], jobs: number, spec: JobSpec): Promise<FileOutcome[]> {
-  const out: FileOutcome[] = new Array(files.length);
-  const progress = progressCounter(files.length, spec.options);
-  const shares: number[][] = Array.from({ length: jobs }, () => []);
-  files.forEach((_, i) => shares[i % jobs].push(i));
-  return Promise.all(
-    shares.map(
-      (indexes) =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(WORKER_SCRIPT, {
-            workerData: {
-              files: indexes.map((i) => files[i]),
-              ruleIds: spec.ruleIds,
-              kernelVersion: spec.options.kernelVersion,
-              prefilter: spec.prefilter,
-              legacyArch: spec.options.legacyArch,
-              profile: spec.options.profile,
-            },
-          });
-          let next = 0;
-          worker.on('message', (o: FileOutcome) => {
-            out[indexes[next++]] = o;
-            progress(o);
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 && next === indexes.length ? resolve() : reject(new Error(`worker exited with code ${code} after ${next} of ${indexes.length} files`))));
-        }),
-    ),
-  ).then(() => out);
+/** File indexes, largest file first (ties in file order), so the last files taken are short. */
+function largestFirst(files: SourceFile[]): Int32Array {
+  const sizes = files.map((f) => {
+    try {
+      return statSync(f.absolute).size;
+    } catch {
+      return 0; // reported when the thread that takes it tries to read it
+    }
+  });
+  return Int32Array.from(files.keys()).sort((a, b) => sizes[b] - sizes[a] || a - b);
 }
 
-function progressCounter(total: number, options: CheckOptions): (outcome: FileOutcome) => void {
-  let done = 0;
-  let functions = 0;
-  return (outcome) => {
-    done++;
-    functions += outcome.functions;
-    options.onProgress?.({ done, total, functions });
-  };
+function inWorker(files: SourceFile[], order: Int32Array, counters: Int32Array, spec: JobSpec): Promise<Share> {
+  return new Promise<Share>((resolve, reject) => {
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { files, order, counters, spec } });
+    let share: Share | undefined;
+    worker.on('message', (s: Share) => (share = s));
+    worker.on('error', reject);
+    worker.on('exit', (code) => (code === 0 && share ? resolve(share) : reject(new Error(`worker exited with code ${code}`))));
+  });
 }
 
 /** `ptelint check -`: the standard input's bytes, refused or analyzed like a file of that name. */
-function stdinOutcome(stdin: { name: string; bytes: Buffer }, spec: JobSpec): FileOutcome {
+function stdinResult(stdin: { name: string; bytes: Buffer }, spec: JobSpec, started: number): RunResult {
   const file = { display: stdin.name, absolute: path.resolve(stdin.name) };
-  const decoded = decodeSource(stdin.name, stdin.bytes);
-  if ('error' in decoded) return { findings: [], incomplete: [], errors: [decoded.error], functions: 0, usable: false };
-  return analyzeSourceText(file, decoded.text, {
+  const o = analyzeReadBytes(file, checkSourceBytes(file, stdin.bytes), {
     rules: selectRules(spec.ruleIds),
-    kernelVersion: spec.options.kernelVersion,
+    kernelVersion: spec.kernelVersion,
     prefilter: spec.prefilter,
-    legacyArch: spec.options.legacyArch,
+    legacyArch: spec.legacyArch,
+    profile: spec.profile,
   });
+  return {
+    findings: [...o.findings].sort(compareFindings),
+    errors: o.errors,
+    incomplete: o.incomplete,
+    summary: { files: o.usable ? 1 : 0, functions: o.functions, findings: o.findings.length, durationMs: Math.round(performance.now() - started) },
+  };
 }

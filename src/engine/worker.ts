@@ -1,24 +1,15 @@
-// A --jobs worker: analyzes its share of the files in order and posts one outcome per file.
+// A --jobs worker: takes files from the shared queue until it is empty, then posts what it found.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceFile } from '../input/paths.js';
-import type { KernelVersion } from '../kernel-version.js';
-import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
-import { selectRules } from './registry.js';
-import { analyzeFile } from './analyze-file.js';
+import { drainQueue, type JobSpec } from './run.js';
 
 interface WorkerInput {
   files: SourceFile[];
-  ruleIds: string[];
-  kernelVersion?: KernelVersion;
-  prefilter: boolean;
-  legacyArch?: boolean;
-  profile?: ConfigProfile;
+  order: Int32Array;
+  counters: Int32Array;
+  spec: JobSpec;
 }
 
 const input = workerData as WorkerInput;
-const rules = selectRules(input.ruleIds);
-for (const file of input.files) {
-  parentPort!.postMessage(await analyzeFile(file, { rules, kernelVersion: input.kernelVersion, prefilter: input.prefilter, legacyArch: input.legacyArch, profile: input.profile }));
-  await new Promise<void>((resolve) => setImmediate(resolve));
-}
+parentPort!.postMessage(await drainQueue(input.files, input.order, input.counters, input.spec));

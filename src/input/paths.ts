@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import path from 'node:path';
 import type { InputError } from '../finding.js';
+import { describeFsError } from './fs-error.js';
 
 export interface SourceFile {
   /** What reporters print: the path as the user passed it joined with the file's path below it. */
@@ -136,24 +137,5 @@ function sortErrors(errors: InputError[]): InputError[] {
   return [...errors].sort((a, b) => byteCompare(a.file, b.file) || byteCompare(a.message, b.message));
 }
 
-/** A short human reason for a failed fs call; the path is carried separately by the caller. */
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'ENOTDIR':
-      return 'a component of the path is not a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'EISDIR':
-      return 'is a directory';
-    case 'ENAMETOOLONG':
-      return 'file name too long';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
-}
+// Kept here for importers that already walk a tree; modules that do not should import fs-error.js.
+export { describeFsError } from './fs-error.js';

@@ -1,11 +1,14 @@
 // tree-sitter-c setup: one shared parser, and the "did this parse cleanly" probe that marks a
-// function `incomplete` (DESIGN Part 1 step 4).
+// function `incomplete` (DESIGN Part 1 step 4). Trees come out lowered to plain JavaScript
+// (syntax-tree.ts): the analyses never touch tree-sitter's native nodes.
 
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
+import { lowerTree, type SyntaxNode, type SyntaxTree } from './syntax-tree.js';
 
-export type SyntaxNode = Parser.SyntaxNode;
-export type Tree = Parser.Tree;
+// The one name analyses and rules import for a syntax node.
+export type { SyntaxNode } from './syntax-tree.js';
+export type Tree = SyntaxTree;
 
 export interface ParseProblem {
   /** 0-based, as tree-sitter reports them. */
@@ -29,6 +32,11 @@ const CHUNK = 16 * 1024;
 
 /** Parses C text. Rows and columns of the tree are those of `text` (columns in UTF-16 units). */
 export function parseC(text: string): Tree {
+  return lowerTree(parseNative(text), text);
+}
+
+/** tree-sitter's own tree of `text` (for lowering, and for the test that compares both). */
+export function parseNative(text: string): Parser.Tree {
   return parser.parse((index: number) => {
     let end = index + CHUNK;
     // Do not split a surrogate pair across two chunks.

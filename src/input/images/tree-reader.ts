@@ -4,7 +4,7 @@
 
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { describeFsError } from '../paths.js';
+import { describeFsError } from '../fs-error.js';
 import { readSource } from '../read-source.js';
 
 export type Checked<T> = T | { error: string };
