@@ -60,7 +60,7 @@ export async function buildImages(patch: Patch, source: ImageSource): Promise<Fi
     const path = (file.newPath ?? file.oldPath) as string | null;
     if (path === null) continue;
     if (source instanceof TreeSource) out.push(await fromTree(patch, file, path, source.state));
-    else if (source instanceof HunksSource) out.push({ path, oldPath: file.oldPath, ...partialImages(patch.input, file, path) });
+    else if (source instanceof HunksSource) out.push({ path, oldPath: file.oldPath, ...partialImages(patch.input, file, path, patch.files) });
     else throw new TypeError('buildImages: source must come from treeSource() or noTreeSource()');
   }
   return out;

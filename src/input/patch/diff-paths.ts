@@ -108,8 +108,9 @@ export function headerName(rest: string): string {
  * (quilt's `linux.orig/`) unless it is a kernel top-level directory (a -p0 diff). `/dev/null` is null.
  */
 export function plainPaths(oldName: string, newName: string): { oldPath: string | null; newPath: string | null } {
-  const strip = (p: string | null): string | null => {
-    if (p === null) return null;
+  const strip = (path: string | null): string | null => {
+    if (path === null) return null;
+    const p = withoutQuiltSuffix(path);
     if (p.startsWith('a/') || p.startsWith('b/')) return p.slice(2);
     const slash = p.indexOf('/');
     if (slash <= 0) return p;
@@ -117,6 +118,14 @@ export function plainPaths(oldName: string, newName: string): { oldPath: string 
     return KERNEL_TOP_DIRS.has(top) ? p : p.slice(slash + 1);
   };
   return { oldPath: strip(nullable(oldName)), newPath: strip(nullable(newName)) };
+}
+
+/**
+ * quilt's and Andrew Morton's mm-commits exports name the pre-image after the patch
+ * (`--- a/mm/memory.c~mm-fix-foo`): the file is what comes before the `~`.
+ */
+function withoutQuiltSuffix(p: string): string {
+  return p.replace(/^([^~]*[^/~])~[^/~\s]+$/, '$1');
 }
 
 /** Paths inside a `diff --git` block's `---`/`+++` lines: only git's prefixes are stripped. */
