@@ -269,7 +269,13 @@ function plan(slots: string[], fragment: Fragment): Plan {
   const conditionalDepth: number[] = new Array<number>(count).fill(0);
   const startsInComment: boolean[] = [];
   let state: ScanState = { inComment: false, conditionals: [] };
-  for (const segment of fragment.segments) {
+  // Per stitched segment: the part before it ends inside a comment (the gap closes it first).
+  const endsInComment = new Set<number>();
+  for (const [index, segment] of fragment.segments.entries()) {
+    if (fragment.stitched.has(index)) {
+      if (state.inComment) endsInComment.add(index);
+      state = { inComment: false, conditionals: state.conditionals };
+    }
     const from = segment.first - first;
     const text = lines.slice(from, segment.last - first + 1).join('\n');
     let inComment = state.inComment;
@@ -323,13 +329,15 @@ function plan(slots: string[], fragment: Fragment): Plan {
       }
     }
   }
+  // With later parts stitched on, the first part's indentation says how deep it starts: the
+  // later parts are placed relative to it, so the header opens at least that many blocks.
+  const firstDepth = mangled || fragment.segments.length === 1 ? undefined : estimateStartDepth(lines.slice(0, firstPartEnd + 1), code.slice(0, firstPartEnd + 1));
   let levels: number;
   if (atFileStart) levels = 0;
   else if (constraint !== undefined) levels = Math.max(constraint, -minBraces, 0);
-  else levels = 1 + Math.max(0, -minBraces);
+  else levels = Math.max(1 + Math.max(0, -minBraces), fragment.stitched.size > 0 ? (firstDepth ?? 0) : 0);
   const openParens = atFileStart ? 0 : -minParens;
   // Block depth the header gives minus the depth the first part's indentation says.
-  const firstDepth = mangled || fragment.stitched.size === 0 ? undefined : estimateStartDepth(lines.slice(0, firstPartEnd + 1), code.slice(0, firstPartEnd + 1));
   const depthOffset = firstDepth === undefined ? 0 : levels - firstDepth;
 
   // Pass 2: which header level each unmatched `}` closes and what follows it, the bridges, and
@@ -352,12 +360,22 @@ function plan(slots: string[], fragment: Fragment): Plan {
       // for the next part's indentation.
       const part = partStarts.indexOf(segmentIndex + 1);
       const [from, to] = partLines(part);
-      const gap = planGap(stack, last, lines.slice(from, to + 1), code.slice(from, to + 1), startsInComment[segmentIndex + 1], mangled ? undefined : depthOffset, conditionalDepth[li]);
+      const gap = planGap(stack, last, lines.slice(from, to + 1), code.slice(from, to + 1), startsInComment[segmentIndex + 1], mangled ? undefined : depthOffset, conditionalDepth[li], endsInComment.has(segmentIndex + 1));
       bridges.set(first + li, gap.text);
       last = gap.last;
     } else if (next !== undefined && li === fragment.segments[segmentIndex].last - first + 1 && li < next.first - first) {
       // The first hidden line after this hunk, with another hunk of the fragment to come.
-      const bridge = planBridge(stack, last, code.slice(next.first - first, next.last - first + 1), startsInComment[segmentIndex + 1], next.section, conditionalDepth[li]);
+      const nextCode = code.slice(next.first - first, next.last - first + 1);
+      const bridge = planBridge(stack, last, nextCode, startsInComment[segmentIndex + 1], next.section, conditionalDepth[li]);
+      // The hidden lines may open blocks (`if (..) {`): the next hunk's indentation says how many.
+      const outer = stack[0]?.kind === '{' ? (stack[0].level === 1 ? nameFromSection(fragment.segments[0].section)?.name : stack[0].functionName) : undefined;
+      const inFunction = outer !== undefined && nameFromSection(next.section)?.name === outer;
+      const opened = firstDepth === undefined || !inFunction ? 0 : hiddenBlocks(stack, lines.slice(next.first - first, next.last - first + 1), nextCode, depthOffset);
+      for (let k = 0; k < opened; k++) {
+        bridge.text += `${bridge.text === '' ? '' : ' '}if (${GAP_CALL}()) {`;
+        bridge.last = '{';
+        stack.push(block({ conditional: conditionalDepth[li] }));
+      }
       if (bridge.text !== '') {
         bridges.set(first + li, bridge.text);
         last = bridge.last ?? last;
@@ -378,7 +396,7 @@ function plan(slots: string[], fragment: Fragment): Plan {
             doBody: /\bdo\s*$/.test(before),
             typeBody,
             conditional: conditionalDepth[li],
-            functionName: stack.length === 0 && !initializer && !typeBody ? definitionName(flat.slice(Math.max(0, offset - 512), offset)) : undefined,
+            functionName: stack.length === 0 && !initializer && !typeBody ? definitionName(flat.slice(Math.max(0, offset - 512), offset), fragment.segments[segmentIndex].section) : undefined,
           }),
         );
       } else if (c === '(') {
@@ -440,6 +458,11 @@ function plan(slots: string[], fragment: Fragment): Plan {
   if (levels === 0 && openParens === 0 && !startsInComment[0] && /^[A-Za-z_]\w*\s*\(/.test(code.find((l) => l.trim() !== '') ?? '')) {
     parts.push('void');
   }
+  // A hunk that starts at a definition's `{` (its header above, in the section): the header line
+  // stands for the definition's header.
+  if (levels === 0 && openParens === 0 && !startsInComment[0] && !mangled && /^\{/.test(code.find((l) => l.trim() !== '') ?? '') && nameFromSection(fragment.segments[0].section)) {
+    parts.push(name.head);
+  }
   if (startsInComment[0]) parts.push('/*');
   const header = parts.length > 0 ? parts.join(' ') : undefined;
 
@@ -470,7 +493,8 @@ function plan(slots: string[], fragment: Fragment): Plan {
   flush();
   const outermost = stack[0];
   let openFunction: string | undefined;
-  if (outermost?.kind === '{') openFunction = outermost.level === 1 ? (outerKind === 'function' ? name.name : undefined) : outermost.functionName;
+  // A fragment of comments only says nothing about where it is.
+  if (outermost?.kind === '{' && flat.trim() !== '') openFunction = outermost.level === 1 ? (outerKind === 'function' ? name.name : undefined) : outermost.functionName;
   return { header, bridges, closer, openFunction };
 }
 
@@ -608,6 +632,8 @@ export function estimateStartDepth(raw: string[], code: string[]): number | unde
     if (!label) {
       let estimate: number | undefined;
       if (c.startsWith('}')) estimate = indentLevel(raw[k] ?? '') + 1 - relative;
+      // A `{` on a line of its own sits at the depth of its statement (column 0: a definition's body).
+      else if (c.startsWith('{')) estimate = indentLevel(raw[k] ?? '') - relative;
       else if (previousEnd !== undefined && ';{}:'.includes(previousEnd)) estimate = indentLevel(raw[k] ?? '') - relative;
       if (estimate !== undefined) best = best === undefined ? estimate : Math.min(best, estimate);
     }
@@ -620,10 +646,14 @@ export function estimateStartDepth(raw: string[], code: string[]): number | unde
   return best;
 }
 
-/** The name a definition header defines (`static int foo(int a)\n`), from the text before its `{`. */
-function definitionName(before: string): string | undefined {
+/**
+ * The name a definition header defines (`static int foo(int a)\n`), from the text before its `{`;
+ * a hunk that starts at the `{` has its header in the section.
+ */
+function definitionName(before: string, section: string): string | undefined {
   const cut = Math.max(before.lastIndexOf(';'), before.lastIndexOf('}'));
   const header = before.slice(cut + 1).trim();
+  if (header === '' && cut < 0) return nameFromSection(section)?.name;
   if (!/\)\s*$/.test(header)) return undefined;
   return nameFromSection(header)?.name;
 }
@@ -637,8 +667,25 @@ function continuesFunction(slots: string[], name: string, hunk: FragmentHunk): b
   if (nameFromSection(hunk.section)?.name !== name) return false;
   const raw = slots.slice(hunk.first - 1, hunk.last);
   if (isMangled(raw)) return true;
-  const depth = estimateStartDepth(raw, scanCode(raw.join('\n'), { inComment: false, conditionals: [] }).code);
+  const text = raw.join('\n');
+  const trial = scanCode(text, { inComment: false, conditionals: [] });
+  const inComment = trial.firstCommentToken === '*/' || looksLikeCommentContinuation(text);
+  const code = inComment ? scanCode(text, { inComment: true, conditionals: [] }).code : trial.code;
+  const depth = estimateStartDepth(raw, code);
   return depth === undefined || depth >= 1;
+}
+
+/**
+ * Blocks the few hidden lines between two close hunks must have opened for the next hunk to sit
+ * at the depth its indentation says (relative to the fragment's first part); 0 when the next hunk
+ * starts with `else` or inside an expression, or indentation says nothing.
+ */
+function hiddenBlocks(stack: Item[], nextRaw: string[], nextCode: string[], depthOffset: number): number {
+  if (stack.length === 0 || stack[stack.length - 1].kind !== '{') return 0;
+  if (/^else\b/.test(nextCode.join('\n').trimStart())) return 0;
+  const estimate = estimateStartDepth(nextRaw, nextCode);
+  if (estimate === undefined) return 0;
+  return Math.max(0, estimate + depthOffset - stack.filter((i) => i.kind === '{').length);
 }
 
 /**
@@ -657,8 +704,9 @@ function planGap(
   nextStartsInComment: boolean,
   depthOffset: number | undefined,
   conditional: number,
+  afterComment: boolean,
 ): { text: string; last: string } {
-  const text: CloseText = { out: '', last, afterInitializer: false };
+  const text: CloseText = { out: afterComment ? '*/' : '', last, afterInitializer: false };
   while (stack.length > 0 && stack[stack.length - 1].kind === '(') closeItem(stack.pop() as Item, text);
   if (stack.length > 0) terminate(text);
   let depth = stack.filter((i) => i.kind === '{').length;
@@ -675,7 +723,9 @@ function planGap(
     }
   }
   const estimate = depthOffset === undefined ? undefined : estimateStartDepth(nextRaw, nextCode);
-  const target = Math.max(estimate === undefined || depthOffset === undefined ? depth : estimate + depthOffset, -minBraces, 1);
+  // The next part closes the function only where it shows the function's closing `}` at column 0.
+  const closesFunction = depthOffset !== undefined && nextRaw.some((l) => l.startsWith('}'));
+  const target = Math.max(estimate === undefined || depthOffset === undefined ? depth : estimate + depthOffset, -minBraces + (closesFunction ? 0 : 1), 1);
   const statement = ` ${GAP_CALL}();`;
   text.out += statement;
   if (depth > target) {
