@@ -181,6 +181,16 @@ export class ValueFlow {
     return this.gaps.map((g) => ({ node: g.node, target, operator: GAP_DEFINITION, value: g.node, point: g.point, order: g.node.endIndex }));
   }
 
+  /**
+   * May hidden lines run between `from` and `to` (a gap statement after the one, before the other,
+   * on some execution that reaches `to`)? What they may do there (exit, test, redefine, clear,
+   * install) is unknown (src/analysis/gap.ts).
+   */
+  gapBetween(from: SyntaxNode, to: SyntaxNode): boolean {
+    const use = this.model.pointOf(to);
+    return this.gaps.some((g) => g.node.startIndex >= from.endIndex && g.node.endIndex <= to.startIndex && !armsExclusive(g.point, use));
+  }
+
   /** Gap statements that run before `at` on some execution (src/analysis/gap.ts). */
   gapsBefore(at: SyntaxNode): Call[] {
     const use = this.model.pointOf(at);

@@ -7,8 +7,10 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { runPatch } from '../../src/engine/run-patch.js';
 import type { PatchFinding } from '../../src/finding.js';
-import { gitDiff, removeTemps, replaceOnce, tempDir, writeFiles } from './helpers.js';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { mutateFunction } from '../corpus/mutate.js';
+import { gitDiff, kernelTree, removeTemps, replaceOnce, tempDir, writeFiles } from './helpers.js';
 
 afterAll(removeTemps);
 
@@ -127,5 +129,44 @@ describe('hunks of one function stitched into one body', () => {
       expect(diff.match(/^@@/gm)?.length).toBe(2);
       expect((await patch(text, refactor(text))).filter((f) => f.status !== 'unchanged')).toEqual([]);
     }
+  });
+});
+
+// The same shape in the real try_to_unmap_one() of the 6.12 and 6.1 trees, edited in memory at
+// test time (never committed): the lazyfree path's clear becomes a batch clear and the redirtied
+// folio's restore a batch restore, some 100 lines apart.
+describe.each(['6.12', '6.1'] as const)('stitched hunks of the real try_to_unmap_one() (%s)', (version) => {
+  const pristine = () => readFileSync(path.join(kernelTree(version), 'mm/rmap.c'), 'utf8');
+  const CLEAR_REAL = 'pteval = ptep_get_and_clear(mm, address, pvmw.pte);';
+  const RESTORE_REAL = '\t\t\t\t * discarded. Remap the page to page table.\n\t\t\t\t */\n\t\t\t\tset_pte_at(mm, address, pvmw.pte, pteval);';
+  const edit = (text: string, find: string, replace: string) => mutateFunction(text, 'try_to_unmap_one', find, replace).text;
+  const bugOf = (text: string) =>
+    edit(edit(text, CLEAR_REAL, 'pteval = get_and_clear_ptes(mm, address, pvmw.pte, nr_pages);'), RESTORE_REAL, RESTORE_REAL.replace('set_pte_at(mm, address, pvmw.pte, pteval);', 'set_ptes(mm, address, pvmw.pte, pteval, nr_pages);'));
+
+  async function patchOf(before: string, after: string): Promise<PatchFinding[]> {
+    expect(gitDiff(before, after, 'mm/rmap.c').match(/^@@/gm)?.length, 'a multi-hunk patch').toBeGreaterThan(1);
+    return patch(before, after);
+  }
+
+  test('the batch conversion is introduced from hunks alone, in try_to_unmap_one()', async () => {
+    const text = pristine();
+    const bug = bugOf(text);
+    const all = await patchOf(text, bug);
+    const found = all.filter((f) => f.status === 'introduced');
+    expect(found.map((f) => `${f.rule} ${f.function}`)).toEqual(['batch-merged-restore try_to_unmap_one']);
+    expect(bug.split('\n')[found[0].line - 1]).toContain('set_ptes(mm, address, pvmw.pte, pteval, nr_pages);');
+  });
+
+  test('the fix (the restore write-protected, the clear commented) is seen fixing; a comment-only edit of both places is silent', async () => {
+    const bug = bugOf(pristine());
+    const fixed = edit(
+      edit(bug, 'set_ptes(mm, address, pvmw.pte, pteval, nr_pages);', 'set_ptes(mm, address, pvmw.pte, pte_wrprotect(pteval), nr_pages);'),
+      'pteval = get_and_clear_ptes(',
+      '/* The batch may mix writable and read-only PTEs. */\n\t\t\t\tpteval = get_and_clear_ptes(',
+    );
+    const fix = await patchOf(bug, fixed);
+    expect(fix.filter((f) => f.status !== 'unchanged').map((f) => `${f.status} ${f.rule} ${f.function}`)).toEqual(['fixed batch-merged-restore try_to_unmap_one']);
+    const reworded = edit(edit(fixed, ' * discarded. Remap the page to page table.', ' * discarded: map the page again.'), '/* The batch may mix', '/* A batch may mix');
+    expect((await patchOf(fixed, reworded)).filter((f) => f.status !== 'unchanged')).toEqual([]);
   });
 });

@@ -331,7 +331,7 @@ function plan(slots: string[], fragment: Fragment): Plan {
   }
   // With later parts stitched on, the first part's indentation says how deep it starts: the
   // later parts are placed relative to it, so the header opens at least that many blocks.
-  const firstDepth = mangled || fragment.segments.length === 1 ? undefined : estimateStartDepth(lines.slice(0, firstPartEnd + 1), code.slice(0, firstPartEnd + 1));
+  const firstDepth = mangled || fragment.segments.length === 1 ? undefined : estimateStartDepth(lines.slice(0, firstPartEnd + 1), code.slice(0, firstPartEnd + 1), startsInComment[0]);
   let levels: number;
   if (atFileStart) levels = 0;
   else if (constraint !== undefined) levels = Math.max(constraint, -minBraces, 0);
@@ -621,9 +621,10 @@ function indentLevel(line: string): number {
  * start a statement or a `}`; the least estimate wins, since continuation lines are indented
  * further. Labels, `case` and preprocessor lines say nothing. Undefined when no line tells.
  */
-export function estimateStartDepth(raw: string[], code: string[]): number | undefined {
+export function estimateStartDepth(raw: string[], code: string[], startsInComment = false): number | undefined {
   let relative = 0;
-  let previousEnd: string | undefined;
+  // After a comment the hunk starts in, the first code line starts a statement.
+  let previousEnd: string | undefined = startsInComment ? ';' : undefined;
   let best: number | undefined;
   for (let k = 0; k < code.length; k++) {
     const c = code[k].trim();
@@ -671,7 +672,7 @@ function continuesFunction(slots: string[], name: string, hunk: FragmentHunk): b
   const trial = scanCode(text, { inComment: false, conditionals: [] });
   const inComment = trial.firstCommentToken === '*/' || looksLikeCommentContinuation(text);
   const code = inComment ? scanCode(text, { inComment: true, conditionals: [] }).code : trial.code;
-  const depth = estimateStartDepth(raw, code);
+  const depth = estimateStartDepth(raw, code, inComment);
   return depth === undefined || depth >= 1;
 }
 
@@ -722,14 +723,18 @@ function planGap(
       else if (c === ')') minParens = Math.min(minParens, --parens);
     }
   }
-  const estimate = depthOffset === undefined ? undefined : estimateStartDepth(nextRaw, nextCode);
+  const estimate = depthOffset === undefined ? undefined : estimateStartDepth(nextRaw, nextCode, nextStartsInComment);
   // The next part closes the function only where it shows the function's closing `}` at column 0.
   const closesFunction = depthOffset !== undefined && nextRaw.some((l) => l.startsWith('}'));
   const target = Math.max(estimate === undefined || depthOffset === undefined ? depth : estimate + depthOffset, -minBraces + (closesFunction ? 0 : 1), 1);
   const statement = ` ${GAP_CALL}();`;
   text.out += statement;
-  if (depth > target) {
-    while (depth > target && stack.length > 0) {
+  // Below the function body, the block the next part sits in may not be the one the part before
+  // left open at that depth (the hidden lines may close it and open another): it is a block of its
+  // own, under a condition nothing is known about.
+  const keep = Math.max(1, Math.min(depth, target - 1));
+  if (depth > keep) {
+    while (depth > keep && stack.length > 0) {
       const item = stack.pop() as Item;
       text.last = ';';
       closeItem(item, text);
