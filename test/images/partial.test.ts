@@ -3,6 +3,7 @@ import { buildImages, noTreeSource, type SourceImage } from '../../src/input/ima
 import { nameFromSection, namesShown, resolveTruncatedSection } from '../../src/input/images/fragment.js';
 import { firstParseProblem, parseC } from '../../src/lang/parser.js';
 import { extractFunctions } from '../../src/lang/slice.js';
+import { buildFunctionModel } from '../../src/analysis/function-model.js';
 import { patchFrom } from './helpers.js';
 
 /** A one-file diff from hunks given as [oldStart, newStart, section, lines]; counts are computed. */
@@ -203,6 +204,29 @@ describe('partial images (no tree)', () => {
     expect(lines(post)[16]).toBe('__ptelint_gap();');
     expect(lines(post)[32]).toBe('__ptelint_gap();');
     expect(functions(post).map((f) => [f.name, f.startLine, f.endLine, f.problem])).toEqual([['near', 9, 38, undefined]]);
+  });
+
+  it('stitches hunks of one function however far apart, with the header the hunk header gives, and a truncated name completed', async () => {
+    const section = 'static int copy_one(struct vm_area_struct *dst_vma, pte_t *dst_pte, pte_t *src_pte)';
+    const { post } = await images(diff('mm/copy.c', [
+      [20, 20, section, [' \tpte_t pte = ptep_get(src_pte);', ' ', '-\tif (is_cow_mapping(dst_vma->vm_flags))', '+\tif (is_cow_mapping(dst_vma->vm_flags) && pte_write(pte))', ' \t\tptep_set_wrprotect(src_mm, addr, src_pte);']],
+      // git cut this section at 80 columns, in the middle of the name.
+      [200, 200, 'static int copy_one(struct vm_area_struct *dst_vma, pte_t *dst_pte, pte_t *src_pte)', [' \tif (!userfaultfd_wp(dst_vma))', '-\t\tpte = pte_clear_uffd_wp(pte);', '+\t\tpte = pte_mkold(pte);', ' \tset_pte_at(dst_mm, addr, dst_pte, pte);']],
+      [300, 300, 'static void copy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_col', [' \tint ret;', '-\tret = 0;', '+\tret = 1;']],
+      [320, 320, 'static void copy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_col', [' \tret++;', '-\tret--;', '+\tret -= 2;']],
+      [400, 400, 'static void caller(void)', [' \tcopy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_columns(vma);', '-\tx = 1;', '+\tx = 2;']],
+    ]));
+    const found = functions(post);
+    expect(found.map((f) => [f.name, f.startLine, f.problem])).toEqual([
+      ['copy_one', 19, undefined],
+      ['copy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_columns', 299, undefined],
+      ['caller', 399, undefined],
+    ]);
+    expect(lines(post)[18]).toBe('void copy_one(struct vm_area_struct *dst_vma, pte_t *dst_pte, pte_t *src_pte) {');
+    expect(lines(post)[23]).toBe('__ptelint_gap();');
+    const fn = extractFunctions(post.text)[0];
+    const def = parseC(fn.text).rootNode.namedChildren.find((c) => c.type === 'function_definition')!;
+    expect([...(buildFunctionModel(def)?.params.keys() ?? [])]).toEqual(['dst_vma', 'dst_pte', 'src_pte']);
   });
 
   it('keeps hunks of different functions, or below the end of the function, apart', async () => {
