@@ -202,7 +202,10 @@ export class FunctionFacts {
   }
 
   private invisibleBoolean(node: SyntaxNode): boolean {
-    return node.type === 'identifier' && !/^[A-Z0-9_]+$/.test(node.text) && this.flow.definitionsOf(node.text).length === 0 && !this.model.params.has(node.text);
+    if (node.type !== 'identifier' || /^[A-Z0-9_]+$/.test(node.text)) return false;
+    // A gap above the test may assign it (src/analysis/gap.ts).
+    if (this.flow.gapsBefore(node).length > 0) return true;
+    return this.flow.definitionsOf(node.text).length === 0 && !this.model.params.has(node.text);
   }
 
   /** The function takes a struct vm_fault * (a fault handler, G3's context). */

@@ -197,6 +197,9 @@ class TransferAnalysis {
 
   /** The kinds this path's value may have at the installer when the destination is unregistered. */
   private kindsAt(p: ValuePath, point: Point, sinkNode: SyntaxNode, level: 'pte' | 'pmd'): UffdCarrierKind[] {
+    // A value hidden lines may have given, or that passed hidden lines on its way to the installer
+    // (which may exit for any kind, or clear it), is of no known kind: no evidence (src/analysis/gap.ts).
+    if (p.base.gap || this.facts.flow.gapBetween(p.base.node, sinkNode)) return [];
     let kinds = baseKinds(p);
     if (level === 'pmd') kinds = kinds.filter((k) => k !== 'marker'); // no PMD markers
     const origin = p.base.origin;

@@ -9,6 +9,7 @@ import type { SyntaxNode } from '../lang/parser.js';
 import { apiOf, type ApiEntry } from './kernel-api.js';
 import { placeName, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
 import { withoutParensAndCasts } from './syntax.js';
+import { GAP_DEFINITION, isGapCall } from './gap.js';
 
 export type BaseKind = 'read' | 'readMerged' | 'construct' | 'decode' | 'encode' | 'param' | 'unknown';
 
@@ -19,6 +20,8 @@ export interface ValueBase {
   origin?: string;
   /** Built from vma->vm_page_prot: a VMA default, not an explicit grant (§1.2). */
   vmaDefault?: boolean;
+  /** An unknown value a gap of a function rebuilt from hunks may have given (src/analysis/gap.ts). */
+  gap?: boolean;
 }
 
 export interface ValueStep {
@@ -40,9 +43,12 @@ export class ValueFlow {
   private readonly callByNode = new Map<number, Call>();
   private readonly defsByTarget = new Map<string, Assignment[]>();
   private readonly memo = new Map<number, ValuePath[]>();
+  /** The gap statements of a function rebuilt from hunks (src/analysis/gap.ts), in order. */
+  readonly gaps: Call[];
 
   constructor(readonly model: FunctionModel) {
     for (const c of model.calls) this.callByNode.set(c.node.id, c);
+    this.gaps = model.calls.filter(isGapCall).sort((a, b) => a.node.startIndex - b.node.startIndex);
     for (const a of [...model.assignments, ...outParameterWrites(model)]) {
       const list = this.defsByTarget.get(a.target) ?? [];
       list.push(a);
@@ -66,9 +72,11 @@ export class ValueFlow {
   reachingDefinitions(target: string, at: SyntaxNode): Assignment[] {
     const use = this.model.pointOf(at);
     const order = at.startIndex;
-    const before = this.definitionsOf(target).filter((d) => d.order <= order && !armsExclusive(d.point, use));
+    const before = [...this.definitionsOf(target), ...this.gapDefinitions(target)]
+      .filter((d) => d.order <= order && !armsExclusive(d.point, use))
+      .sort((a, b) => a.order - b.order);
     return before.filter((d) => {
-      if (d.operator !== '=') return true;
+      if (d.operator !== '=' && d.operator !== GAP_DEFINITION) return true;
       return !before.some(
         (k) => k !== d && k.order > d.order && k.operator === '=' && dominates(k.point, use) && !isInside(at, k.node),
       );
@@ -164,7 +172,33 @@ export class ValueFlow {
     return cap(out);
   }
 
+  /**
+   * What the gaps may do to `target`: a definition of unknown value at each gap (a statement the
+   * patch does not show). It never kills a visible definition, and a later visible `=` that
+   * dominates the use kills it like any other.
+   */
+  private gapDefinitions(target: string): Assignment[] {
+    return this.gaps.map((g) => ({ node: g.node, target, operator: GAP_DEFINITION, value: g.node, point: g.point, order: g.node.endIndex }));
+  }
+
+  /**
+   * May hidden lines run between `from` and `to` (a gap statement after the one, before the other,
+   * on some execution that reaches `to`)? What they may do there (exit, test, redefine, clear,
+   * install) is unknown (src/analysis/gap.ts).
+   */
+  gapBetween(from: SyntaxNode, to: SyntaxNode): boolean {
+    const use = this.model.pointOf(to);
+    return this.gaps.some((g) => g.node.startIndex >= from.endIndex && g.node.endIndex <= to.startIndex && !armsExclusive(g.point, use));
+  }
+
+  /** Gap statements that run before `at` on some execution (src/analysis/gap.ts). */
+  gapsBefore(at: SyntaxNode): Call[] {
+    const use = this.model.pointOf(at);
+    return this.gaps.filter((g) => g.node.endIndex <= at.startIndex && !armsExclusive(g.point, use));
+  }
+
   private definitionPaths(d: Assignment, depth: number): ValuePath[] {
+    if (d.operator === GAP_DEFINITION) return [{ base: { kind: 'unknown', node: d.node, gap: true }, steps: [], assumptions: [] }];
     const cached = this.memo.get(d.node.id);
     if (cached) return cached;
     // Compound assignments (`mpfn |= MIGRATE_PFN_WRITE`) keep the old value's paths; an

@@ -10,6 +10,7 @@ import { extractFunctions } from '../lang/slice.js';
 import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
 import { hunkCarryFindings } from './hunk-carries.js';
+import { GAP_CALL } from '../analysis/gap.js';
 import type { Rule } from './define-rule.js';
 
 
@@ -39,14 +40,15 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   const post = images.post ? analyzeImage(images.path, images.post, touched, options) : undefined;
   const preKeys = new Set(pre?.findings.map((f) => f.fingerprint));
   const postKeys = new Set(post?.findings.map((f) => f.fingerprint));
+  const alike = gapAlike(images, pre?.findings ?? [], post?.findings ?? [], preKeys, postKeys);
   for (const f of post?.findings ?? []) {
-    out.findings.push(withStatus(f, preKeys.has(f.fingerprint) ? 'unchanged' : 'introduced', images.post!, options));
+    out.findings.push(withStatus(f, preKeys.has(f.fingerprint) || alike.has(f) ? 'unchanged' : 'introduced', images.post!, options));
   }
   // A function the post-image cannot parse proves nothing gone: its findings are not fixes.
   const vanished = images.pre && images.post && post ? vanishedFunctions(images.pre.text, images.post.text, touched, post.functionNames) : [];
   const unparsedAfter = new Set([...(post?.incomplete ?? []), ...vanished].map((i) => i.function));
   for (const f of pre?.findings ?? []) {
-    if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
+    if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function) && !alike.has(f)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
   }
   // From hunks alone: carries the patch removes or adds, unless the analysis already said it.
   const hunkFindings = hunkCarryFindings({
@@ -91,6 +93,33 @@ function vanishedFunctions(preText: string, postText: string, touched: Set<strin
     out.push({ file: '', function: fn.name, line: at + 1, reason: 'its braces no longer balance, so no complete definition is found', introduced: true });
   }
   return out;
+}
+
+/**
+ * Findings of functions stitched from hunks with hidden lines between them (src/analysis/gap.ts)
+ * that both images report, by rule and function, at statements the patch changed: what decides
+ * them may lie in the hidden lines, the same in both images, so the patch neither introduced nor
+ * fixed them (6.1 -> 6.12 wp_page_copy(): the unshare carries are hidden, the flagged `entry =`
+ * statement was respelled). Paired in order; returned as one set of the paired findings.
+ */
+function gapAlike(images: FileImages, pre: Finding[], post: Finding[], preKeys: Set<string>, postKeys: Set<string>): Set<Finding> {
+  const out = new Set<Finding>();
+  if (!images.pre?.partial || !images.post?.partial) return out;
+  const preGapped = gappedFunctions(images.pre);
+  const postGapped = gappedFunctions(images.post);
+  const leftover = pre.filter((f) => !postKeys.has(f.fingerprint) && preGapped.has(f.function));
+  for (const f of post) {
+    if (preKeys.has(f.fingerprint) || !postGapped.has(f.function)) continue;
+    const twin = leftover.find((p) => !out.has(p) && p.rule === f.rule && p.function === f.function);
+    if (!twin) continue;
+    out.add(twin);
+    out.add(f);
+  }
+  return out;
+}
+
+function gappedFunctions(image: SourceImage): Set<string> {
+  return new Set(extractFunctions(image.text).filter((fn) => fn.text.includes(GAP_CALL)).map((fn) => fn.name));
 }
 
 function analyzeImage(path: string, image: SourceImage, only: Set<string>, options: DeltaOptions) {

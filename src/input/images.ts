@@ -67,7 +67,7 @@ export async function buildImages(patch: Patch, source: ImageSource): Promise<Fi
     if (path === null) continue;
     if (source instanceof TreeSource) out.push(await fromTree(patch, file, path, source.state));
     else if (source instanceof RepoSource) out.push(await repoImages(patch, file, path, source));
-    else if (source instanceof HunksSource) out.push({ path, oldPath: file.oldPath, ...partialImages(patch.input, file, path) });
+    else if (source instanceof HunksSource) out.push({ path, oldPath: file.oldPath, ...partialImages(patch.input, file, path, patch.files) });
     else throw new TypeError('buildImages: source must come from treeSource(), repoSource() or noTreeSource()');
   }
   return out;

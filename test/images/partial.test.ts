@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildImages, noTreeSource, type SourceImage } from '../../src/input/images.js';
-import { nameFromSection } from '../../src/input/images/fragment.js';
+import { nameFromSection, namesShown, resolveTruncatedSection } from '../../src/input/images/fragment.js';
 import { firstParseProblem, parseC } from '../../src/lang/parser.js';
 import { extractFunctions } from '../../src/lang/slice.js';
+import { buildFunctionModel } from '../../src/analysis/function-model.js';
 import { patchFrom } from './helpers.js';
 
 /** A one-file diff from hunks given as [oldStart, newStart, section, lines]; counts are computed. */
@@ -56,7 +57,7 @@ describe('partial images (no tree)', () => {
     expect(post.partial).toBe(true);
     expect(lines(pre).slice(0, 17)).toEqual([
       '', '', '', '', '', '', '',
-      'void restore_entry(void) {',
+      'void restore_entry(struct vm_area_struct *vma, pte_t *ptep, ...) {',
       '\tif (pte_swp_soft_dirty(old))',
       '\t\tpte = pte_mksoft_dirty(pte);',
       '\tif (writable)',
@@ -92,7 +93,7 @@ describe('partial images (no tree)', () => {
         ' \t\t\tentry = pte_mkold(entry);',
       ]],
     ]));
-    expect(lines(post)[25]).toBe('void split_entry(void) { if (1) {');
+    expect(lines(post)[25]).toBe('void split_entry(struct vm_area_struct *vma, pte_t *ptep, bool write, ...) { if (1) {');
     expect(lines(post)[32]).toBe('}}');
     for (const image of [pre, post]) {
       expect(functions(image)).toEqual([{ name: 'split_entry', startLine: 26, endLine: 33, problem: undefined }]);
@@ -120,8 +121,8 @@ describe('partial images (no tree)', () => {
         ' \t\t\t}',
       ]],
     ]));
-    expect(lines(post)[38]).toBe('void count_entries(void) { { if (');
-    expect(lines(post)[58]).toBe('void count_kinds(void) { {');
+    expect(lines(post)[38]).toBe('void count_entries(pte_t *ptep, int nr) { { if (');
+    expect(lines(post)[58]).toBe('void count_kinds(pte_t *ptep, int nr) { {');
     expect(functions(post).map((f) => [f.name, f.problem])).toEqual([
       ['count_entries', undefined],
       ['count_kinds', undefined],
@@ -139,7 +140,7 @@ describe('partial images (no tree)', () => {
         ' \tret = fold_range(vma, start,',
       ]],
     ]));
-    expect(lines(post)[8]).toBe('void fold(void) { /*');
+    expect(lines(post)[8]).toBe('void fold(struct vm_area_struct *vma) { /*');
     expect(lines(post)[14]).toBe('0);}');
     expect(functions(post).map((f) => [f.name, f.problem])).toEqual([['fold', undefined]]);
   });
@@ -195,15 +196,52 @@ describe('partial images (no tree)', () => {
       [30, 30, 'static void near(void)', [' \ti();', '-\tj();', '+\tk();', ' \tl();']],
       [35, 35, 'static void near(void)', [' \tm();', '-\tn();', '+\to();', ' \tp();']],
     ]));
-    // Hunks 1 (10..12) and 2 (14..16) leave one empty line between them: one fragment. Hunks 3
-    // (30..32) and 4 (35..37) leave two, room for a closing line and a header: two fragments.
-    expect(post.syntheticLines).toEqual([9, 17, 29, 33, 34, 38]);
+    // Hunks 1 (10..12) and 2 (14..16) leave one empty line between them: merged with nothing
+    // written there. Hunks 3 (30..32) and 4 (35..37) continue the same function further down:
+    // stitched to it, the first hidden line of each gap an opaque statement.
+    expect(post.syntheticLines).toEqual([9, 17, 33, 38]);
     expect(lines(post)[12]).toBe('');
-    expect(functions(post).map((f) => [f.name, f.startLine, f.endLine, f.problem])).toEqual([
-      ['near', 9, 17, undefined],
-      ['near', 29, 33, undefined],
-      ['near', 34, 38, undefined],
+    expect(lines(post)[16]).toBe('__ptelint_gap();');
+    expect(lines(post)[32]).toBe('__ptelint_gap();');
+    expect(functions(post).map((f) => [f.name, f.startLine, f.endLine, f.problem])).toEqual([['near', 9, 38, undefined]]);
+  });
+
+  it('stitches hunks of one function however far apart, with the header the hunk header gives, and a truncated name completed', async () => {
+    const section = 'static int copy_one(struct vm_area_struct *dst_vma, pte_t *dst_pte, pte_t *src_pte)';
+    const { post } = await images(diff('mm/copy.c', [
+      [20, 20, section, [' \tpte_t pte = ptep_get(src_pte);', ' ', '-\tif (is_cow_mapping(dst_vma->vm_flags))', '+\tif (is_cow_mapping(dst_vma->vm_flags) && pte_write(pte))', ' \t\tptep_set_wrprotect(src_mm, addr, src_pte);']],
+      // git cut this section at 80 columns, in the middle of the name.
+      [200, 200, 'static int copy_one(struct vm_area_struct *dst_vma, pte_t *dst_pte, pte_t *src_pte)', [' \tif (!userfaultfd_wp(dst_vma))', '-\t\tpte = pte_clear_uffd_wp(pte);', '+\t\tpte = pte_mkold(pte);', ' \tset_pte_at(dst_mm, addr, dst_pte, pte);']],
+      [300, 300, 'static void copy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_col', [' \tint ret;', '-\tret = 0;', '+\tret = 1;']],
+      [320, 320, 'static void copy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_col', [' \tret++;', '-\tret--;', '+\tret -= 2;']],
+      [400, 400, 'static void caller(void)', [' \tcopy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_columns(vma);', '-\tx = 1;', '+\tx = 2;']],
+    ]));
+    const found = functions(post);
+    expect(found.map((f) => [f.name, f.startLine, f.problem])).toEqual([
+      ['copy_one', 19, undefined],
+      ['copy_one_trailer_with_a_name_long_enough_that_git_cuts_it_at_eighty_columns', 299, undefined],
+      ['caller', 399, undefined],
     ]);
+    expect(lines(post)[18]).toBe('void copy_one(struct vm_area_struct *dst_vma, pte_t *dst_pte, pte_t *src_pte) {');
+    expect(lines(post)[23]).toBe('__ptelint_gap();');
+    const fn = extractFunctions(post.text)[0];
+    const def = parseC(fn.text).rootNode.namedChildren.find((c) => c.type === 'function_definition')!;
+    expect([...(buildFunctionModel(def)?.params.keys() ?? [])]).toEqual(['dst_vma', 'dst_pte', 'src_pte']);
+  });
+
+  it('keeps hunks of different functions, or below the end of the function, apart', async () => {
+    const { post } = await images(diff('mm/apart.c', [
+      [10, 10, 'static void first(void)', [' \ta();', '-\tb();', '+\tc();', ' \td();']],
+      [30, 30, 'static void second(void)', [' \ti();', '-\tj();', '+\tk();', ' \tl();']],
+      // git names a hunk after the function above it even when the hunk starts below its end.
+      [40, 40, 'static void second(void)', [' ', '-int counter;', '+long counter;', ' ', ' static int third(void)', ' {', ' \tx();']],
+    ]));
+    expect(functions(post).map((f) => [f.name, f.startLine, f.problem])).toEqual([
+      ['first', 9, undefined],
+      ['second', 29, undefined],
+      ['third', 43, undefined],
+    ]);
+    expect(post.text).not.toContain('__ptelint_gap');
   });
 
   it('parses a whitespace-stripped hunk (seed 003 shape) where column 0 means nothing', async () => {
@@ -222,7 +260,7 @@ describe('partial images (no tree)', () => {
       'if (!young)',
       '',
     ].join('\n'));
-    expect(lines(post)[2232]).toBe('void __split_huge_pmd_locked(void) { if (1) {');
+    expect(lines(post)[2232]).toBe('void __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmd, ...) { if (1) {');
     for (const image of [pre, post]) {
       expect(functions(image).map((f) => [f.name, f.problem])).toEqual([['__split_huge_pmd_locked', undefined]]);
     }
@@ -257,7 +295,7 @@ describe('partial images (no tree)', () => {
       [13, 13, 'static int bridge(struct vm_area_struct *vma)', [' \t}', '-\treturn 0;', '+\treturn ret;', ' }']],
     ]));
     expect(lines(post).slice(8, 16)).toEqual([
-      'void bridge(void) {',
+      'void bridge(struct vm_area_struct *vma) {',
       '\tif (vma) {',
       '\t\tret = walk_range(vma, addr,',
       '0);',
@@ -364,17 +402,35 @@ describe('partial images (no tree)', () => {
 
 describe('nameFromSection', () => {
   it.each([
-    ['static bool remove_migration_pte(struct folio *folio,', 'remove_migration_pte', 'void remove_migration_pte(void)'],
-    ['static __printf(2, 3) void report(struct mm_struct *mm, const char *fmt, ...)', 'report', 'void report(void)'],
-    ['static vm_fault_t do_wp_page(struct vm_fault *vmf)', 'do_wp_page', 'void do_wp_page(void)'],
+    ['static bool remove_migration_pte(struct folio *folio,', 'remove_migration_pte', 'void remove_migration_pte(struct folio *folio, ...)'],
+    ['static __printf(2, 3) void report(struct mm_struct *mm, const char *fmt, ...)', 'report', 'void report(struct mm_struct *mm, const char *fmt, ...)'],
+    ['static vm_fault_t do_wp_page(struct vm_fault *vmf)', 'do_wp_page', 'void do_wp_page(struct vm_fault *vmf)'],
+    // git cuts the section at 80 columns: the parameters complete before the cut are kept.
+    ['static int copy_present_ptes(struct vm_area_struct *dst_vma, struct vm_area_struct *sr', 'copy_present_ptes', 'void copy_present_ptes(struct vm_area_struct *dst_vma, ...)'],
+    ['static void flush(void)', 'flush', 'void flush(void)'],
     ['SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len,', 'SYSCALL_DEFINE3', 'SYSCALL_DEFINE3(mprotect, int, __ptelint_arg)'],
     ['static DEFINE_WALKER(walk_pmd, struct mm_walk *walk)', 'DEFINE_WALKER', 'void DEFINE_WALKER(walk_pmd)'],
-    ['int __ref online_pages(unsigned long pfn, unsigned long nr_pages,', 'online_pages', 'void online_pages(void)'],
+    ['int __ref online_pages(unsigned long pfn, unsigned long nr_pages,', 'online_pages', 'void online_pages(unsigned long pfn, unsigned long nr_pages, ...)'],
   ])('%s', (section, name, head) => {
     expect(nameFromSection(section)).toEqual({ name, head });
   });
 
   it.each(['', 'again:', 'struct mm_walk_ops walk_ops = {', 'static int nr_entries;'])('names nothing in %j', (section) => {
     expect(nameFromSection(section)).toBeUndefined();
+  });
+});
+
+describe('resolveTruncatedSection', () => {
+  const names = namesShown(['\tnr = folio_unmap_pte_batch(folio, pvmw, flags, pteval);', 'static int folio_unmap_pte_batch(struct folio *folio,', '\tfolio_unlock(folio);']);
+
+  it('completes a name git cut at 80 columns from the one name the patch shows that it begins', () => {
+    expect(resolveTruncatedSection('static inline unsigned int folio_unmap_p', names)).toBe('static inline unsigned int folio_unmap_pte_batch(');
+    expect(nameFromSection(resolveTruncatedSection('static inline unsigned int folio_unmap_p', names))?.name).toBe('folio_unmap_pte_batch');
+  });
+
+  it('leaves whole names, labels, declarations and ambiguous prefixes alone', () => {
+    for (const section of ['static bool try_to_unmap_one(struct folio *folio,', 'again:', 'static int nr_entries;', 'static void folio_un', 'static void nothing_like_it']) {
+      expect(resolveTruncatedSection(section, names)).toBe(section);
+    }
   });
 });

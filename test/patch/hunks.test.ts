@@ -202,6 +202,9 @@ describe('file headers', () => {
       ['--- linux-6.12.orig/mm/demo.c', '+++ linux-6.12/mm/demo.c', 'mm/demo.c', 'mm/demo.c'],
       ['--- mm/demo.c.orig', '+++ mm/demo.c', 'mm/demo.c.orig', 'mm/demo.c'],
       ['--- /dev/null', '+++ b/include/linux/demo.h', null, 'include/linux/demo.h'],
+      // mm-commits (quilt) names the pre-image after the patch: `diff -puN mm/demo.c~name mm/demo.c`.
+      ['--- a/mm/demo.c~mm-demo-fix-restore', '+++ a/mm/demo.c', 'mm/demo.c', 'mm/demo.c'],
+      ['--- a/mm/demo.c~mm-demo-fix-restore\t2024-01-01 00:00:00.000000000 +0000', '+++ a/mm/demo.c', 'mm/demo.c', 'mm/demo.c'],
     ];
     for (const [minus, plus, oldPath, newPath] of cases) {
       const [f] = onlyFiles(await readPatchText('plain', text('Index: whatever', minus, plus, ...hunk)));

@@ -30,6 +30,7 @@
 // parentheses the next hunk closes are opened (with the next hunk's function name at file scope),
 // `;` stands for a hidden `if` body before `else`, `/*` for a hidden comment start.
 
+import { GAP_CALL } from '../../analysis/gap.js';
 import { looksLikeCommentContinuation, scanCode, type ScanState } from './c-scan.js';
 
 export interface FragmentHunk {
@@ -47,7 +48,11 @@ interface Fragment {
   last: number;
   hunkIndex: number;
   segments: FragmentHunk[];
+  /** Indices of the segments joined to the one before across a gap of hidden lines (stitched). */
+  stitched: Set<number>;
 }
+
+
 
 /**
  * Writes the synthetic headers, bridges and closing lines into `slots` (0-based line -> text, ''
@@ -59,14 +64,23 @@ export function synthesizeFragments(slots: string[], hunks: FragmentHunk[]): num
   for (const hunk of hunks) {
     const current = fragments[fragments.length - 1];
     if (current !== undefined) {
-      const trailing = Math.max(1, plan(slots, current).closer.length);
+      const planned = plan(slots, current);
+      const trailing = Math.max(1, planned.closer.length);
       if (hunk.first - current.last - 1 < trailing + 1) {
         current.last = Math.max(current.last, hunk.last);
         current.segments.push(hunk);
         continue;
       }
+      // A later hunk of the function the fragment leaves open: one body, the hidden lines between
+      // them a gap (seed 000's batched lazyfree unmap: the clear and the restores ~90 lines apart).
+      if (planned.openFunction !== undefined && continuesFunction(slots, planned.openFunction, hunk)) {
+        current.stitched.add(current.segments.length);
+        current.last = Math.max(current.last, hunk.last);
+        current.segments.push(hunk);
+        continue;
+      }
     }
-    fragments.push({ first: hunk.first, last: hunk.last, hunkIndex: hunk.hunkIndex, segments: [hunk] });
+    fragments.push({ first: hunk.first, last: hunk.last, hunkIndex: hunk.hunkIndex, segments: [hunk], stitched: new Set() });
   }
   const synthetic: number[] = [];
   for (const fragment of fragments) {
@@ -128,10 +142,58 @@ export function nameFromSection(section: string): SyntheticName | undefined {
         return { name: token, head: `${token}(${argument}, int, __ptelint_arg)` };
       }
       if (argument !== undefined && /^[A-Z][A-Z0-9_]*$/.test(token)) return { name: token, head: `void ${token}(${argument})` };
-      return { name: token, head: `void ${token}(void)` };
+      const parameters = parameterList(section.slice(pattern.lastIndex));
+      return { name: token, head: `void ${token}(${parameters ?? 'void'})` };
     }
   }
   return undefined;
+}
+
+/**
+ * The parameters a section shows, from the text after the function's name (`(struct vm_area_struct
+ * *dst_vma, pte_t *src_pte)`): the whole list when the section holds it, else the parameters
+ * complete before the cut (git cuts the section at 80 columns) followed by `...`; their names
+ * decide which rules apply (a `dst_vma`, an `orig_pte`). Undefined when no parameter is complete.
+ */
+function parameterList(rest: string): string | undefined {
+  const open = rest.indexOf('(');
+  if (open < 0) return undefined;
+  let depth = 0;
+  let lastComma = -1;
+  for (let i = open; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      const inside = rest.slice(open + 1, i).trim();
+      return inside === '' ? undefined : inside;
+    } else if (c === ',' && depth === 1) lastComma = i;
+  }
+  if (lastComma < 0) return undefined;
+  return `${rest.slice(open + 1, lastComma).trim()}, ...`;
+}
+
+/**
+ * A section whose function name git cut short (`static unsigned int folio_unmap_p`, the last
+ * identifier of an 80-column section with no `(` after it): rewritten with the one name of
+ * `names` (the functions the patch shows) that the cut name begins. Other sections are returned
+ * as they are.
+ */
+export function resolveTruncatedSection(section: string, names: ReadonlySet<string>): string {
+  if (section.includes('(') || /[;:{=,]\s*$/.test(section)) return section;
+  const cut = /(?:^|[\s*])([A-Za-z_]\w*)$/.exec(section)?.[1];
+  if (cut === undefined || NOT_A_NAME.has(cut)) return section;
+  const candidates = [...names].filter((n) => n.length > cut.length && n.startsWith(cut));
+  if (candidates.length !== 1) return section;
+  return `${section}${candidates[0].slice(cut.length)}(`;
+}
+
+/** Names followed by `(` anywhere in these lines: the functions a patch shows (defined or called). */
+export function namesShown(lines: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const line of lines) {
+    for (const m of line.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) if (!NOT_A_NAME.has(m[1])) out.add(m[1]);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +205,8 @@ interface Plan {
   /** 1-based gap line -> bridge text. */
   bridges: Map<number, string>;
   closer: string[];
+  /** The function whose body is still open where the fragment ends, when it is one. */
+  openFunction?: string;
 }
 
 interface Item {
@@ -161,6 +225,8 @@ interface Item {
   conditional: number;
   /** A `(` opening a parameter list (`static int foo(`): closed with `...)` after a `,`. */
   declarator?: boolean;
+  /** A `{` opened at file scope after a definition's header: the function's name. */
+  functionName?: string;
 }
 
 interface LevelEnd {
@@ -196,16 +262,20 @@ function plan(slots: string[], fragment: Fragment): Plan {
   // Mail archives strip leading whitespace (seed 003): when no line is indented and some line is
   // plainly not at file scope (a statement keyword or `} else` at column 0, or the one space a
   // stripped changed line keeps), column 0 says nothing about file scope.
-  const mangled =
-    !lines.some((l) => /^(\t| {2})/.test(l) && l.trim() !== '') &&
-    lines.some((l) => /^(?:(?:if|else|return|for|while|switch|case|break|continue|goto|do)\b|\}\s*else\b| [^ *\t])/.test(l));
+  const mangled = isMangled(lines);
 
   // Scan hunk by hunk: each may start inside a comment of its own.
   const code: string[] = new Array<string>(count).fill('');
   const conditionalDepth: number[] = new Array<number>(count).fill(0);
   const startsInComment: boolean[] = [];
   let state: ScanState = { inComment: false, conditionals: [] };
-  for (const segment of fragment.segments) {
+  // Per stitched segment: the part before it ends inside a comment (the gap closes it first).
+  const endsInComment = new Set<number>();
+  for (const [index, segment] of fragment.segments.entries()) {
+    if (fragment.stitched.has(index)) {
+      if (state.inComment) endsInComment.add(index);
+      state = { inComment: false, conditionals: state.conditionals };
+    }
     const from = segment.first - first;
     const text = lines.slice(from, segment.last - first + 1).join('\n');
     let inComment = state.inComment;
@@ -223,14 +293,24 @@ function plan(slots: string[], fragment: Fragment): Plan {
     state = scan.end;
   }
   const firstSegmentEnd = fragment.segments[0].last - first;
+  // Stitched parts: runs of segments with hidden lines of the same function between them.
+  const partStarts = [0, ...[...fragment.stitched].sort((a, b) => a - b)];
+  const partLines = (part: number): [number, number] => {
+    const from = fragment.segments[partStarts[part]].first - first;
+    const nextStart = partStarts[part + 1];
+    const to = (nextStart === undefined ? fragment.segments[fragment.segments.length - 1] : fragment.segments[nextStart - 1]).last - first;
+    return [from, to];
+  };
+  const firstPartEnd = partLines(0)[1];
 
-  // Pass 1: how many blocks and parentheses are open where the fragment starts.
+  // Pass 1: how many blocks and parentheses are open where the fragment starts (the first part
+  // decides; later parts are placed by their indentation, relative to the first).
   let braces = 0;
   let minBraces = 0;
   let parens = 0;
   let minParens = 0;
   let constraint: number | undefined;
-  for (let li = 0; li < count; li++) {
+  for (let li = 0; li <= firstPartEnd; li++) {
     const l = code[li];
     for (let i = 0; i < l.length; i++) {
       const c = l[i];
@@ -249,11 +329,16 @@ function plan(slots: string[], fragment: Fragment): Plan {
       }
     }
   }
+  // With later parts stitched on, the first part's indentation says how deep it starts: the
+  // later parts are placed relative to it, so the header opens at least that many blocks.
+  const firstDepth = mangled || fragment.segments.length === 1 ? undefined : estimateStartDepth(lines.slice(0, firstPartEnd + 1), code.slice(0, firstPartEnd + 1), startsInComment[0]);
   let levels: number;
   if (atFileStart) levels = 0;
   else if (constraint !== undefined) levels = Math.max(constraint, -minBraces, 0);
-  else levels = 1 + Math.max(0, -minBraces);
+  else levels = Math.max(1 + Math.max(0, -minBraces), fragment.stitched.size > 0 ? (firstDepth ?? 0) : 0);
   const openParens = atFileStart ? 0 : -minParens;
+  // Block depth the header gives minus the depth the first part's indentation says.
+  const depthOffset = firstDepth === undefined ? 0 : levels - firstDepth;
 
   // Pass 2: which header level each unmatched `}` closes and what follows it, the bridges, and
   // what is still open at the end.
@@ -270,9 +355,27 @@ function plan(slots: string[], fragment: Fragment): Plan {
   for (let li = 0; li < count; li++) {
     const l = code[li];
     const next = fragment.segments[segmentIndex + 1];
-    if (next !== undefined && li === fragment.segments[segmentIndex].last - first + 1 && li < next.first - first) {
+    if (next !== undefined && fragment.stitched.has(segmentIndex + 1) && li === fragment.segments[segmentIndex].last - first + 1) {
+      // The first hidden line of a gap inside one function: an opaque statement, blocks placed
+      // for the next part's indentation.
+      const part = partStarts.indexOf(segmentIndex + 1);
+      const [from, to] = partLines(part);
+      const gap = planGap(stack, last, lines.slice(from, to + 1), code.slice(from, to + 1), startsInComment[segmentIndex + 1], mangled ? undefined : depthOffset, conditionalDepth[li], endsInComment.has(segmentIndex + 1));
+      bridges.set(first + li, gap.text);
+      last = gap.last;
+    } else if (next !== undefined && li === fragment.segments[segmentIndex].last - first + 1 && li < next.first - first) {
       // The first hidden line after this hunk, with another hunk of the fragment to come.
-      const bridge = planBridge(stack, last, code.slice(next.first - first, next.last - first + 1), startsInComment[segmentIndex + 1], next.section, conditionalDepth[li]);
+      const nextCode = code.slice(next.first - first, next.last - first + 1);
+      const bridge = planBridge(stack, last, nextCode, startsInComment[segmentIndex + 1], next.section, conditionalDepth[li]);
+      // The hidden lines may open blocks (`if (..) {`): the next hunk's indentation says how many.
+      const outer = stack[0]?.kind === '{' ? (stack[0].level === 1 ? nameFromSection(fragment.segments[0].section)?.name : stack[0].functionName) : undefined;
+      const inFunction = outer !== undefined && nameFromSection(next.section)?.name === outer;
+      const opened = firstDepth === undefined || !inFunction ? 0 : hiddenBlocks(stack, lines.slice(next.first - first, next.last - first + 1), nextCode, depthOffset);
+      for (let k = 0; k < opened; k++) {
+        bridge.text += `${bridge.text === '' ? '' : ' '}if (${GAP_CALL}()) {`;
+        bridge.last = '{';
+        stack.push(block({ conditional: conditionalDepth[li] }));
+      }
       if (bridge.text !== '') {
         bridges.set(first + li, bridge.text);
         last = bridge.last ?? last;
@@ -286,12 +389,14 @@ function plan(slots: string[], fragment: Fragment): Plan {
       if (c === '{') {
         const initializer = last === '=' || ((last === ',' || last === '{') && top?.initializer === true);
         const before = flat.slice(Math.max(0, offset - 128), offset);
+        const typeBody = /\b(?:struct|union|enum)(?:\s+[A-Za-z_]\w*)?\s*$/.test(before);
         stack.push(
           block({
             initializer,
             doBody: /\bdo\s*$/.test(before),
-            typeBody: /\b(?:struct|union|enum)(?:\s+[A-Za-z_]\w*)?\s*$/.test(before),
+            typeBody,
             conditional: conditionalDepth[li],
+            functionName: stack.length === 0 && !initializer && !typeBody ? definitionName(flat.slice(Math.max(0, offset - 512), offset), fragment.segments[segmentIndex].section) : undefined,
           }),
         );
       } else if (c === '(') {
@@ -353,6 +458,11 @@ function plan(slots: string[], fragment: Fragment): Plan {
   if (levels === 0 && openParens === 0 && !startsInComment[0] && /^[A-Za-z_]\w*\s*\(/.test(code.find((l) => l.trim() !== '') ?? '')) {
     parts.push('void');
   }
+  // A hunk that starts at a definition's `{` (its header above, in the section): the header line
+  // stands for the definition's header.
+  if (levels === 0 && openParens === 0 && !startsInComment[0] && !mangled && /^\{/.test(code.find((l) => l.trim() !== '') ?? '') && nameFromSection(fragment.segments[0].section)) {
+    parts.push(name.head);
+  }
   if (startsInComment[0]) parts.push('/*');
   const header = parts.length > 0 ? parts.join(' ') : undefined;
 
@@ -381,7 +491,11 @@ function plan(slots: string[], fragment: Fragment): Plan {
   const fileScope = stack.length === 0 || stack[0].kind === '(';
   if (fileScope && text.last !== undefined && /[\w)\]]/.test(text.last)) text.out += ';';
   flush();
-  return { header, bridges, closer };
+  const outermost = stack[0];
+  let openFunction: string | undefined;
+  // A fragment of comments only says nothing about where it is.
+  if (outermost?.kind === '{' && flat.trim() !== '') openFunction = outermost.level === 1 ? (outerKind === 'function' ? name.name : undefined) : outermost.functionName;
+  return { header, bridges, closer, openFunction };
 }
 
 interface CloseText {
@@ -472,4 +586,175 @@ function planBridge(
   }
   if (nextStartsInComment) text.out += text.out === '' ? '/*' : ' /*';
   return { text: text.out, last: text.out === '' ? undefined : text.last };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stitching the hunks of one function
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Mail archives strip leading whitespace (seed 003): when no line is indented and some line is
+ * plainly not at file scope (a statement keyword or `} else` at column 0, or the one space a
+ * stripped changed line keeps), column 0 says nothing about file scope.
+ */
+function isMangled(lines: string[]): boolean {
+  return (
+    !lines.some((l) => /^(\t| {2})/.test(l) && l.trim() !== '') &&
+    lines.some((l) => /^(?:(?:if|else|return|for|while|switch|case|break|continue|goto|do)\b|\}\s*else\b| [^ *\t])/.test(l))
+  );
+}
+
+/** Indentation level of a line: tabs to the next multiple of 8 columns, 8 columns a level. */
+function indentLevel(line: string): number {
+  let column = 0;
+  for (const c of line) {
+    if (c === '\t') column = column - (column % 8) + 8;
+    else if (c === ' ') column++;
+    else break;
+  }
+  return Math.floor(column / 8);
+}
+
+/**
+ * The block depth at the first line of `raw` (the kernel's style: a statement at depth d is
+ * indented d tabs, a `}` closing a block at depth d sits at d - 1), estimated from the lines that
+ * start a statement or a `}`; the least estimate wins, since continuation lines are indented
+ * further. Labels, `case` and preprocessor lines say nothing. Undefined when no line tells.
+ */
+export function estimateStartDepth(raw: string[], code: string[], startsInComment = false): number | undefined {
+  let relative = 0;
+  // After a comment the hunk starts in, the first code line starts a statement.
+  let previousEnd: string | undefined = startsInComment ? ';' : undefined;
+  let best: number | undefined;
+  for (let k = 0; k < code.length; k++) {
+    const c = code[k].trim();
+    if (c === '') continue;
+    const label = /^(?:case\b|default\s*:|[A-Za-z_]\w*\s*:(?!:))/.test(c);
+    if (!label) {
+      let estimate: number | undefined;
+      if (c.startsWith('}')) estimate = indentLevel(raw[k] ?? '') + 1 - relative;
+      // A `{` on a line of its own sits at the depth of its statement (column 0: a definition's body).
+      else if (c.startsWith('{')) estimate = indentLevel(raw[k] ?? '') - relative;
+      else if (previousEnd !== undefined && ';{}:'.includes(previousEnd)) estimate = indentLevel(raw[k] ?? '') - relative;
+      if (estimate !== undefined) best = best === undefined ? estimate : Math.min(best, estimate);
+    }
+    for (const ch of c) {
+      if (ch === '{') relative++;
+      else if (ch === '}') relative--;
+    }
+    previousEnd = c[c.length - 1];
+  }
+  return best;
+}
+
+/**
+ * The name a definition header defines (`static int foo(int a)\n`), from the text before its `{`;
+ * a hunk that starts at the `{` has its header in the section.
+ */
+function definitionName(before: string, section: string): string | undefined {
+  const cut = Math.max(before.lastIndexOf(';'), before.lastIndexOf('}'));
+  const header = before.slice(cut + 1).trim();
+  if (header === '' && cut < 0) return nameFromSection(section)?.name;
+  if (!/\)\s*$/.test(header)) return undefined;
+  return nameFromSection(header)?.name;
+}
+
+/**
+ * Does `hunk` continue the function `name` that an earlier fragment leaves open? Its section must
+ * name that function (git names a hunk by the last definition line above it), and its lines must
+ * not sit at file scope by their indentation (after the function's end, before the next definition).
+ */
+function continuesFunction(slots: string[], name: string, hunk: FragmentHunk): boolean {
+  if (nameFromSection(hunk.section)?.name !== name) return false;
+  const raw = slots.slice(hunk.first - 1, hunk.last);
+  if (isMangled(raw)) return true;
+  const text = raw.join('\n');
+  const trial = scanCode(text, { inComment: false, conditionals: [] });
+  const inComment = trial.firstCommentToken === '*/' || looksLikeCommentContinuation(text);
+  const code = inComment ? scanCode(text, { inComment: true, conditionals: [] }).code : trial.code;
+  const depth = estimateStartDepth(raw, code, inComment);
+  return depth === undefined || depth >= 1;
+}
+
+/**
+ * Blocks the few hidden lines between two close hunks must have opened for the next hunk to sit
+ * at the depth its indentation says (relative to the fragment's first part); 0 when the next hunk
+ * starts with `else` or inside an expression, or indentation says nothing.
+ */
+function hiddenBlocks(stack: Item[], nextRaw: string[], nextCode: string[], depthOffset: number): number {
+  if (stack.length === 0 || stack[stack.length - 1].kind !== '{') return 0;
+  if (/^else\b/.test(nextCode.join('\n').trimStart())) return 0;
+  const estimate = estimateStartDepth(nextRaw, nextCode);
+  if (estimate === undefined) return 0;
+  return Math.max(0, estimate + depthOffset - stack.filter((i) => i.kind === '{').length);
+}
+
+/**
+ * The first hidden line of a gap between two parts of one function: what the part before leaves
+ * open inside a statement is closed, an opaque `__ptelint_gap();` stands for the hidden
+ * statements, and blocks are closed or opened (as `if (__ptelint_gap()) {`, a condition nothing is
+ * known about) until the depth is the one the next part's indentation says (`depthOffset` maps
+ * indentation to depth; undefined when indentation says nothing). Parentheses the next part closes
+ * without opening them are opened, as between close hunks.
+ */
+function planGap(
+  stack: Item[],
+  last: string | undefined,
+  nextRaw: string[],
+  nextCode: string[],
+  nextStartsInComment: boolean,
+  depthOffset: number | undefined,
+  conditional: number,
+  afterComment: boolean,
+): { text: string; last: string } {
+  const text: CloseText = { out: afterComment ? '*/' : '', last, afterInitializer: false };
+  while (stack.length > 0 && stack[stack.length - 1].kind === '(') closeItem(stack.pop() as Item, text);
+  if (stack.length > 0) terminate(text);
+  let depth = stack.filter((i) => i.kind === '{').length;
+  let braces = 0;
+  let minBraces = 0;
+  let parens = 0;
+  let minParens = 0;
+  for (const l of nextCode) {
+    for (const c of l) {
+      if (c === '{') braces++;
+      else if (c === '}') minBraces = Math.min(minBraces, --braces);
+      else if (c === '(') parens++;
+      else if (c === ')') minParens = Math.min(minParens, --parens);
+    }
+  }
+  const estimate = depthOffset === undefined ? undefined : estimateStartDepth(nextRaw, nextCode, nextStartsInComment);
+  // The next part closes the function only where it shows the function's closing `}` at column 0.
+  const closesFunction = depthOffset !== undefined && nextRaw.some((l) => l.startsWith('}'));
+  const target = Math.max(estimate === undefined || depthOffset === undefined ? depth : estimate + depthOffset, -minBraces + (closesFunction ? 0 : 1), 1);
+  const statement = ` ${GAP_CALL}();`;
+  text.out += statement;
+  // Below the function body, the block the next part sits in may not be the one the part before
+  // left open at that depth (the hidden lines may close it and open another): it is a block of its
+  // own, under a condition nothing is known about.
+  const keep = Math.max(1, Math.min(depth, target - 1));
+  if (depth > keep) {
+    while (depth > keep && stack.length > 0) {
+      const item = stack.pop() as Item;
+      text.last = ';';
+      closeItem(item, text);
+      if (item.kind === '{') depth--;
+    }
+    text.out += statement;
+  }
+  for (; depth < target; depth++) {
+    text.out += ` if (${GAP_CALL}()) {${statement}`;
+    stack.push(block({ conditional }));
+  }
+  const flatNext = nextCode.join('\n').trimStart();
+  // A next part that starts with `else` continues an `if` the gap hides.
+  if (/^else\b/.test(flatNext)) text.out += ` if (${GAP_CALL}())${statement}`;
+  text.last = ';';
+  if (-minParens > 0) {
+    text.out += ' if (' + '('.repeat(-minParens - 1);
+    for (let k = 0; k < -minParens; k++) stack.push(paren(conditional));
+    text.last = '(';
+  }
+  if (nextStartsInComment) text.out += ' /*';
+  return { text: text.out.trimStart(), last: text.last };
 }

@@ -5,7 +5,7 @@
 // (fragment.ts).
 
 import type { FilePatch, Hunk, PatchError } from '../patch-types.js';
-import { synthesizeFragments, type FragmentHunk } from './fragment.js';
+import { namesShown, resolveTruncatedSection, synthesizeFragments, type FragmentHunk } from './fragment.js';
 import { hunkChangedLines, hunkHeader, makeImage } from './lines.js';
 import type { FileImages, SourceImage } from './types.js';
 
@@ -29,12 +29,17 @@ function sides(hunk: Hunk): { pre: Side; post: Side } {
   };
 }
 
-export function partialImages(input: string, file: FilePatch, displayPath: string): Omit<FileImages, 'path' | 'oldPath'> {
+/**
+ * `patchFiles`: every file of the patch, whose sections and lines name the functions a section cut
+ * short may stand for (default: this file alone).
+ */
+export function partialImages(input: string, file: FilePatch, displayPath: string, patchFiles: FilePatch[] = [file]): Omit<FileImages, 'path' | 'oldPath'> {
   const errors = checkOrder(input, file, displayPath);
   if (errors.length > 0) return { errors };
   const result: Omit<FileImages, 'path' | 'oldPath'> = { errors: [] };
-  if (file.oldPath !== null) result.pre = buildSide(file, 'pre', file.newPath === null);
-  if (file.newPath !== null) result.post = buildSide(file, 'post', file.oldPath === null);
+  const names = namesShown(patchFiles.flatMap((f) => f.hunks.flatMap((h) => [h.section, ...h.lines.map((l) => l.text)])));
+  if (file.oldPath !== null) result.pre = buildSide(file, 'pre', file.newPath === null, names);
+  if (file.newPath !== null) result.post = buildSide(file, 'post', file.oldPath === null, names);
   return result;
 }
 
@@ -71,7 +76,7 @@ function checkOrder(input: string, file: FilePatch, displayPath: string): PatchE
  * One side's image. `whole` (a new file's post-image, a deleted file's pre-image) is exact when
  * the hunks cover every line from 1: no partial marking and no synthetic lines then.
  */
-function buildSide(file: FilePatch, side: 'pre' | 'post', whole: boolean): SourceImage {
+function buildSide(file: FilePatch, side: 'pre' | 'post', whole: boolean, names: ReadonlySet<string>): SourceImage {
   const slots: string[] = [];
   const origins = new Map<number, number>();
   const preChanged: number[] = [];
@@ -91,7 +96,8 @@ function buildSide(file: FilePatch, side: 'pre' | 'post', whole: boolean): Sourc
     const postLast = post.count > 0 ? post.first + post.count - 1 : undefined;
     hunkChangedLines(hunk, pre.first, post.first, postLast, preChanged, postChanged);
     if (mine.count > 0) {
-      fragments.push({ first: mine.first, last: mine.first + mine.count - 1, section: hunk.section, hunkIndex: index + 1 });
+      const section = resolveTruncatedSection(hunk.section, names);
+      fragments.push({ first: mine.first, last: mine.first + mine.count - 1, section, hunkIndex: index + 1 });
     }
   });
   const changed = side === 'pre' ? preChanged : postChanged;

@@ -126,7 +126,7 @@ export async function repoImages(patch: Patch, file: FilePatch, path: string, so
     skipped.push(`tree ${source.tree.dir}: ${fromDir.errors.map((e) => e.message).join('; ')}`);
   }
 
-  return { path, oldPath: file.oldPath, ...partialImages(patch.input, file, path), provenance: { source: 'hunks', skipped } };
+  return { path, oldPath: file.oldPath, ...partialImages(patch.input, file, path, patch.files), provenance: { source: 'hunks', skipped } };
 }
 
 /** An earlier patch's post-image under `id`, matching abbreviations of different lengths. */

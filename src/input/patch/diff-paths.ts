@@ -108,8 +108,9 @@ export function headerName(rest: string): string {
  * (quilt's `linux.orig/`) unless it is a kernel top-level directory (a -p0 diff). `/dev/null` is null.
  */
 export function plainPaths(oldName: string, newName: string): { oldPath: string | null; newPath: string | null } {
-  const strip = (p: string | null): string | null => {
-    if (p === null) return null;
+  const strip = (path: string | null): string | null => {
+    if (path === null) return null;
+    const p = withoutQuiltSuffix(path);
     if (p.startsWith('a/') || p.startsWith('b/')) return p.slice(2);
     const slash = p.indexOf('/');
     if (slash <= 0) return p;
@@ -131,6 +132,14 @@ export function stripComponents(name: string, n: number): string | undefined {
     rest = rest.slice(slash + 1).replace(/^\/+/, '');
   }
   return rest === '' ? undefined : rest;
+}
+
+/**
+ * quilt's and Andrew Morton's mm-commits exports name the pre-image after the patch
+ * (`--- a/mm/memory.c~mm-fix-foo`): the file is what comes before the `~`.
+ */
+function withoutQuiltSuffix(p: string): string {
+  return p.replace(/^([^~]*[^/~])~[^/~\s]+$/, '$1');
 }
 
 /** Paths inside a `diff --git` block's `---`/`+++` lines: only git's prefixes are stripped. */
