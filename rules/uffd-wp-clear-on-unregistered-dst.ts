@@ -4,6 +4,7 @@
 // mremap()" (§7 row 20). The per-kind coverage analysis lives in src/analysis/uffd-clearing.ts.
 
 import { defineRule } from '../src/engine/define-rule.js';
+import { accessorFacts, respelledSwapToPresent } from '../src/analysis/accessor-family.js';
 import { uncoveredUffdTransfers, type UffdTransfer } from '../src/analysis/uffd-clearing.js';
 import type { UffdCarrierKind } from '../src/analysis/kernel-api.js';
 
@@ -29,10 +30,19 @@ export default defineRule({
         '{{sink}}() may install a {{kinds}} entry {{verb}} from {{source}} with uffd-wp: no clear of that kind runs whenever the destination VMA is not uffd-wp registered (clears seen: {{clears}})',
       markerKept:
         '{{sink}}() may install a uffd-wp marker {{verb}} from {{source}} into a VMA that is not uffd-wp registered: drop it or use copy_pte_marker()',
+      respelledClear:
+        'the patch replaces {{call}}({{value}}), a clear for a non-present entry, with the present-entry {{at_call}}(): uffd-wp stays on the copied swap entry of a VMA that is not registered (judged from the hunks)',
       hunkCarry:
         'the uffd-wp clear {{call}}() (under {{guard}}) is missing from this function in this version: entries keep uffd-wp in a VMA that is not registered (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'uffdClear', messageId: 'hunkCarry' },
+    // From hunks alone: a swap-family uffd-wp clear respelled in the present family on the same
+    // value clears another bit of the swap entry (the hunk-carry count sees a clear either way).
+    hunkFacts: {
+      messageId: 'respelledClear',
+      collect: accessorFacts,
+      judge: (lost, gained, before) => respelledSwapToPresent(lost, gained, before, (access) => access === 'clear_uffd_wp'),
+    },
     // A fork copy names its destination VMA, mm or slot; a move clears the old slot.
     keywords: ['uffd_wp', 'dst_vma', 'dst_mm', 'dst_pte', 'dst_ptep', 'dst_pmd', 'dst_pud', 'get_and_clear'],
     docs: {

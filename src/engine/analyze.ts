@@ -10,7 +10,7 @@ import { buildFunctionFacts, type FileFacts, type FunctionFacts } from '../analy
 import { isPageTablePrimitive } from '../analysis/kernel-api.js';
 import { carryCalls, type CarryKind } from '../analysis/carry-calls.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
-import type { Rule } from './define-rule.js';
+import type { Rule, SeenFact } from './define-rule.js';
 import { defaultRules } from './registry.js';
 
 export interface AnalyzeOptions {
@@ -35,6 +35,14 @@ export interface AnalyzeOptions {
   legacyArch?: boolean;
   /** Also list each analyzed function's carry statements (patch mode from hunks: hunk-carries.ts). */
   collectCarries?: boolean;
+  /** Also list each analyzed function's rule facts (RuleMeta.hunkFacts; patch mode: hunk-facts.ts). */
+  collectFacts?: boolean;
+}
+
+/** A rule fact found in an analyzed function (RuleMeta.hunkFacts). */
+export interface FoundFact extends SeenFact {
+  rule: string;
+  function: string;
 }
 
 /** A carry statement found in an analyzed function (src/analysis/carry-calls.ts). */
@@ -60,6 +68,8 @@ export interface AnalyzeResult {
   functionNames: string[];
   /** With `collectCarries`: the carry statements of the analyzed functions. */
   carries: FoundCarry[];
+  /** With `collectFacts`: the rule facts of the analyzed functions. */
+  facts: FoundFact[];
 }
 
 const keywordPatterns = new WeakMap<Rule[], RegExp>();
@@ -85,7 +95,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const rules = options.rules ?? defaultRules();
   const version = options.kernelVersion ?? NEWEST_KERNEL;
   const prefilter = options.prefilter ?? true;
-  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [] };
+  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [], facts: [] };
   const functions = extractFunctions(text);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
@@ -114,6 +124,16 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
           function: fn.name, kind: c.kind, line: fn.startLine + c.node.startPosition.row, column: c.node.startPosition.column + 1,
           call: c.name, guard: c.guard, statement: normalizedStatement(c.node),
         });
+      }
+    }
+    if (options.collectFacts) {
+      for (const rule of rules) {
+        for (const f of rule.meta.hunkFacts?.collect(facts) ?? []) {
+          result.facts.push({
+            rule: rule.meta.id, function: fn.name, key: f.key, line: fn.startLine + f.node.startPosition.row,
+            data: f.data ?? {}, statement: normalizedStatement(f.node),
+          });
+        }
       }
     }
     const occurrences = new Map<string, number>();

@@ -104,8 +104,8 @@ async function compute(e: Entry, index: number): Promise<Outcome> {
   const lines = (Array.isArray(c.at) ? c.at : [c.at]).map((a) => lineNear(mutation, a.needle, a.direction));
   const bugPatch = path.join(dir, `${index}-bug.patch`);
   const fixPatch = path.join(dir, `${index}-fix.patch`);
-  writeFileSync(bugPatch, gitDiff(pristineText, mutation.text, c.file));
-  writeFileSync(fixPatch, gitDiff(mutation.text, pristineText, c.file));
+  writeFileSync(bugPatch, gitDiff(pristineText, mutation.text, c.file, 3, true));
+  writeFileSync(fixPatch, gitDiff(mutation.text, pristineText, c.file, 3, true));
   const only = table.rules.map((r) => r.meta.id);
   const kernelVersion = parseKernelVersion(c.version);
   const common = { only, kernelVersion, legacyArch: c.legacyArch };
