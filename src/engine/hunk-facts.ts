@@ -64,7 +64,9 @@ export function hunkFactFindings(input: HunkFactInput): PatchFinding[] {
         if (!hit) continue;
         let line = hit.at?.line;
         if (line === undefined) {
-          const near = nearestChanged(to.side.image, to.range, hit.lost.line - from.range.start + to.range.start);
+          // A pure insertion changes no line of the other image: point where it goes.
+          const mapped = hit.lost.line - from.range.start + to.range.start;
+          const near = nearestChanged(to.side.image, to.range, mapped) ?? visibleNear(to.side.image, mapped);
           line = near === undefined ? undefined : codeLineNear(to.side.image, near);
         }
         if (line === undefined) continue;
@@ -73,6 +75,11 @@ export function hunkFactFindings(input: HunkFactInput): PatchFinding[] {
     }
   }
   return out;
+}
+
+function visibleNear(image: SourceImage, line: number): number | undefined {
+  for (let l = line; l >= line - 3 && l >= 1; l--) if (image.inputLineOf(l) !== undefined) return l;
+  return undefined;
 }
 
 /**
