@@ -9,6 +9,7 @@ import {
   armShares,
   exclusiveArms,
   guardsAllowType,
+  looksLikeForkCopy,
   ForkCopy,
   isShareStep,
   mayRunTogether,
@@ -230,8 +231,7 @@ function isCallNamed(name: string | undefined): boolean {
  * tests a swap entry's type, the exclusive types it admits, one fact each.
  */
 function admittedTypes(facts: FunctionFacts): HunkFact[] {
-  const fork = /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(facts.model.body.text) || facts.model.calls.some((c) => SHARED_ENTRY_MAKERS.has(c.name));
-  if (!fork) return [];
+  if (!looksLikeForkCopy(facts)) return [];
   const out: HunkFact[] = [];
   const seen = new Set<number>();
   for (const call of facts.model.calls) {

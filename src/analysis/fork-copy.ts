@@ -456,3 +456,12 @@ export function armShares(arm: ExclusiveArm): boolean {
 export function mayRunTogether(facts: FunctionFacts, a: Point, b: Point): boolean {
   return !armsExclusive(a, b) && facts.compatible([a, b]);
 }
+
+/**
+ * Does the visible part of a function read as a fork copy (patch mode from hunks, where the
+ * installers that ForkCopy needs are mostly out of sight): it names a src_/dst_ side, tests for a
+ * COW mapping, or downgrades an entry to a shared one.
+ */
+export function looksLikeForkCopy(facts: FunctionFacts): boolean {
+  return /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(facts.model.body.text) || facts.model.calls.some((c) => SHARED_ENTRY_MAKERS.has(c.name));
+}
