@@ -459,9 +459,9 @@ export function mayRunTogether(facts: FunctionFacts, a: Point, b: Point): boolea
 
 /**
  * Does the visible part of a function read as a fork copy (patch mode from hunks, where the
- * installers that ForkCopy needs are mostly out of sight): it names a src_/dst_ side, tests for a
- * COW mapping, or downgrades an entry to a shared one.
+ * installers that ForkCopy needs are mostly out of sight): it names a src_/dst_ side or tests for
+ * a COW mapping. (Downgrading to a shared entry is no sign: unmap paths make readable entries too.)
  */
 export function looksLikeForkCopy(facts: FunctionFacts): boolean {
-  return /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(facts.model.body.text) || facts.model.calls.some((c) => SHARED_ENTRY_MAKERS.has(c.name));
+  return /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(facts.model.body.text);
 }
