@@ -2,9 +2,9 @@
 // thread 001 (uffd-wp needs the PTE write-protected *and* the bit restored), f45ec5ff16a7, and
 // f1eb1bacfba9 which made *_mkuffd_wp() clear write from 6.5 on (the version knob).
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { formatKernelVersion } from '../src/kernel-version.js';
-import { mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
+import { apiOf, mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
 import type { Call } from '../src/analysis/function-model.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
@@ -21,12 +21,18 @@ export default defineRule({
     enabledByDefault: true,
     summary: 'Detect a uffd-wp entry that can end up writable',
     messages: {
+      wrprotectDropped:
+        'the patch removes {{call}}() from the uffd-wp way: in this version *_mkuffd_wp() does not clear write, so the uffd-wp entry may stay writable (judged from the hunks)',
       grantAfterUffd:
         '{{call}}() can make the entry writable after {{setter}}() set uffd-wp on it at line {{line}}',
       grantUnderUffd: '{{call}}() grants write under {{guard}}, when the entry carries uffd-wp',
       uffdOnWritable:
         '{{call}}() sets uffd-wp on a value that may be writable ({{source}}, line {{line}}) without a *_wrprotect(): in {{version}} *_mkuffd_wp() does not clear the write bit',
     },
+    // From hunks alone (src/engine/hunk-facts.ts), where *_mkuffd_wp() does not clear write (before
+    // 6.5): the write-protects of a value on a uffd-wp way. A patch that deletes one leaves the
+    // uffd-wp entry as writable as it was, whatever the unseen lines hold.
+    hunkFacts: { messageId: 'wrprotectDropped', collect: uffdWrprotects },
     keywords: ['uffd_wp', 'UFFD_WP', 'wp_copy'],
     docs: {
       why: [
@@ -195,4 +201,16 @@ function lastWriteSource(facts: FunctionFacts, through: Call['point'], path: Val
     else if (api.effect === 'wrprotect' || api.effect === 'setUffd') source = undefined;
   }
   return source;
+}
+
+/** Value write-protects on a uffd-wp way, in versions whose *_mkuffd_wp() keeps write. */
+function uffdWrprotects(facts: FunctionFacts): HunkFact[] {
+  if (mkuffdWpClearsWrite(facts.version)) return [];
+  const out: HunkFact[] = [];
+  for (const call of facts.model.calls) {
+    if (apiOf(call.name)?.effect !== 'wrprotect' || apiOf(call.name)?.level === 'swp') continue;
+    if (!facts.meanings(call.point.guards).some((m) => m.cls === 'uffd' && m.positive)) continue;
+    out.push({ key: 'wrprotect-uffd', node: call.node, data: { call: call.name } });
+  }
+  return out;
 }

@@ -128,7 +128,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
     }
     if (options.collectFacts) {
       for (const rule of rules) {
-        for (const f of rule.meta.hunkFacts?.collect(facts) ?? []) {
+        for (const f of rule.meta.hunkFacts?.collect(facts, options.legacyArch ?? false) ?? []) {
           result.facts.push({
             rule: rule.meta.id, function: fn.name, key: f.key, line: fn.startLine + f.node.startPosition.row,
             data: f.data ?? {}, statement: normalizedStatement(f.node),

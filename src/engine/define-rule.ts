@@ -57,8 +57,8 @@ export interface SeenFact {
 export interface HunkFactCheck<M extends string> {
   /** Reported when `judge` keeps a loss (placeholders: the fact's data). */
   messageId: NoInfer<M>;
-  /** The facts of one analyzed function (any image, partial or not). */
-  collect(facts: FunctionFacts): HunkFact[];
+  /** The facts of one analyzed function (any image, partial or not); `legacyArch` as in RuleContext. */
+  collect(facts: FunctionFacts, legacyArch: boolean): HunkFact[];
   /**
    * Which lost facts are findings, given what the same function gained on the patch's lines
    * (`at`: report at that gained fact instead of near the loss). Called once per direction: the
