@@ -9,6 +9,7 @@ import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
 import type { SyntaxNode } from '../src/lang/parser.js';
+import { atomsOf } from '../src/analysis/guards.js';
 
 export default defineRule({
   meta: {
@@ -117,6 +118,14 @@ function provenanceConditions(facts: FunctionFacts): HunkFact[] {
         (condition && EXCLUSIVITY_OWN_EVIDENCE.test(condition.text));
       if (condition && aboutExclusivity && excl.proves(condition, true, new Set())) {
         out.push({ key: 'provenance', node: condition, data: { condition: condition.text.replace(/\s+/g, ' ').replace(/^\((.*)\)$/, '$1') } });
+      } else if (condition) {
+        // A proof that also leans on what is out of sight (do_swap_page()'s `exclusive ||
+        // folio_ref_count(folio) == 1`, `exclusive` set above the hunk): its own evidence, counted.
+        for (const atom of atomsOf({ expr: condition, positive: true })) {
+          if (atom.positive && EXCLUSIVITY_OWN_EVIDENCE.test(atom.node.text) && excl.proves(atom.node, true, new Set())) {
+            out.push({ key: 'evidence', node: atom.node, data: { condition: atom.node.text.replace(/\s+/g, ' ') } });
+          }
+        }
       }
     }
     for (const c of n.namedChildren) visit(c);

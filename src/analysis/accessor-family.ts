@@ -46,14 +46,16 @@ interface Keyed {
  * nearest unchanged accessor on the same value is of the present family (a respelling in a
  * present arm next to `pte_soft_dirty(x)`), the pre-image was the wrong one and the patch a fix.
  */
-export function respelledSwapToPresent<F extends Keyed>(lost: F[], gained: F[], before: F[], keep: (access: string) => boolean): Array<{ lost: F; at: F }> {
-  const out: Array<{ lost: F; at: F }> = [];
+export function respelledSwapToPresent<F extends Keyed & { data: Record<string, string> }>(
+  lost: F[], gained: F[], before: F[], keep: (access: string) => boolean,
+): Array<{ lost: F; at: F; data: Record<string, string> }> {
+  const out: Array<{ lost: F; at: F; data: Record<string, string> }> = [];
   for (const l of lost) {
     const m = /^swap:([^:]*):(.*)$/.exec(l.key);
     if (!m || !keep(m[1])) continue;
     const at = gained.find((g) => g.key === `present:${m[1]}:${m[2]}`);
     if (!at || contextSays(before, m[2], l.line, 'present')) continue;
-    out.push({ lost: l, at });
+    out.push({ lost: l, at, data: { what: `with the present-entry ${at.data.call ?? 'accessor'}()` } });
   }
   return out;
 }

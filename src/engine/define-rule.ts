@@ -64,7 +64,14 @@ export interface HunkFactCheck<M extends string> {
    * (`at`: report at that gained fact instead of near the loss). Called once per direction: the
    * bug direction's losses are `introduced`, the reverse direction's `fixed`. Default: every loss.
    */
-  judge?(lost: SeenFact[], gained: SeenFact[], before: SeenFact[]): Array<{ lost: SeenFact; at?: SeenFact }>;
+  judge?(lost: SeenFact[], gained: SeenFact[], before: SeenFact[]): FactVerdict[];
+}
+
+/** A loss a rule keeps: where to report it (`at`, else near the loss) and extra message data. */
+export interface FactVerdict {
+  lost: SeenFact;
+  at?: SeenFact;
+  data?: Record<string, string>;
 }
 
 export interface RuleDocs {

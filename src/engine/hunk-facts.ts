@@ -14,7 +14,7 @@
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
 import { fillPlaceholders, fingerprintOf, type AnalyzeResult, type FoundFact } from './analyze.js';
-import type { Rule, SeenFact } from './define-rule.js';
+import type { FactVerdict, Rule, SeenFact } from './define-rule.js';
 import { codeLineNear, nearestChanged, ranges } from './hunk-carries.js';
 
 interface Side {
@@ -70,7 +70,7 @@ export function hunkFactFindings(input: HunkFactInput): PatchFinding[] {
           line = near === undefined ? undefined : codeLineNear(to.side.image, near);
         }
         if (line === undefined) continue;
-        out.push(finding(input, rule, fn, hit.lost, hit.at, status, to.side.image, line));
+        out.push(finding(input, rule, fn, hit, status, to.side.image, line));
       }
     }
   }
@@ -101,10 +101,12 @@ function excess(mine: FoundFact[], theirs: FoundFact[], image: SourceImage): See
   return out.sort((x, y) => x.line - y.line);
 }
 
-function finding(input: HunkFactInput, rule: Rule, fn: string, lost: SeenFact, at: SeenFact | undefined, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
+function finding(input: HunkFactInput, rule: Rule, fn: string, hit: FactVerdict, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
+  const { lost, at } = hit;
   const check = rule.meta.hunkFacts!;
   const template = (rule.meta.messages as Record<string, string>)[check.messageId];
-  const message = fillPlaceholders(template, { ...lost.data, ...(at ? Object.fromEntries(Object.entries(at.data).map(([k, v]) => [`at_${k}`, v])) : {}) });
+  const atData = at ? Object.fromEntries(Object.entries(at.data).map(([k, v]) => [`at_${k}`, v])) : {};
+  const message = fillPlaceholders(template, { ...lost.data, ...atData, ...hit.data });
   const key = `${rule.meta.id}\0${input.path}\0${fn}\0hunk-fact\0${lost.key}\0${lost.statement}`;
   const f: PatchFinding = {
     rule: rule.meta.id,
