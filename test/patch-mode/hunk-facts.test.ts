@@ -193,4 +193,49 @@ ${FILLER}
     await expectFound(SWAP_FAULT, after, 'uffd-wp-never-writable', 'swap_fault_one', '6.1');
     expect(brief(await findings(SWAP_FAULT, after, '6.12'), 'introduced')).toEqual([]);
   });
+
+  const FORK_MARKER = `static int copy_marker_entry(struct mm_struct *dst_mm, pte_t *dst_pte, pte_t *src_pte,
+		struct vm_area_struct *dst_vma, unsigned long addr)
+{
+	pte_t pte = ptep_get(src_pte);
+
+${FILLER}
+	if (is_pte_marker(pte)) {
+${FILLER}
+		if (userfaultfd_wp(dst_vma))
+			set_pte_at(dst_mm, addr, dst_pte, pte);
+${FILLER}
+		return 0;
+	}
+	return 0;
+}
+`;
+
+  test("a fork copy's test of the destination's registration deleted; moved into copy_pte_marker() is silent", async () => {
+    const guarded = '\t\tif (userfaultfd_wp(dst_vma))\n\t\t\tset_pte_at(dst_mm, addr, dst_pte, pte);\n';
+    await expectFound(FORK_MARKER, replaceOnce(FORK_MARKER, guarded, '\t\tset_pte_at(dst_mm, addr, dst_pte, pte);\n'),
+      'uffd-wp-clear-on-unregistered-dst', 'copy_marker_entry');
+    const helper = replaceOnce(FORK_MARKER, guarded,
+      '\t\tpte_marker marker = copy_pte_marker(pte_to_swp_entry(pte), dst_vma);\n\t\tif (marker)\n\t\t\tset_pte_at(dst_mm, addr, dst_pte, make_pte_marker(marker));\n');
+    expect(brief(await findings(FORK_MARKER, helper), 'introduced')).toEqual([]);
+  });
+
+  const GRANT = `static int reuse_swapped(struct vm_fault *vmf, struct folio *folio, pte_t pte)
+{
+	struct vm_area_struct *vma = vmf->vma;
+
+${FILLER}
+	if ((vma->vm_flags & VM_WRITE) && !userfaultfd_pte_wp(vma, pte) &&
+	    !pte_needs_soft_dirty_wp(vma, pte)) {
+		pte = pte_mkwrite(pte, vma);
+	}
+${FILLER}
+	set_pte_at(vma->vm_mm, vmf->address, vmf->pte, pte);
+	return 0;
+}
+`;
+
+  test("a uffd-wp test dropped from a write grant's guard", async () => {
+    await expectFound(GRANT, replaceOnce(GRANT, ' && !userfaultfd_pte_wp(vma, pte) &&', ' &&'), 'uffd-wp-never-writable', 'reuse_swapped');
+  });
 });
