@@ -131,6 +131,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
         for (const f of rule.meta.hunkFacts?.collect(facts, options.legacyArch ?? false) ?? []) {
           result.facts.push({
             rule: rule.meta.id, function: fn.name, key: f.key, line: fn.startLine + f.node.startPosition.row,
+            lastLine: fn.startLine + f.node.endPosition.row,
             data: f.data ?? {}, statement: normalizedStatement(f.node),
           });
         }

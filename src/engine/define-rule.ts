@@ -48,6 +48,8 @@ export interface HunkFact {
 export interface SeenFact {
   key: string;
   line: number;
+  /** The last line of the fact's node (a condition may span several). */
+  lastLine?: number;
   data: Record<string, string>;
   statement: string;
   /** On a line the patch changed (else context, shared by both images). */

@@ -57,8 +57,7 @@ export function hunkFactFindings(input: HunkFactInput): PatchFinding[] {
         const lost = excess(from.facts, to.facts, from.side.image);
         if (lost.length === 0) continue;
         const gained = excess(to.facts, from.facts, to.side.image);
-        const changed = new Set(from.side.image.changedLines);
-        const before = from.facts.map((f) => ({ ...f, changed: changed.has(f.line) }));
+        const before = from.facts.map((f) => ({ ...f, changed: onChanged(f, from.side.image) }));
         const hits = check.judge ? check.judge(lost, gained, before) : lost.map((l) => ({ lost: l, at: undefined }));
         const hit = hits[0];
         if (!hit) continue;
@@ -77,6 +76,12 @@ export function hunkFactFindings(input: HunkFactInput): PatchFinding[] {
   return out;
 }
 
+/** Does the patch change a line of the fact's node? */
+function onChanged(f: SeenFact, image: SourceImage): boolean {
+  const last = f.lastLine ?? f.line;
+  return image.changedLines.some((l) => l >= f.line && l <= last);
+}
+
 function visibleNear(image: SourceImage, line: number): number | undefined {
   for (let l = line; l >= line - 3 && l >= 1; l--) if (image.inputLineOf(l) !== undefined) return l;
   return undefined;
@@ -87,16 +92,16 @@ function visibleNear(image: SourceImage, line: number): number | undefined {
  * `theirs`: a fact respelled or moved within the function is in both counts and is not a change.
  */
 function excess(mine: FoundFact[], theirs: FoundFact[], image: SourceImage): SeenFact[] {
-  const changed = new Set(image.changedLines);
+  const changed = { has: (f: FoundFact) => onChanged(f, image) };
   const count = (facts: FoundFact[], key: string) => facts.filter((f) => f.key === key).length;
   const out: SeenFact[] = [];
   const seen = new Set<string>();
   for (const f of mine) {
-    if (!changed.has(f.line) || seen.has(f.key)) continue;
+    if (!changed.has(f) || seen.has(f.key)) continue;
     seen.add(f.key);
     const surplus = count(mine, f.key) - count(theirs, f.key);
     if (surplus <= 0) continue;
-    out.push(...mine.filter((g) => g.key === f.key && changed.has(g.line)).slice(0, surplus));
+    out.push(...mine.filter((g) => g.key === f.key && changed.has(g)).slice(0, surplus));
   }
   return out.sort((x, y) => x.line - y.line);
 }
