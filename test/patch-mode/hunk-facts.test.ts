@@ -17,10 +17,11 @@ afterAll(removeTemps);
 
 const FILLER = Array.from({ length: 8 }, (_, i) => `\tcount_step(vma, ${i});`).join('\n');
 
-async function findings(before: string, after: string, version = '6.12'): Promise<PatchFinding[]> {
+/** `only`: the rules to run (default: the default set); off-by-default rules are named there. */
+async function findings(before: string, after: string, version = '6.12', only?: string[]): Promise<PatchFinding[]> {
   const dir = tempDir();
   writeFiles(dir, { 'p.patch': gitDiff(before, after, 'mm/example.c', 3, true) });
-  const run = await runPatch({ inputs: [path.join(dir, 'p.patch')], kernelVersion: parseKernelVersion(version) });
+  const run = await runPatch({ inputs: [path.join(dir, 'p.patch')], kernelVersion: parseKernelVersion(version), only });
   expect(run.result.errors).toEqual([]);
   expect(run.result.findings.every((f) => f.partial)).toBe(true);
   return run.result.findings;
@@ -30,10 +31,10 @@ const brief = (fs: PatchFinding[], status: 'introduced' | 'fixed') =>
   fs.filter((f) => f.status === status).map((f) => `${f.rule} ${f.function}`);
 
 /** The bug patch introduces `rule` in `fn`, its reverse fixes it, and nothing else is introduced. */
-async function expectFound(before: string, after: string, rule: string, fn: string, version?: string): Promise<PatchFinding> {
-  const bug = await findings(before, after, version);
+async function expectFound(before: string, after: string, rule: string, fn: string, version?: string, only?: string[]): Promise<PatchFinding> {
+  const bug = await findings(before, after, version, only);
   expect(brief(bug, 'introduced')).toEqual([`${rule} ${fn}`]);
-  const fix = await findings(after, before, version);
+  const fix = await findings(after, before, version, only);
   expect(brief(fix, 'introduced')).toEqual([]);
   expect(brief(fix, 'fixed')).toContain(`${rule} ${fn}`);
   return bug.find((f) => f.status === 'introduced')!;
@@ -237,5 +238,71 @@ ${FILLER}
 
   test("a uffd-wp test dropped from a write grant's guard", async () => {
     await expectFound(GRANT, replaceOnce(GRANT, ' && !userfaultfd_pte_wp(vma, pte) &&', ' &&'), 'uffd-wp-never-writable', 'reuse_swapped');
+  });
+
+  const ZAP = `static void zap_one_huge(struct vm_area_struct *vma, pte_t *ptep, unsigned long address,
+		unsigned long sz, zap_flags_t zap_flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t pte = huge_ptep_get_and_clear(mm, address, ptep, sz);
+
+${FILLER}
+	if (huge_pte_uffd_wp(pte) &&
+	    !(zap_flags & ZAP_FLAG_DROP_MARKER))
+		set_huge_pte_at(mm, address, ptep,
+				make_pte_marker(PTE_MARKER_UFFD_WP), sz);
+${FILLER}
+	hugetlb_count_sub(1, mm);
+}
+`;
+
+  test("a uffd-wp marker install deleted from a zap's uffd-wp way", async () => {
+    const install = '\tif (huge_pte_uffd_wp(pte) &&\n\t    !(zap_flags & ZAP_FLAG_DROP_MARKER))\n\t\tset_huge_pte_at(mm, address, ptep,\n\t\t\t\tmake_pte_marker(PTE_MARKER_UFFD_WP), sz);\n';
+    await expectFound(ZAP, replaceOnce(ZAP, install, ''), 'uffd-wp-propagate', 'zap_one_huge');
+  });
+
+  const RESTORE = `static bool restore_one(struct folio *folio, struct vm_area_struct *vma,
+		unsigned long addr, pte_t *ptep, pte_t old_pte)
+{
+	pte_t pte = mk_pte(folio_page(folio, 0), READ_ONCE(vma->vm_page_prot));
+
+${FILLER}
+	if (folio_test_dirty(folio))
+		pte = pte_mkdirty(pte);
+	if (pte_swp_soft_dirty(old_pte))
+		pte = pte_mksoft_dirty(pte);
+	else
+		pte = pte_clear_soft_dirty(pte);
+${FILLER}
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+	return true;
+}
+`;
+
+  test('the else-arm soft-dirty clear deleted (the carry stays); the whole if/else is the carry rule\'s', async () => {
+    // soft-dirty-spurious-gain is off by default: named here with the carry rule.
+    const only = ['soft-dirty-spurious-gain', 'soft-dirty-propagate'];
+    await expectFound(RESTORE, replaceOnce(RESTORE, '\telse\n\t\tpte = pte_clear_soft_dirty(pte);\n', ''), 'soft-dirty-spurious-gain', 'restore_one', '6.12', only);
+    const whole = await findings(RESTORE, replaceOnce(RESTORE, '\tif (pte_swp_soft_dirty(old_pte))\n\t\tpte = pte_mksoft_dirty(pte);\n\telse\n\t\tpte = pte_clear_soft_dirty(pte);\n', ''), '6.12', only);
+    expect(brief(whole, 'introduced')).toEqual(['soft-dirty-propagate restore_one']);
+  });
+
+  const BATCH = `static int copy_batch(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+		pte_t *dst_pte, pte_t *src_pte, pte_t pte, unsigned long addr, int max_nr)
+{
+	fpb_t flags = 0;
+
+${FILLER}
+	if (!vma_soft_dirty_enabled(src_vma))
+		flags |= FPB_IGNORE_SOFT_DIRTY;
+${FILLER}
+	return max_nr;
+}
+`;
+
+  test('vma_soft_dirty_enabled() respelled as a raw VM_SOFTDIRTY test on the same VMA', async () => {
+    const f = await expectFound(BATCH, replaceOnce(BATCH, '!vma_soft_dirty_enabled(src_vma)', '!(src_vma->vm_flags & VM_SOFTDIRTY)'),
+      'softdirty-tracking-predicate', 'copy_batch');
+    expect(f.message).toContain('src_vma->vm_flags & VM_SOFTDIRTY');
   });
 });
