@@ -33,7 +33,7 @@ export default defineRule({
     // where *_mkuffd_wp() does not clear write (before 6.5) the write-protects of a value on a
     // uffd-wp way. A patch that deletes one leaves the uffd-wp entry writable, whatever the unseen
     // lines hold.
-    hunkFacts: { messageId: 'wrprotectDropped', collect: uffdWrprotects },
+    hunkFacts: { messageId: 'wrprotectDropped', collect: uffdProtections },
     keywords: ['uffd_wp', 'UFFD_WP', 'wp_copy'],
     docs: {
       why: [
@@ -209,7 +209,7 @@ function lastWriteSource(facts: FunctionFacts, through: Call['point'], path: Val
  * every version, the uffd-wp tests in a write grant's guard that keep it off uffd-wp entries
  * (`!userfaultfd_pte_wp(vma, pte)` before do_swap_page()'s pte_mkwrite()).
  */
-function uffdWrprotects(facts: FunctionFacts): HunkFact[] {
+function uffdProtections(facts: FunctionFacts): HunkFact[] {
   const out: HunkFact[] = [];
   for (const grant of facts.grants) {
     for (const guard of grant.point.guards) {
