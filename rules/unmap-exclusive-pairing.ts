@@ -7,7 +7,7 @@
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
-import { EXCLUSIVITY_ENCODERS } from '../src/analysis/kernel-api.js';
+import { ANON_RMAP_TRY_SHARE, ENTRY_CLEARERS, EXCLUSIVITY_ENCODERS } from '../src/analysis/kernel-api.js';
 import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
 
 export default defineRule({
@@ -29,13 +29,22 @@ export default defineRule({
       shareMissing:
         '{{encoder}}() records an anon-exclusive page in the entry, but the page is never shared with a try-share call: a pinned page is unmapped',
       encoderDropped:
-        'the patch removes {{call}}() from this unmap path: the non-present entry no longer records that the page was anon-exclusive, so it comes back shared and a later write copies a pinned page (judged from the hunks)',
+        'the patch removes {{call}}() from this unmap path: {{effect}} (judged from the hunks)',
     },
     // From hunks alone (src/engine/hunk-facts.ts): the exclusivity encoders of an unmap path. The
     // try-share and the installer are mostly out of sight, but both images share them: an encoder
     // the patch deletes or respells as a plain readable entry is lost. Fork copies are
     // fork-exclusive-clear's (there an exclusive entry is the bug, dropping it the fix).
-    hunkFacts: { messageId: 'encoderDropped', collect: exclusivityEncoders },
+    // The same for the clear that must come before the try-share (`pmdp_invalidate()` respelled as
+    // `pmdp_get()`), in a path that visibly unmaps an anon-exclusive page.
+    hunkFacts: {
+      messageId: 'encoderDropped',
+      collect: exclusivityEncoders,
+      judge: (lost) => lost.slice(0, 1).map((l) => ({
+        lost: l,
+        data: { effect: l.key === 'clear-first' ? 'the entry is no longer cleared before the page is shared: a concurrent GUP-fast can pin it after the try-share' : 'the non-present entry no longer records that the page was anon-exclusive, so it comes back shared and a later write copies a pinned page' },
+      })),
+    },
     keywords: ['try_share_anon_rmap', 'pte_swp_mkexclusive', 'readable_exclusive_migration_entry'],
     docs: {
       why: [
@@ -152,8 +161,19 @@ export default defineRule({
   },
 });
 
-/** The calls that encode PG_anon_exclusive into a non-present entry, outside fork copies. */
+/**
+ * Outside fork copies: the calls that encode PG_anon_exclusive into a non-present entry, and
+ * where the path visibly handles an anon-exclusive page (PageAnonExclusive(), a try-share), the
+ * clears of the entry.
+ */
 function exclusivityEncoders(facts: FunctionFacts): HunkFact[] {
   if (looksLikeForkCopy(facts)) return [];
-  return facts.model.calls.filter((c) => EXCLUSIVITY_ENCODERS.has(c.name)).map((c) => ({ key: 'encode-exclusive', node: c.node, data: { call: c.name } }));
+  const out: HunkFact[] = facts.model.calls
+    .filter((c) => EXCLUSIVITY_ENCODERS.has(c.name))
+    .map((c) => ({ key: 'encode-exclusive', node: c.node, data: { call: c.name } }));
+  const exclusive = facts.model.calls.some((c) => c.name === 'PageAnonExclusive' || c.name === 'folio_test_anon_exclusive' || ANON_RMAP_TRY_SHARE.has(c.name));
+  if (exclusive) {
+    for (const c of facts.model.calls) if (ENTRY_CLEARERS.has(c.name)) out.push({ key: 'clear-first', node: c.node, data: { call: c.name } });
+  }
+  return out;
 }

@@ -305,4 +305,29 @@ ${FILLER}
       'softdirty-tracking-predicate', 'copy_batch');
     expect(f.message).toContain('src_vma->vm_flags & VM_SOFTDIRTY');
   });
+
+  const SPLIT = `static int unmap_huge_one(struct page_vma_mapped_walk *pvmw, struct folio *folio,
+		struct page *page)
+{
+	struct vm_area_struct *vma = pvmw->vma;
+	bool anon_exclusive;
+	pmd_t pmdval;
+
+${FILLER}
+	pmdval = pmdp_invalidate(vma, pvmw->address, pvmw->pmd);
+
+	/* See folio_try_share_anon_rmap_pmd(): invalidate PMD first. */
+	anon_exclusive = folio_test_anon(folio) && PageAnonExclusive(page);
+${FILLER}
+	return 0;
+}
+`;
+
+  // The comment names the try-share as the kernel's does; it is also what the keyword prefilter
+  // of unmap-exclusive-pairing sees when the try-share itself is below the hunk.
+  test('the clear before an anon-exclusive page is shared replaced by a plain read', async () => {
+    const f = await expectFound(SPLIT, replaceOnce(SPLIT, 'pmdp_invalidate(vma, pvmw->address, pvmw->pmd)', 'pmdp_get(pvmw->pmd)'),
+      'unmap-exclusive-pairing', 'unmap_huge_one');
+    expect(f.message).toContain('no longer cleared before the page is shared');
+  });
 });
