@@ -227,12 +227,11 @@ function isCallNamed(name: string | undefined): boolean {
 }
 
 /**
- * In a fork copy (it names a src_/dst_ side or a COW test) or a function that downgrades entries
- * to shared ones: for each condition that tests a swap entry's type, the exclusive types it
- * admits, one fact each.
+ * In a fork copy (src/analysis/fork-copy.ts looksLikeForkCopy): for each condition that tests a
+ * swap entry's type, the exclusive types it admits, one fact each.
  */
 function admittedTypes(facts: FunctionFacts): HunkFact[] {
-  if (!looksLikeForkCopy(facts) && !facts.model.calls.some((c) => SHARED_ENTRY_MAKERS.has(c.name))) return [];
+  if (!looksLikeForkCopy(facts)) return [];
   const out: HunkFact[] = [];
   const seen = new Set<number>();
   for (const call of facts.model.calls) {
