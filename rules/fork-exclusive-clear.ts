@@ -4,10 +4,12 @@
 // copy_nonpresent_pte(), copy_huge_pmd() and copy_hugetlb_page_range() clear the swp exclusive bit
 // and turn WRITE and READ_EXCLUSIVE migration entries into plain READ ones, in parent and child.
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import {
   armShares,
   exclusiveArms,
+  guardsAllowType,
+  looksLikeForkCopy,
   ForkCopy,
   isShareStep,
   mayRunTogether,
@@ -18,7 +20,9 @@ import {
 } from '../src/analysis/fork-copy.js';
 import type { Call } from '../src/analysis/function-model.js';
 import { atomsOf } from '../src/analysis/guards.js';
-import { EXCLUSIVITY_ENCODERS, SHARED_ENTRY_MAKERS, SWP_EXCLUSIVE_PREDICATES } from '../src/analysis/kernel-api.js';
+import { EXCLUSIVITY_ENCODERS, SHARED_ENTRY_MAKERS, SWAP_ENTRY_FAMILY_TYPES, SWAP_ENTRY_TYPE_PREDICATES, SWP_EXCLUSIVE_PREDICATES } from '../src/analysis/kernel-api.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import type { SyntaxNode } from '../src/lang/parser.js';
 
 const TYPE_NAMES: Record<string, string> = { RX: 'READ_EXCLUSIVE', W: 'WRITE' };
 
@@ -44,10 +48,17 @@ export default defineRule({
         '{{maker}}() builds an exclusive entry in a fork copy: parent and child share the page',
       missingDowngrade:
         'the {{kind}} arm copies the entry to the child without {{needed}}: parent and child both keep an entry that claims an exclusive page',
+      narrowedGuard:
+        'the patch narrows `{{condition}}`: {{type}} entries no longer take the fork\'s downgrade and keep claiming an exclusive page that parent and child share (judged from the hunks)',
       hunkCarry:
         'the fork\'s exclusivity clear {{call}}() (under {{guard}}) is missing from this function in this version: parent and child keep an entry that claims an exclusive page (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'forkShare', messageId: 'hunkCarry' },
+    // From hunks alone (src/engine/hunk-facts.ts): the entry types a fork copy's type test admits.
+    // The downgrade it guards is often below the hunk, but both images share it: a condition the
+    // patch narrows (`!is_readable_migration_entry()` -> `is_writable_migration_entry()`) stops
+    // downgrading the types it no longer admits.
+    hunkFacts: { messageId: 'narrowedGuard', collect: admittedTypes },
     keywords: [
       'pte_swp_exclusive', 'pte_swp_clear_exclusive', 'make_readable_migration_entry', 'is_readable_migration_entry',
       'is_writable_migration_entry', 'make_readable_exclusive_migration_entry', 'make_readable_device_private_entry',
@@ -213,4 +224,34 @@ export default defineRule({
 
 function isCallNamed(name: string | undefined): boolean {
   return name !== undefined && SWP_EXCLUSIVE_PREDICATES.has(name);
+}
+
+/**
+ * In a fork copy (src/analysis/fork-copy.ts looksLikeForkCopy): for each condition that tests a
+ * swap entry's type, the exclusive types it admits, one fact each.
+ */
+function admittedTypes(facts: FunctionFacts): HunkFact[] {
+  if (!looksLikeForkCopy(facts)) return [];
+  const out: HunkFact[] = [];
+  const seen = new Set<number>();
+  for (const call of facts.model.calls) {
+    const predicate = SWAP_ENTRY_TYPE_PREDICATES.get(call.name);
+    const condition = predicate && conditionOf(call.node);
+    if (!predicate || !condition || seen.has(condition.id)) continue;
+    seen.add(condition.id);
+    for (const t of SWAP_ENTRY_FAMILY_TYPES.get(predicate.family) ?? []) {
+      if (t === 'R' || !guardsAllowType([{ expr: condition, positive: true }], predicate.family, t)) continue;
+      out.push({ key: `admits:${predicate.family}:${t}`, node: call.node, data: { condition: condition.text.replace(/\s+/g, ' '), type: TYPE_NAMES[t] } });
+    }
+  }
+  return out;
+}
+
+/** The condition of the `if` whose test holds `node`. */
+function conditionOf(node: SyntaxNode): SyntaxNode | undefined {
+  for (let n: SyntaxNode | null = node; n?.parent; n = n.parent) {
+    if (n.parent.type === 'if_statement' && n.parent.childForFieldName('condition')?.id === n.id) return n;
+    if (/statement$|declaration$/.test(n.type)) return undefined;
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@
 
 import { defineRule } from '../src/engine/define-rule.js';
 import { accessorKind } from '../src/analysis/entry-kind.js';
+import { accessorFacts, respelledSwapToPresent } from '../src/analysis/accessor-family.js';
 
 export default defineRule({
   meta: {
@@ -21,6 +22,18 @@ export default defineRule({
         '{{accessor}}() is a present-entry accessor but {{value}} is a non-present entry here ({{why}}, line {{line}}): on x86 it reads or sets a swp bit instead',
       swapOnPresent:
         '{{accessor}}() is a non-present-entry accessor but {{value}} is a present entry here ({{why}}, line {{line}}): on x86 it reads or sets a hardware bit instead',
+      respelledPresent:
+        '{{at_call}}() is a present-entry accessor, but the patch puts it where {{call}}({{value}}) read {{value}} as a non-present entry: on x86 it reads or sets a swp bit instead (judged from the hunks)',
+    },
+    // From hunks alone (src/engine/hunk-facts.ts): the pre-image's swap accessor on a value types
+    // it at that point for both images; the same access respelled in the present family on the
+    // same value is the bug, whatever the unseen lines hold. A swap accessor merely deleted is a
+    // lost carry (R3/R5), not a kind error. A respelled uffd-wp clear is uffd-wp-clear-on-unregistered-dst's
+    // (the clear that no longer clears), as with the tree.
+    hunkFacts: {
+      messageId: 'respelledPresent',
+      collect: accessorFacts,
+      judge: (lost, gained, before) => respelledSwapToPresent(lost, gained, before, (access) => access !== 'clear_uffd_wp'),
     },
     // Every kind proof contains one of these (pte_present, is_swap_pte, pte_to_swp_entry, mk_pte +
     // pte_swp_*, is_hugetlb_entry_migration, folio_is_device_private, softleaf_is_*, do_swap_page).

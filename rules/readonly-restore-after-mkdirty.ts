@@ -5,8 +5,8 @@
 // v6.4 after the sparc64 fix; bf2f34a506e6 fixed the same class on loongarch. Off by default, on
 // with --legacy-arch.
 
-import { defineRule } from '../src/engine/define-rule.js';
-import { mkdirtyMaySetWrite } from '../src/analysis/kernel-api.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import { apiOf, mkdirtyMaySetWrite } from '../src/analysis/kernel-api.js';
 import { establishes, type MeaningTest } from '../src/analysis/predicate-paths.js';
 import { skipsCertainRedefinition } from '../src/analysis/path-feasibility.js';
 import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
@@ -35,9 +35,16 @@ export default defineRule({
     modes: ['legacy-arch'],
     summary: 'Detect a read-only migration entry restored through *_mkdirty() without a later *_wrprotect()',
     messages: {
+      wrprotectDropped:
+        'the patch removes {{call}}() from the way where the source entry was not writable: on sparc64 (6.1) and older loongarch a *_mkdirty() of the restored value also sets write, and nothing takes it back (judged from the hunks)',
       noWrprotect:
         '{{call}}() on a value restored from a read-only entry is not followed by {{wrprotect}}() before {{sink}}() at line {{line}}: on sparc64 (6.1) and older loongarch *_mkdirty() also sets write',
     },
+    // From hunks alone (src/engine/hunk-facts.ts): the write-protects of a value on a way where the
+    // source entry was not writable (`else pte = pte_wrprotect(pte)` after is_writable_migration_entry()).
+    // The *_mkdirty() and the installer are often outside the hunk, but both images share them: a
+    // patch that deletes the write-protect leaves the restored entry to whatever *_mkdirty() set.
+    hunkFacts: { messageId: 'wrprotectDropped', collect: readonlyWrprotects },
     keywords: ['_mkdirty'],
     docs: {
       why: [
@@ -162,4 +169,16 @@ function unprotectedMkdirty(facts: FunctionFacts, path: ValuePath, sink: Sink): 
   const known: Guard[] = [...path.assumptions, ...points.flatMap((p) => p.guards)];
   if (!known.some((g) => establishes(facts, g, READ_ONLY_TYPE))) return undefined;
   return path.steps[last];
+}
+
+/** Value write-protects under a known not-writable source entry, where *_mkdirty() may set write. */
+function readonlyWrprotects(facts: FunctionFacts, legacyArch: boolean): HunkFact[] {
+  if (!mkdirtyMaySetWrite(facts.version, legacyArch)) return [];
+  const out: HunkFact[] = [];
+  for (const call of facts.model.calls) {
+    if (apiOf(call.name)?.effect !== 'wrprotect' || apiOf(call.name)?.level === 'swp') continue;
+    if (!facts.meanings(call.point.guards).some((m) => m.cls === 'srcWrite' && !m.positive)) continue;
+    out.push({ key: 'wrprotect-readonly', node: call.node, data: { call: call.name } });
+  }
+  return out;
 }

@@ -3,7 +3,9 @@
 // set soft-dirty through x86 pte_mkdirty() on pages that were clean for the tracker, and gained the
 // `else pte = pte_clear_soft_dirty(pte);` after the carry.
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import { apiOf } from '../src/analysis/kernel-api.js';
 import { bitTransferOf } from '../src/analysis/bit-transfer.js';
 
 export default defineRule({
@@ -16,8 +18,20 @@ export default defineRule({
     enabledByDefault: false,
     summary: 'Detect a restore whose *_mkdirty() makes an entry soft-dirty that was not',
     messages: {
+      clearDropped:
+        'the patch removes {{call}}() from the way where the old entry was not soft-dirty: *_mkdirty() sets soft-dirty on x86, and the entry gains it (judged from the hunks)',
       gained:
         '{{mkdirty}}() sets soft-dirty on x86, and on the path where {{predicate}} is false nothing clears it before {{sink}}() at line {{sinkLine}}',
+    },
+    // From hunks alone (src/engine/hunk-facts.ts): the soft-dirty clears on the way where the old
+    // entry was not soft-dirty (`else pte = pte_clear_soft_dirty(pte)`). The *_mkdirty() and the
+    // installer may be out of sight, but both images share them: a patch that deletes the clear
+    // lets *_mkdirty() mark the entry soft-dirty on that way. A patch that deletes the carry with
+    // it (the whole if/else) loses soft-dirty handling: soft-dirty-propagate's, as with the tree.
+    hunkFacts: {
+      messageId: 'clearDropped',
+      collect: softDirtyClears,
+      judge: (lost) => (lost.some((l) => l.key === 'soft-dirty-set') ? [] : lost.filter((l) => l.key === 'soft-dirty-clear').map((l) => ({ lost: l }))),
     },
     keywords: ['mkdirty'],
     docs: {
@@ -95,3 +109,19 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Soft-dirty clears of a present value under a known not-soft-dirty old entry, and the sets under
+ * a soft-dirty one (the carry the clear is the other arm of).
+ */
+function softDirtyClears(facts: FunctionFacts): HunkFact[] {
+  const out: HunkFact[] = [];
+  for (const c of facts.model.calls) {
+    const effect = apiOf(c.name)?.effect;
+    if ((effect !== 'clearSoftDirty' && effect !== 'setSoftDirty') || /_swp_/.test(c.name)) continue;
+    const set = effect === 'setSoftDirty';
+    if (!facts.meanings(c.point.guards).some((m) => m.cls === 'softDirty' && m.positive === set)) continue;
+    out.push({ key: set ? 'soft-dirty-set' : 'soft-dirty-clear', node: c.node, data: { call: c.name } });
+  }
+  return out;
+}

@@ -3,8 +3,10 @@
 // set means the whole VMA counts as dirty, i.e. tracking is *off*; 64fe24a3e05e tested it the
 // wrong way round in can_change_pte_writable() and 76aefad628aa fixed it.
 
-import { defineRule } from '../src/engine/define-rule.js';
-import { isWriteUpgradePredicate, SOFT_DIRTY_VMA_FLAG } from '../src/analysis/kernel-api.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import { isWriteUpgradePredicate, SOFT_DIRTY_TRACKING_PREDICATES, SOFT_DIRTY_VMA_FLAG } from '../src/analysis/kernel-api.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import type { SyntaxNode } from '../src/lang/parser.js';
 import { softDirtyFlagDecisions, type WriteDecision } from '../src/analysis/soft-dirty-tracking.js';
 
 export default defineRule({
@@ -17,10 +19,23 @@ export default defineRule({
     enabledByDefault: true,
     summary: 'Detect a raw VM_SOFTDIRTY test used as "soft-dirty tracking is active" (it is inverted)',
     messages: {
+      respelledRaw:
+        'the patch replaces vma_soft_dirty_enabled({{vma}}) with `{{at_test}}`, which is set when soft-dirty tracking is off: the test is inverted (judged from the hunks)',
       invertedTracking:
         '{{test}} is set when soft-dirty tracking is off, but is used here as "tracking active" to decide {{decision}}: use vma_soft_dirty_enabled({{vma}})',
       invertedNoTracking:
         '!({{test}}) holds when soft-dirty tracking is active, but is used here to allow {{decision}}: use !vma_soft_dirty_enabled({{vma}})',
+    },
+    // From hunks alone (src/engine/hunk-facts.ts): vma_soft_dirty_enabled(vma) respelled by the
+    // patch as a raw `vma->vm_flags & VM_SOFTDIRTY` test on the same VMA inverts what is tested,
+    // whatever the decision below the hunk is (76aefad628aa).
+    hunkFacts: {
+      messageId: 'respelledRaw',
+      collect: trackingTests,
+      judge: (lost, gained) => lost.flatMap((l) => {
+        const at = gained.find((g) => g.key === l.key.replace(/^tracking:/, 'raw:'));
+        return l.key.startsWith('tracking:') && at ? [{ lost: l, at }] : [];
+      }),
     },
     keywords: [SOFT_DIRTY_VMA_FLAG],
     docs: {
@@ -87,4 +102,26 @@ export default defineRule({
 function decisionName(fn: string, decision: WriteDecision): string {
   if (isWriteUpgradePredicate(fn)) return 'a write upgrade';
   return decision === 'needsWriteFault' ? 'write-protection' : 'write access';
+}
+
+/** vma_soft_dirty_enabled(vma) calls and raw `vma->vm_flags & VM_SOFTDIRTY` tests, keyed by the VMA. */
+function trackingTests(facts: FunctionFacts): HunkFact[] {
+  const out: HunkFact[] = [];
+  const flat = (n: SyntaxNode) => n.text.replace(/\s+/g, '');
+  for (const call of facts.model.calls) {
+    if (SOFT_DIRTY_TRACKING_PREDICATES.has(call.name) && call.args[0]) {
+      out.push({ key: `tracking:${flat(call.args[0])}`, node: call.node, data: { vma: call.args[0].text } });
+    }
+  }
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '&') {
+      const sides = [n.childForFieldName('left'), n.childForFieldName('right')];
+      const flag = sides.find((s) => s?.text === SOFT_DIRTY_VMA_FLAG);
+      const flags = sides.find((s) => s && s !== flag && /->vm_flags$/.test(flat(s)));
+      if (flag && flags) out.push({ key: `raw:${flat(flags).replace(/->vm_flags$/, '')}`, node: n, data: { test: n.text.replace(/\s+/g, ' ') } });
+    }
+    for (const c of n.namedChildren) visit(c);
+  };
+  visit(facts.model.body);
+  return out;
 }

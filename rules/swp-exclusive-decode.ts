@@ -4,8 +4,12 @@
 // the swap cache. Origin: seed 002, "mm/swap: remember PG_anon_exclusive via a swp pte bit"
 // (1493a1913e34, with 6c287605fd56): do_swap_page() and unuse_pte() read pte_swp_exclusive().
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
+import type { SyntaxNode } from '../src/lang/parser.js';
+import { atomsOf } from '../src/analysis/guards.js';
 
 export default defineRule({
   meta: {
@@ -17,9 +21,17 @@ export default defineRule({
     enabledByDefault: true,
     summary: 'Detect a page marked anon-exclusive on swap-in or migration restore without evidence',
     messages: {
+      provenanceDropped:
+        'the patch replaces `{{condition}}`, which proved the page exclusive from its source entry, with a condition that does not: the exclusivity it guards is granted without evidence (judged from the hunks)',
       exclusiveWithoutProvenance:
         '{{what}} marks the page exclusive although no guard derives it from the entry (pte_swp_exclusive(), !is_readable_migration_entry()) or a fresh copy: a possibly shared or pinned page becomes exclusive',
     },
+    // From hunks alone (src/engine/hunk-facts.ts): a condition that proves the page exclusive from
+    // its source (pte_swp_exclusive(), a refcount of 1, the migration type) in a swap-in or restore
+    // path. The RMAP_EXCLUSIVE it guards is often below the hunk, but both images share it: a patch
+    // that turns the proof into something weaker (`if (1)`, `folio_test_swapcache()`) grants
+    // exclusivity without evidence.
+    hunkFacts: { messageId: 'provenanceDropped', collect: provenanceConditions },
     keywords: ['RMAP_EXCLUSIVE', 'SetPageAnonExclusive'],
     docs: {
       why: [
@@ -85,3 +97,39 @@ export default defineRule({
     }
   },
 });
+
+const EXCLUSIVITY_OWN_EVIDENCE = /\b(?:pte|pmd)_swp_exclusive\s*\(|\b(?:folio_ref_count|page_count)\s*\([^()]*\)\s*==\s*1\b/;
+
+/**
+ * The if conditions of a swap-in or restore path that prove exclusivity when they hold and are
+ * about exclusivity: they guard a visible RMAP_EXCLUSIVE / SetPageAnonExclusive(), or they read
+ * the swp-exclusive bit or a refcount of 1 (a migration type test alone may be about write
+ * permission: remove_migration_pte()'s is_writable_migration_entry() guards pte_mkwrite()).
+ */
+function provenanceConditions(facts: FunctionFacts): HunkFact[] {
+  const excl = new ExclusivityAnalysis(facts);
+  if (looksLikeForkCopy(facts) || (!excl.decodesEntry() && excl.exclusivitySinks().length === 0)) return [];
+  const out: HunkFact[] = [];
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'if_statement') {
+      const condition = n.childForFieldName('condition');
+      const consequence = n.childForFieldName('consequence');
+      const aboutExclusivity = (consequence && /\b(?:RMAP_EXCLUSIVE|SetPageAnonExclusive)\b/.test(consequence.text)) ||
+        (condition && EXCLUSIVITY_OWN_EVIDENCE.test(condition.text));
+      if (condition && aboutExclusivity && excl.proves(condition, true, new Set())) {
+        out.push({ key: 'provenance', node: condition, data: { condition: condition.text.replace(/\s+/g, ' ').replace(/^\((.*)\)$/, '$1') } });
+      } else if (condition) {
+        // A proof that also leans on what is out of sight (do_swap_page()'s `exclusive ||
+        // folio_ref_count(folio) == 1`, `exclusive` set above the hunk): its own evidence, counted.
+        for (const atom of atomsOf({ expr: condition, positive: true })) {
+          if (atom.positive && EXCLUSIVITY_OWN_EVIDENCE.test(atom.node.text) && excl.proves(atom.node, true, new Set())) {
+            out.push({ key: 'evidence', node: atom.node, data: { condition: atom.node.text.replace(/\s+/g, ' ') } });
+          }
+        }
+      }
+    }
+    for (const c of n.namedChildren) visit(c);
+  };
+  visit(facts.model.body);
+  return out;
+}

@@ -3,9 +3,12 @@
 // fork()" (Peter Xu, 2021; §7 row 22) and 0cef0bb836e3 "mm: clear uffd-wp PTE/PMD state on
 // mremap()" (§7 row 20). The per-kind coverage analysis lives in src/analysis/uffd-clearing.ts.
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import { atomsOf } from '../src/analysis/guards.js';
+import { accessorFacts, respelledSwapToPresent } from '../src/analysis/accessor-family.js';
 import { uncoveredUffdTransfers, type UffdTransfer } from '../src/analysis/uffd-clearing.js';
-import type { UffdCarrierKind } from '../src/analysis/kernel-api.js';
+import { UFFD_WP_MARKER_COPIERS, type UffdCarrierKind } from '../src/analysis/kernel-api.js';
 
 const KIND_NAMES: Record<UffdCarrierKind, string> = {
   present: 'present',
@@ -29,10 +32,26 @@ export default defineRule({
         '{{sink}}() may install a {{kinds}} entry {{verb}} from {{source}} with uffd-wp: no clear of that kind runs whenever the destination VMA is not uffd-wp registered (clears seen: {{clears}})',
       markerKept:
         '{{sink}}() may install a uffd-wp marker {{verb}} from {{source}} into a VMA that is not uffd-wp registered: drop it or use copy_pte_marker()',
+      respelledClear:
+        'the patch replaces `{{expr}}` {{what}}: uffd-wp stays on entries copied into a VMA that is not registered (judged from the hunks)',
       hunkCarry:
         'the uffd-wp clear {{call}}() (under {{guard}}) is missing from this function in this version: entries keep uffd-wp in a VMA that is not registered (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'uffdClear', messageId: 'hunkCarry' },
+    // From hunks alone: a swap-family uffd-wp clear respelled in the present family on the same
+    // value clears another bit of the swap entry (the hunk-carry count sees a clear either way).
+    // And the tests of the destination's registration (`!userfaultfd_wp(dst_vma)`,
+    // `need_clear_uffd_wp`) that decide whether uffd-wp or a marker goes to the copy: one the
+    // patch deletes or replaces leaves the copy's uffd-wp to the source.
+    hunkFacts: {
+      messageId: 'respelledClear',
+      collect: (facts) => [...accessorFacts(facts), ...registrationTests(facts)],
+      judge: (lost, gained, before) => [
+        ...respelledSwapToPresent(lost, gained, before, (access) => access === 'clear_uffd_wp')
+          .map((v) => ({ ...v, data: { ...v.data, expr: `${v.lost.data.call}(${v.lost.data.value})` } })),
+        ...lost.filter((l) => l.key === 'registration-test').map((l) => ({ lost: l, at: undefined })),
+      ],
+    },
     // A fork copy names its destination VMA, mm or slot; a move clears the old slot.
     keywords: ['uffd_wp', 'dst_vma', 'dst_mm', 'dst_pte', 'dst_ptep', 'dst_pmd', 'dst_pud', 'get_and_clear'],
     docs: {
@@ -123,4 +142,30 @@ function kindList(kinds: UffdCarrierKind[]): string {
 
 function sourceName(t: UffdTransfer): string {
   return t.source.startsWith('param:') ? `parameter ${t.source.slice(6)}` : t.source || 'the source entry';
+}
+
+/**
+ * The tests of whether the copy's destination is uffd-wp registered, in fork copies and moves. A
+ * marker copier (copy_pte_marker(), which tests the destination itself) is the same fact: 6.12
+ * replaced `if (userfaultfd_wp(dst_vma)) set_pte_at(..)` with it.
+ */
+function registrationTests(facts: FunctionFacts): HunkFact[] {
+  const out: HunkFact[] = [];
+  for (const call of facts.model.calls) {
+    if (UFFD_WP_MARKER_COPIERS.has(call.name)) {
+      out.push({ key: 'registration-test', node: call.node, data: { expr: call.name + '()', what: 'as the test of the destination\'s uffd-wp registration' } });
+    }
+    for (const guard of call.point.guards) {
+      for (const atom of atomsOf(guard)) {
+        const n = atom.node;
+        const name = n.type === 'call_expression' ? n.childForFieldName('function')?.text : n.type === 'identifier' ? n.text : undefined;
+        const vma = n.type === 'call_expression' ? n.childForFieldName('arguments')?.namedChildren[0]?.text ?? '' : '';
+        const destination = (name === 'userfaultfd_wp' && /\bdst_vma\b/.test(vma)) || name === 'need_clear_uffd_wp' || name === 'vma_has_uffd_without_event_remap';
+        if (!destination || out.some((f) => f.node.id === n.id)) continue;
+        const expr = (atom.positive ? '' : '!') + n.text.replace(/\s+/g, ' ');
+        out.push({ key: 'registration-test', node: n, data: { expr, what: 'as the test of the destination\'s uffd-wp registration' } });
+      }
+    }
+  }
+  return out;
 }

@@ -2,14 +2,14 @@
 // thread 001 (uffd-wp needs the PTE write-protected *and* the bit restored), f45ec5ff16a7, and
 // f1eb1bacfba9 which made *_mkuffd_wp() clear write from 6.5 on (the version knob).
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { formatKernelVersion } from '../src/kernel-version.js';
-import { mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
+import { apiOf, mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
 import type { Call } from '../src/analysis/function-model.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
 import type { SyntaxNode } from '../src/lang/parser.js';
-import { isFalseLiteral } from '../src/analysis/guards.js';
+import { atomsOf, isFalseLiteral } from '../src/analysis/guards.js';
 
 export default defineRule({
   meta: {
@@ -21,12 +21,19 @@ export default defineRule({
     enabledByDefault: true,
     summary: 'Detect a uffd-wp entry that can end up writable',
     messages: {
+      wrprotectDropped:
+        'the patch removes {{call}}() from the uffd-wp way, or from the guard that keeps a write grant off uffd-wp entries: the uffd-wp entry may become or stay writable (judged from the hunks)',
       grantAfterUffd:
         '{{call}}() can make the entry writable after {{setter}}() set uffd-wp on it at line {{line}}',
       grantUnderUffd: '{{call}}() grants write under {{guard}}, when the entry carries uffd-wp',
       uffdOnWritable:
         '{{call}}() sets uffd-wp on a value that may be writable ({{source}}, line {{line}}) without a *_wrprotect(): in {{version}} *_mkuffd_wp() does not clear the write bit',
     },
+    // From hunks alone (src/engine/hunk-facts.ts): the uffd-wp tests guarding a write grant, and
+    // where *_mkuffd_wp() does not clear write (before 6.5) the write-protects of a value on a
+    // uffd-wp way. A patch that deletes one leaves the uffd-wp entry writable, whatever the unseen
+    // lines hold.
+    hunkFacts: { messageId: 'wrprotectDropped', collect: uffdProtections },
     keywords: ['uffd_wp', 'UFFD_WP', 'wp_copy'],
     docs: {
       why: [
@@ -195,4 +202,29 @@ function lastWriteSource(facts: FunctionFacts, through: Call['point'], path: Val
     else if (api.effect === 'wrprotect' || api.effect === 'setUffd') source = undefined;
   }
   return source;
+}
+
+/**
+ * Value write-protects on a uffd-wp way, in versions whose *_mkuffd_wp() keeps write; and in
+ * every version, the uffd-wp tests in a write grant's guard that keep it off uffd-wp entries
+ * (`!userfaultfd_pte_wp(vma, pte)` before do_swap_page()'s pte_mkwrite()).
+ */
+function uffdProtections(facts: FunctionFacts): HunkFact[] {
+  const out: HunkFact[] = [];
+  for (const grant of facts.grants) {
+    for (const guard of grant.point.guards) {
+      for (const atom of atomsOf(guard)) {
+        if (facts.guards.meaningsOf(atom).some((m) => (m.cls === 'uffdBlocker' || m.cls === 'uffd') && !m.positive)) {
+          out.push({ key: 'grant-uffd-blocker', node: atom.node, data: { call: atom.node.text.replace(/\s+/g, ' ').replace(/\(.*$/, '') } });
+        }
+      }
+    }
+  }
+  if (mkuffdWpClearsWrite(facts.version)) return out;
+  for (const call of facts.model.calls) {
+    if (apiOf(call.name)?.effect !== 'wrprotect' || apiOf(call.name)?.level === 'swp') continue;
+    if (!facts.meanings(call.point.guards).some((m) => m.cls === 'uffd' && m.positive)) continue;
+    out.push({ key: 'wrprotect-uffd', node: call.node, data: { call: call.name } });
+  }
+  return out;
 }

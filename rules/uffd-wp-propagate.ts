@@ -3,7 +3,9 @@
 // bit was lost across swap and migration), the 2021 fork/THP fixes ("mm/userfaultfd: fix a few thp
 // pmd missing uffd-wp bit"), and the unshare copies of wp_page_copy()/hugetlb_wp() (§9 A9).
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import { UFFD_WP_MARKER, UFFD_WP_ZAP_INSTALLERS } from '../src/analysis/kernel-api.js';
 import { bitTransferOf, carryHelp } from '../src/analysis/bit-transfer.js';
 
 export default defineRule({
@@ -22,10 +24,16 @@ export default defineRule({
         'uffd-wp of {{source}} (line {{line}}) is lost on zap: {{sink}}() clears the entry and no uffd-wp marker takes its place ({{setter}}())',
       lost:
         'uffd-wp of {{source}} (line {{line}}) is lost on {{direction}}: the value built here and installed by {{sink}}() at line {{sinkLine}} never gets {{setter}}()',
+      markerDropped:
+        'the patch removes {{call}}() from the uffd-wp way: the entry is zapped without a uffd-wp marker taking its place, and uffd-wp is lost (judged from the hunks)',
       hunkCarry:
         'the uffd-wp carry {{call}}() (under {{guard}}) is missing from this function in this version: the entry loses uffd-wp on that path (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'uffdCarry', messageId: 'hunkCarry' },
+    // From hunks alone (src/engine/hunk-facts.ts): the uffd-wp markers a zap leaves under a uffd-wp
+    // test (`make_pte_marker(PTE_MARKER_UFFD_WP)`), or the helpers that leave one: a patch that
+    // deletes one lets the zapped entry's uffd-wp go with it.
+    hunkFacts: { messageId: 'markerDropped', collect: uffdMarkers },
     // Every user-mapping installer (kernel-api.ts SINKS: a deleted carry leaves no uffd-wp word
     // behind in the function), the zap marker installers, and the clearing reads a zap starts with.
     keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
@@ -113,3 +121,14 @@ export default defineRule({
     }
   },
 });
+
+/** Installs of a uffd-wp marker under a uffd-wp test, and the helpers that install one. */
+function uffdMarkers(facts: FunctionFacts): HunkFact[] {
+  const out: HunkFact[] = [];
+  for (const call of facts.model.calls) {
+    const marker = call.name === 'make_pte_marker' && call.args.some((a) => a.text.includes(UFFD_WP_MARKER)) &&
+      facts.meanings(call.point.guards).some((m) => m.cls === 'uffd' && m.positive);
+    if (marker || UFFD_WP_ZAP_INSTALLERS.has(call.name)) out.push({ key: 'uffd-marker', node: call.node, data: { call: call.name } });
+  }
+  return out;
+}

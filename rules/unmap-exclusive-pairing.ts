@@ -4,7 +4,10 @@
 // in the new entry (pte_swp_mkexclusive() or a readable-exclusive migration entry). Origin: seed 002
 // (1493a1913e34) and 6c287605fd56.
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
+import { ANON_RMAP_TRY_SHARE, ENTRY_CLEARERS, EXCLUSIVITY_ENCODERS } from '../src/analysis/kernel-api.js';
 import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
 
 export default defineRule({
@@ -25,6 +28,22 @@ export default defineRule({
         '{{encoder}}() marks the entry exclusive without an anon-exclusive test (PageAnonExclusive(), pte_swp_exclusive(), a writable entry): a shared page comes back exclusive',
       shareMissing:
         '{{encoder}}() records an anon-exclusive page in the entry, but the page is never shared with a try-share call: a pinned page is unmapped',
+      encoderDropped:
+        'the patch removes {{call}}() from this unmap path: {{effect}} (judged from the hunks)',
+    },
+    // From hunks alone (src/engine/hunk-facts.ts): the exclusivity encoders of an unmap path. The
+    // try-share and the installer are mostly out of sight, but both images share them: an encoder
+    // the patch deletes or respells as a plain readable entry is lost. Fork copies are
+    // fork-exclusive-clear's (there an exclusive entry is the bug, dropping it the fix).
+    // The same for the clear that must come before the try-share (`pmdp_invalidate()` respelled as
+    // `pmdp_get()`), in a path that visibly unmaps an anon-exclusive page.
+    hunkFacts: {
+      messageId: 'encoderDropped',
+      collect: exclusivityEncoders,
+      judge: (lost) => lost.slice(0, 1).map((l) => ({
+        lost: l,
+        data: { effect: l.key === 'clear-first' ? 'the entry is no longer cleared before the page is shared: a concurrent GUP-fast can pin it after the try-share' : 'the non-present entry no longer records that the page was anon-exclusive, so it comes back shared and a later write copies a pinned page' },
+      })),
     },
     keywords: ['try_share_anon_rmap', 'pte_swp_mkexclusive', 'readable_exclusive_migration_entry'],
     docs: {
@@ -141,3 +160,20 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Outside fork copies: the calls that encode PG_anon_exclusive into a non-present entry, and
+ * where the path visibly handles an anon-exclusive page (PageAnonExclusive(), a try-share), the
+ * clears of the entry.
+ */
+function exclusivityEncoders(facts: FunctionFacts): HunkFact[] {
+  if (looksLikeForkCopy(facts)) return [];
+  const out: HunkFact[] = facts.model.calls
+    .filter((c) => EXCLUSIVITY_ENCODERS.has(c.name))
+    .map((c) => ({ key: 'encode-exclusive', node: c.node, data: { call: c.name } }));
+  const exclusive = facts.model.calls.some((c) => c.name === 'PageAnonExclusive' || c.name === 'folio_test_anon_exclusive' || ANON_RMAP_TRY_SHARE.has(c.name));
+  if (exclusive) {
+    for (const c of facts.model.calls) if (ENTRY_CLEARERS.has(c.name)) out.push({ key: 'clear-first', node: c.node, data: { call: c.name } });
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
 // (CVE-2022-2590, 5535be309971, which introduced can_follow_write_pte()); can_change_pte_writable()
 // from 64fe24a3e05e, whose soft-dirty test was inverted until 76aefad628aa.
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { isWriteUpgradePredicate, upgradePredicateChecksProtnone } from '../src/analysis/kernel-api.js';
 import { establishes, returnTruePaths, type MeaningTest, type ReturnPath } from '../src/analysis/predicate-paths.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
@@ -67,7 +67,14 @@ export default defineRule({
     summary: 'Detect a write-upgrade predicate that can return true without ruling out every write-fault reason',
     messages: {
       incomplete: '{{predicate}}() can return true at line {{line}} without checking {{missing}}',
+      reasonDropped:
+        'the patch removes {{call}}() from {{predicate}}(): a way to true no longer rules out {{reason}}, so the entry can become writable without the fault it needs (judged from the hunks)',
     },
+    // From hunks alone (src/engine/hunk-facts.ts) the predicate's other ways are out of sight, but
+    // a test of a fault reason that the pre-image has on the patch's lines and the post-image lost
+    // (counted per reason, so a respelled test such as 6.1's vma_soft_dirty_enabled() &&
+    // !pte_soft_dirty() -> pte_needs_soft_dirty_wp() is no change) is a way to true the patch opened.
+    hunkFacts: { messageId: 'reasonDropped', collect: reasonTests },
     keywords: ['can_change_', 'can_follow_write', 'writable('],
     docs: {
       why: [
@@ -176,6 +183,23 @@ export default defineRule({
     }
   },
 });
+
+/** The calls of a write-upgrade predicate that test one of the fault reasons, keyed by the reason. */
+function reasonTests(facts: FunctionFacts): HunkFact[] {
+  const name = facts.name;
+  if (!isWriteUpgradePredicate(name)) return [];
+  const level = /pmd/.test(name) ? 'pmd' : /pud/.test(name) ? 'pud' : 'pte';
+  const out: HunkFact[] = [];
+  for (const call of facts.model.calls) {
+    const meanings = facts.guards.meaningsOf({ node: call.node, positive: true, definite: true });
+    // The entry's own soft-dirty bit only qualifies the tracking test (vma_soft_dirty_enabled() &&
+    // !pte_soft_dirty()); counted alone, a tracking test respelled as pte_needs_soft_dirty_wp() would be one fewer.
+    const check = CHECK_ORDER.find((c) => c.tests.some((t) => t.cls !== 'entrySoftDirty' && meanings.some((m) => m.cls === t.cls)));
+    if (!check) continue;
+    out.push({ key: `reason:${check.label(level)}`, node: call.node, data: { call: call.name, predicate: name, reason: check.label(level) } });
+  }
+  return out;
+}
 
 /** The checks a return-true way lacks (none when it tested the entry writable, §9 A2). */
 function missingChecks(facts: FunctionFacts, predicate: string, path: ReturnPath): Check[] {

@@ -456,3 +456,14 @@ export function armShares(arm: ExclusiveArm): boolean {
 export function mayRunTogether(facts: FunctionFacts, a: Point, b: Point): boolean {
   return !armsExclusive(a, b) && facts.compatible([a, b]);
 }
+
+/**
+ * Does the visible part of a function read as a fork copy (patch mode from hunks, where the
+ * installers that ForkCopy needs are mostly out of sight): it is named as fork's copies are
+ * (copy_huge_pmd(), copy_nonpresent_pte(), copy_hugetlb_page_range()), names a src_/dst_ side, or
+ * tests for a COW mapping. Downgrading to a shared entry is no sign: unmap and restore paths make
+ * readable entries too (remove_migration_pte()'s device-private rebuild).
+ */
+export function looksLikeForkCopy(facts: FunctionFacts): boolean {
+  return /^copy_/.test(facts.name) || /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(facts.model.body.text);
+}

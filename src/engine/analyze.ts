@@ -11,7 +11,7 @@ import { buildFunctionFacts, type FileFacts, type FunctionFacts } from '../analy
 import { isPageTablePrimitive } from '../analysis/kernel-api.js';
 import { carryCalls, type CarryKind } from '../analysis/carry-calls.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
-import type { Rule } from './define-rule.js';
+import type { Rule, SeenFact } from './define-rule.js';
 import { defaultRules } from './registry.js';
 import { scannerFor } from './keyword-scanner.js';
 
@@ -39,6 +39,14 @@ export interface AnalyzeOptions {
   collectCarries?: boolean;
   /** The configuration `#if`s are evaluated with (default: the x86_64 profile). */
   profile?: ConfigProfile;
+  /** Also list each analyzed function's rule facts (RuleMeta.hunkFacts; patch mode: hunk-facts.ts). */
+  collectFacts?: boolean;
+}
+
+/** A rule fact found in an analyzed function (RuleMeta.hunkFacts). */
+export interface FoundFact extends SeenFact {
+  rule: string;
+  function: string;
 }
 
 /** A carry statement found in an analyzed function (src/analysis/carry-calls.ts). */
@@ -64,6 +72,8 @@ export interface AnalyzeResult {
   functionNames: string[];
   /** With `collectCarries`: the carry statements of the analyzed functions. */
   carries: FoundCarry[];
+  /** With `collectFacts`: the rule facts of the analyzed functions. */
+  facts: FoundFact[];
 }
 
 /**
@@ -78,7 +88,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const rules = options.rules ?? defaultRules();
   const version = options.kernelVersion ?? NEWEST_KERNEL;
   const prefilter = options.prefilter ?? true;
-  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [] };
+  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [], facts: [] };
   const functions = extractFunctions(text, options.profile);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
@@ -107,6 +117,17 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
           function: fn.name, kind: c.kind, line: fn.startLine + c.node.startPosition.row, column: c.node.startPosition.column + 1,
           call: c.name, guard: c.guard, statement: normalizedStatement(c.node),
         });
+      }
+    }
+    if (options.collectFacts) {
+      for (const rule of rules) {
+        for (const f of rule.meta.hunkFacts?.collect(facts, options.legacyArch ?? false) ?? []) {
+          result.facts.push({
+            rule: rule.meta.id, function: fn.name, key: f.key, line: fn.startLine + f.node.startPosition.row,
+            lastLine: fn.startLine + f.node.endPosition.row,
+            data: f.data ?? {}, statement: normalizedStatement(f.node),
+          });
+        }
       }
     }
     const occurrences = new Map<string, number>();

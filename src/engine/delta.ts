@@ -11,6 +11,7 @@ import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
 import { hunkCarryFindings } from './hunk-carries.js';
 import { GAP_CALL } from '../analysis/gap.js';
+import { hunkFactFindings } from './hunk-facts.js';
 import type { Rule } from './define-rule.js';
 
 
@@ -59,6 +60,14 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
     patch: options.patch,
     inputName: options.inputName,
   });
+  hunkFindings.push(...hunkFactFindings({
+    path: images.path,
+    pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
+    post: images.post && post ? { image: images.post, result: post } : undefined,
+    rules: options.rules,
+    patch: options.patch,
+    inputName: options.inputName,
+  }));
   for (const h of hunkFindings) {
     if (h.status === 'fixed' && unparsedAfter.has(h.function)) continue;
     if (!out.findings.some((f) => f.rule === h.rule && f.function === h.function && f.status === h.status)) out.findings.push(h);
@@ -130,6 +139,7 @@ function analyzeImage(path: string, image: SourceImage, only: Set<string>, optio
     partial: image.partial,
     visibleLine: (line) => image.inputLineOf(line) !== undefined,
     collectCarries: image.partial && options.rules.some((r) => r.meta.hunkCarry),
+    collectFacts: image.partial && options.rules.some((r) => r.meta.hunkFacts),
     legacyArch: options.legacyArch ?? false,
   });
 }

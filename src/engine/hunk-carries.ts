@@ -61,13 +61,13 @@ function onChangedLines(carries: FoundCarry[], image: SourceImage): FoundCarry[]
   return carries.filter((c) => changed.has(c.line));
 }
 
-function ranges(text: string): Map<string, { start: number; end: number }> {
+export function ranges(text: string): Map<string, { start: number; end: number }> {
   const out = new Map<string, { start: number; end: number }>();
   for (const fn of extractFunctions(text)) if (!out.has(fn.name)) out.set(fn.name, { start: fn.startLine, end: fn.endLine });
   return out;
 }
 
-function nearestChanged(image: SourceImage, range: { start: number; end: number } | undefined, near: number): number | undefined {
+export function nearestChanged(image: SourceImage, range: { start: number; end: number } | undefined, near: number): number | undefined {
   const inside = image.changedLines.filter((l) => !range || (l >= range.start && l <= range.end));
   if (inside.length === 0) return undefined;
   return inside.reduce((best, l) => (Math.abs(l - near) < Math.abs(best - near) ? l : best));
@@ -77,7 +77,7 @@ function nearestChanged(image: SourceImage, range: { start: number; end: number 
  * A deletion's position in the post-image is the line after it, often the blank line that closed
  * the removed block: point at the code before it instead (the statement the carry followed).
  */
-function codeLineNear(image: SourceImage, line: number): number {
+export function codeLineNear(image: SourceImage, line: number): number {
   const lines = image.text.split('\n');
   const blank = (l: number) => (lines[l - 1] ?? '').trim() === '';
   if (!blank(line)) return line;

@@ -109,17 +109,21 @@ export function git(cwd: string, args: string[], okStatus: number[] = [0]): stri
  * A real unified diff of `before` -> `after` for the file `name` (`null`: the file does not exist
  * on that side): `git diff --no-index --no-prefix` run on `a/<name>` and `b/<name>`, so the headers
  * read `diff --git a/<name> b/<name>`, `--- a/<name>`, `+++ b/<name>` as in a kernel patch.
+ * `kernelAttributes`: hunk headers as linux.git writes them, whose .gitattributes sets
+ * `*.c diff=cpp` (the section names the enclosing function, not the nearest column-0 label);
+ * otherwise git's default funcname.
  */
-export function gitDiff(before: string | null, after: string | null, name: string, context = 3): string {
+export function gitDiff(before: string | null, after: string | null, name: string, context = 3, kernelAttributes = false): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ptelint-pm-diff-'));
   try {
+    if (kernelAttributes) writeFileSync(path.join(dir, 'attributes'), '*.c diff=cpp\n*.h diff=cpp\n');
     writeFiles(dir, {
       ...(before === null ? {} : { [`a/${name}`]: before }),
       ...(after === null ? {} : { [`b/${name}`]: after }),
     });
     const out = git(
       dir,
-      ['-c', 'core.attributesFile=/dev/null', 'diff', '--no-index', '--no-prefix', '--no-color', `-U${context}`,
+      ['-c', `core.attributesFile=${kernelAttributes ? path.join(dir, 'attributes') : '/dev/null'}`, 'diff', '--no-index', '--no-prefix', '--no-color', `-U${context}`,
         before === null ? '/dev/null' : `a/${name}`, after === null ? '/dev/null' : `b/${name}`],
       [1],
     );
