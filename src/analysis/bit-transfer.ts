@@ -44,6 +44,7 @@ import { atomsOf } from './guards.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import { isInside, type ValuePath } from './value-flow.js';
 import { identifiersIn, unparenthesized } from './syntax.js';
+import { slotOriginsOf } from './slot-origin.js';
 
 export type CarriedBit = 'uffd' | 'softDirty';
 
@@ -257,6 +258,8 @@ export class BitTransfer {
    */
   freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap' } | undefined {
     if (this.entries.some((e) => e.bitsRead || e.cleared)) return undefined;
+    // Handed the old entry by name (hugetlb_install_folio()'s `old`): the transition is its own.
+    if (this.origins().some((o) => o.present)) return undefined;
     const params = [...this.facts.model.params.keys()];
     for (const sink of this.facts.sinks) {
       if (!sink.value || !sink.slot) continue;
@@ -486,7 +489,29 @@ export class BitTransfer {
     const usable = this.entries.filter((e) => !e.table && (bit === 'uffd' || e.present || e.swap) && !this.provenEmpty(e, guards));
     const sameSlot = usable.find((e) => e.key === slot && (e.bitsRead || e.cleared));
     if (sameSlot) return sameSlot;
-    return usable.find((e) => e.bitsRead && (e.level === level || e.level === 'pmd' || e.level === 'huge' || level === 'huge'));
+    const read = usable.find((e) => e.bitsRead && (e.level === level || e.level === 'pmd' || e.level === 'huge' || level === 'huge'));
+    if (read) return read;
+    // Nothing of the old entry is read here: the slot's origin says what it held.
+    return this.origins().find((o) => (bit === 'uffd' || o.present) && (o.key === `origin:${slot}` || o.key.startsWith('origin:param:')));
+  }
+
+  private originList?: OldEntry[];
+
+  /**
+   * The old entries known from outside the body (slot-origin.ts): a parameter named as the old
+   * entry, or a fault entry a same-file caller may hand over as a uffd-wp marker.
+   */
+  private origins(): OldEntry[] {
+    if (!this.originList) {
+      // A pte_t handed to a function that installs only hugetlb entries is a hugetlb entry.
+      const huge = this.facts.sinks.length > 0 && this.facts.sinks.every((k) => sinkLevel(k) === 'huge');
+      this.originList = slotOriginsOf(this.facts).map((o) => ({
+        key: o.slot ? `origin:${o.slot}` : `origin:param:${o.name}`, name: o.name, node: o.node,
+        level: huge && o.level === 'pte' ? 'huge' as const : o.level,
+        present: o.kind === 'entry', swap: false, marker: o.kind === 'marker', bitsRead: true, table: false, cleared: false, uses: [],
+      }));
+    }
+    return this.originList;
   }
 
   private provenEmpty(e: OldEntry, guards: Guard[]): boolean {

@@ -55,6 +55,8 @@ export interface Sink {
 /** Per-file facts: summaries of the file's own (static) helpers, by name. */
 export interface FileFacts {
   helper(name: string): FunctionFacts | undefined;
+  /** The file's functions that call `name` (same-file callers), parsed on demand. */
+  callersOf?(name: string): FunctionFacts[];
 }
 
 export interface BatchPolicy {

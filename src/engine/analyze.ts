@@ -152,6 +152,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
 class FileUnits implements FileFacts {
   private readonly byName = new Map<string, SourceFunction>();
   private readonly parsed = new Map<SourceFunction, { facts: FunctionFacts } | { problem: string; line: number }>();
+  private readonly callers = new Map<string, FunctionFacts[]>();
 
   constructor(
     functions: SourceFunction[],
@@ -167,6 +168,22 @@ class FileUnits implements FileFacts {
     if (!fn) return undefined;
     const p = this.parse(fn);
     return 'facts' in p ? p.facts : undefined;
+  }
+
+  callersOf(name: string): FunctionFacts[] {
+    let out = this.callers.get(name);
+    if (!out) {
+      // A textual call is cheap to find; only those functions are parsed.
+      const call = new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\s*\\(`);
+      out = [];
+      for (const fn of this.byName.values()) {
+        if (fn.name === name || !call.test(fn.text)) continue;
+        const p = this.parse(fn);
+        if ('facts' in p) out.push(p.facts);
+      }
+      this.callers.set(name, out);
+    }
+    return out;
   }
 
   parse(fn: SourceFunction): { facts: FunctionFacts } | { problem: string; line: number } {
