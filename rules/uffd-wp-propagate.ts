@@ -5,6 +5,7 @@
 
 import { defineRule } from '../src/engine/define-rule.js';
 import { bitTransferOf, carryHelp } from '../src/analysis/bit-transfer.js';
+import { UFFDIO_MOVE_HELPERS } from '../src/analysis/kernel-api.js';
 
 export default defineRule({
   meta: {
@@ -46,9 +47,11 @@ export default defineRule({
       limits: [
         'The old entry is recognised when the function decodes it, reads any of its bits, or clears the slot',
         'it installs into; a value built fresh (mk_pte(), swp_entry_to_pte(make_*_entry())) must then get',
-        'the bit on every path unless the source is known to lack it (the false arm of the uffd-wp test), is',
+        'the bit on every path unless the source is known to lack it (the false arm of a uffd-wp test of the',
+        'old entry; a test of the entry being built carries nothing), is',
         'writable (a writable entry never carries uffd-wp, §9 A3), or is empty. Not reported: whole-value',
-        'copies (they carry every bit), UFFDIO_MOVE (the ioctl defines the moved entry), poison and hwpoison',
+        'copies (they carry every bit), UFFDIO_MOVE (the ioctl defines the moved entry; its helpers in',
+        'mm/userfaultfd.c and move_pages_huge_pmd() are exempt by name), poison and hwpoison',
         'entries (§9 A10), anonymous zaps (they drop everything), PMD-level zaps (no marker exists), and a',
         'cleared entry returned to the caller (get_and_clear_full_ptes()). Pairing across functions',
         '(the encoder in rmap.c, the decoder in migrate.c) is by entry type, so each side is checked alone.',
@@ -95,6 +98,10 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
+    // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state. Exempt by function as well as
+    // by the computed direction, which needs the source's clear in view (a source cleared by
+    // pte_clear() or by a batch helper is not recognised as a move).
+    if (UFFDIO_MOVE_HELPERS.has(facts.name)) return;
     const bt = bitTransferOf(facts);
     for (const loss of bt.losses('uffd')) {
       report({

@@ -158,7 +158,11 @@ export class BitTransfer {
   private splitArmLosses(bit: CarriedBit): BitLoss[] {
     const out: BitLoss[] = [];
     const { model } = this.facts;
-    const setters = model.calls.filter((c) => this.facts.api(c)?.effect === SET_EFFECT[bit] && this.bitTest(bit, c.point.guards));
+    const setters = model.calls.filter((c) => {
+      if (this.facts.api(c)?.effect !== SET_EFFECT[bit]) return false;
+      const test = this.bitTest(bit, c.point.guards);
+      return test !== undefined && !this.testsBuiltValue(test);
+    });
     for (const s of setters) {
       const input = s.args[0];
       if (!input) continue;
@@ -397,9 +401,34 @@ export class BitTransfer {
       if (!pred) continue;
       const input = call.args[0];
       if (!input) continue;
+      // `if (pte_uffd_wp(newpte)) newpte = pte_mkuffd_wp(newpte);` reads the entry being built,
+      // which cannot hold the bit before the setter gives it: no carry from the old entry.
+      if (this.testsBuiltValue(pred, path)) continue;
       if (this.facts.pathsOf(input).some((p) => p.base.node.id === path.base.node.id)) return pred;
     }
     return undefined;
+  }
+
+  /**
+   * Does a bit test read a value built in this function rather than an old entry: the construction
+   * `path` starts from, or (without a path) any fresh construction? Booleans are followed to the
+   * test they hold (`uffd_wp = pte_uffd_wp(newpte)`).
+   */
+  private testsBuiltValue(test: SyntaxNode, path?: ValuePath): boolean {
+    let call: SyntaxNode | undefined = test;
+    if (test.type === 'identifier') {
+      const defs = this.facts.flow.reachingDefinitions(test.text, test).filter((d) => d.operator === '=');
+      call = defs.length === 1 ? unparenthesized(defs[0].value) : undefined;
+      while (call && call.type === 'unary_expression' && call.childForFieldName('operator')?.text === '!') {
+        call = unparenthesized(call.childForFieldName('argument')!);
+      }
+    }
+    if (!call || call.type !== 'call_expression') return false;
+    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    if (!arg) return false;
+    const paths = this.facts.pathsOf(arg);
+    if (path) return paths.some((p) => p.base.node.id === path.base.node.id);
+    return paths.length > 0 && paths.every(isFresh);
   }
 
   /** An atom of these guards testing `bit` of an entry (any polarity, through booleans). */
@@ -419,7 +448,7 @@ export class BitTransfer {
       for (const a of atomsOf(g)) {
         if (!a.definite) continue;
         const m = this.facts.guards.meaningsOf(a);
-        if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN)) return true;
+        if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN) && !this.testsBuiltValue(a.node)) return true;
         if (bit === 'uffd' && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
         // The old entry was empty: nothing to carry.
         if (a.positive && a.node.type === 'call_expression' && ENTRY_EMPTY_TESTS.has(a.node.childForFieldName('function')?.text ?? '')) return true;

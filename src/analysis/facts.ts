@@ -99,7 +99,7 @@ export class FunctionFacts {
 
   /** Present / non-present kind of entry values at each use (R6; src/analysis/entry-kind.ts). */
   get entryKinds(): EntryKinds {
-    return (this.entryKindsCache ??= new EntryKinds(this.flow, this.partial));
+    return (this.entryKindsCache ??= new EntryKinds(this.flow, this.partial, this.version));
   }
 
   get name(): string {

@@ -361,6 +361,16 @@ export const ENTRY_NONE_PREDICATES = new Set(['pte_none', 'pmd_none', 'huge_pte_
  * only inside the branch and only for entries read before it (§9 A15: never backwards).
  */
 export const DEVICE_PRIVATE_PREDICATES = new Set(['folio_is_device_private', 'is_device_private_page']);
+/**
+ * Device-page tests that select device-private entries only in older kernels: before 6.0 added
+ * MEMORY_DEVICE_COHERENT, a ZONE_DEVICE page that rmap unmaps or migrates was device-private (5.x
+ * try_to_unmap_one()/try_to_migrate_one(): `if (is_zone_device_page(page))`, ad7df764b7e1).
+ * The value is the first kernel in which the test no longer means device-private.
+ */
+export const LEGACY_DEVICE_PRIVATE_PREDICATES = new Map<string, { until: [number, number] }>([
+  ['is_zone_device_page', { until: [6, 0] }],
+  ['folio_is_zone_device', { until: [6, 0] }],
+]);
 
 /** Fault handlers entered only for a non-present `vmf->orig_pte` (until they reassign it). */
 export const SWAP_FAULT_HANDLERS = new Set(['do_swap_page']);
@@ -714,6 +724,8 @@ export const UFFD_CARRIER_KIND_TESTS: ReadonlyMap<string, { canBeTrue: UffdCarri
  */
 export const UFFDIO_MOVE_HELPERS = new Set([
   'move_present_pte', 'move_swap_pte', 'move_zeropage_pte', 'move_pages_pte', 'move_pages_huge_pmd',
+  // 6.17+: the batched present move.
+  'move_present_ptes',
 ]);
 
 // Soft-dirty tracking test (R13, DESIGN §4 R13, §7 row 16: 76aefad628aa).

@@ -246,6 +246,20 @@ const table: Case[] = [
     ...dropLine('if (unlikely(pte_marker_uffd_wp(old_pte)))\n\t\tnew_pte = huge_pte_wrprotect(huge_pte_mkuffd_wp(new_pte));'),
     rule: R3, at: { needle: 'new_pte = make_huge_pte(', direction: 'backward' }, says: ['old_pte'],
   },
+  // --- the bit test reads the entry being built, not the old one: no carry
+  {
+    name: 'remove_migration_pte: the uffd-wp test reads the new pte instead of old_pte',
+    version: '6.12', file: 'mm/migrate.c', fn: 'remove_migration_pte',
+    find: 'else if (pte_swp_uffd_wp(old_pte))', replace: 'else if (pte_uffd_wp(pte))',
+    rule: R3, at: { needle: 'pte = mk_pte(', direction: 'backward' }, says: ['decode', 'old_pte'],
+  },
+  {
+    name: 'try_to_migrate_one: the uffd-wp test reads swp_pte instead of pteval',
+    version: '6.12', file: 'mm/rmap.c', fn: 'try_to_migrate_one',
+    find: 'if (pte_uffd_wp(pteval))\n\t\t\t\tswp_pte = pte_swp_mkuffd_wp(swp_pte);',
+    replace: 'if (pte_swp_uffd_wp(swp_pte))\n\t\t\t\tswp_pte = pte_swp_mkuffd_wp(swp_pte);',
+    rule: R3, at: { needle: 'swp_pte = swp_entry_to_pte(', direction: 'backward' }, says: ['encode', 'pteval'],
+  },
   // --- 6.1 spellings
   {
     name: '6.1 remove_migration_pte: no pte_mkuffd_wp() for *pvmw.pte',
