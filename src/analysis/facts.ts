@@ -10,6 +10,7 @@ import {
   FRESH_PAGE_MAPPERS,
   GRANT_CHECKED_AT_CALLERS,
   SINKS,
+  WRITE_ARGUMENT_ENTRY_MAKERS,
   WRITE_FAULT_HANDLERS,
   type ApiEntry,
 } from './kernel-api.js';
@@ -323,6 +324,15 @@ function collectGrants(model: FunctionModel): Grant[] {
     const api = apiOf(c.name);
     if (api && (api.effect === 'grant' || api.effect === 'grantVma' || api.effect === 'grantEntry')) {
       grants.push({ kind: api.effect, node: c.node, name: c.name, point: c.point, target: assignedTarget(model, c.node) });
+    } else if (WRITE_ARGUMENT_ENTRY_MAKERS.has(c.name) && c.args.length > WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg) {
+      // 5.x make_migration_entry(page, write): a writable entry type unless `write` is provably 0.
+      const w = c.args[WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg];
+      if (isFalseLiteral(w)) continue;
+      grants.push({
+        kind: 'grantEntry', node: c.node, name: c.name, point: c.point,
+        ownGuard: w.type === 'number_literal' || w.type === 'true' ? undefined : { expr: w, positive: true },
+        target: assignedTarget(model, c.node),
+      });
     } else if (c.name === 'make_huge_pte' && c.args.length >= 3) {
       // make_huge_pte(vma, page, writable): a grant unless `writable` is provably 0.
       const w = c.args[2];

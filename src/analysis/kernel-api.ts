@@ -185,6 +185,8 @@ export const SOURCE_WRITE_PREDICATES = new Set([
   'is_writable_migration_entry', 'is_writable_device_private_entry',
   'is_writable_device_exclusive_entry', 'softleaf_is_migration_write', 'leafent_is_migration_write',
   'softleaf_is_device_private_write', 'softleaf_is_device_exclusive_write',
+  // Before 5.14 (4dd845b5a3e5 "mm/swapops: rework swap entry manipulation code").
+  'is_write_migration_entry', 'is_write_device_private_entry',
 ]);
 
 /** Identifiers and macros that carry a source's write state (out-params, flag bits). */
@@ -426,7 +428,7 @@ export const EXCLUSIVITY_PROVENANCE_FALSE = new Set(['is_readable_migration_entr
 export const SWAP_ENTRY_PREDICATES = new Set([
   'pte_swp_exclusive', 'is_swap_pte', 'is_migration_entry', 'is_pmd_migration_entry',
   'is_readable_migration_entry', 'is_writable_migration_entry', 'is_readable_exclusive_migration_entry',
-  'is_device_exclusive_entry', 'is_device_private_entry',
+  'is_device_exclusive_entry', 'is_device_private_entry', 'is_write_migration_entry', 'is_write_device_private_entry',
 ]);
 
 // Write-upgrade predicates (R12, DESIGN §2.4, §4 R12, §9 A2): functions that decide whether an
@@ -546,6 +548,8 @@ export const SWAP_ENTRY_TYPE_PREDICATES: ReadonlyMap<string, { family: SwapEntry
   ['softleaf_is_migration_write', { family: 'migration', holdsFor: ['W'] as SwapEntryType[] }],
   ['leafent_is_migration_write', { family: 'migration', holdsFor: ['W'] as SwapEntryType[] }],
   ['is_writable_device_private_entry', { family: 'devicePrivate', holdsFor: ['W'] as SwapEntryType[] }],
+  ['is_write_migration_entry', { family: 'migration', holdsFor: ['W'] as SwapEntryType[] }],
+  ['is_write_device_private_entry', { family: 'devicePrivate', holdsFor: ['W'] as SwapEntryType[] }],
   ['softleaf_is_device_private_write', { family: 'devicePrivate', holdsFor: ['W'] as SwapEntryType[] }],
 ]);
 
@@ -785,6 +789,60 @@ export const WRITE_FAULT_NEEDED_PREDICATES = new Set(['vma_wants_writenotify', '
 export const SOFT_DIRTY_BATCH_FLAGS: ReadonlyMap<string, 'tracked' | 'untracked'> = new Map([
   ['FPB_RESPECT_SOFT_DIRTY', 'tracked'],
   ['FPB_IGNORE_SOFT_DIRTY', 'untracked'],
+]);
+
+/**
+ * Every folio_pte_batch*() flag and what it asks of the batch, with the kernels that spell it:
+ * 6.9-6.15 FPB_IGNORE_DIRTY / FPB_IGNORE_SOFT_DIRTY (the batch ignores the bit unless told), 2025+
+ * FPB_RESPECT_* (the batch ignores it unless told) and FPB_MERGE_* (folio_pte_batch_flags() folds
+ * the batch's bits into the caller's entry).
+ */
+export const BATCH_FLAGS: ReadonlyMap<string, { bit: 'write' | 'dirty' | 'softDirty' | 'youngDirty'; policy: 'respect' | 'ignore' | 'merge'; since: [number, number]; until?: [number, number] }> = new Map([
+  ['FPB_IGNORE_DIRTY', { bit: 'dirty', policy: 'ignore', since: [6, 9], until: [6, 16] }],
+  ['FPB_IGNORE_SOFT_DIRTY', { bit: 'softDirty', policy: 'ignore', since: [6, 9], until: [6, 16] }],
+  ['FPB_RESPECT_DIRTY', { bit: 'dirty', policy: 'respect', since: [6, 16] }],
+  ['FPB_RESPECT_SOFT_DIRTY', { bit: 'softDirty', policy: 'respect', since: [6, 16] }],
+  ['FPB_RESPECT_WRITE', { bit: 'write', policy: 'respect', since: [6, 16] }],
+  ['FPB_MERGE_WRITE', { bit: 'write', policy: 'merge', since: [6, 16] }],
+  ['FPB_MERGE_YOUNG_DIRTY', { bit: 'youngDirty', policy: 'merge', since: [6, 16] }],
+] as const);
+
+/**
+ * Spellings outside the effect table above, with the kernels that spell them (documentation, as
+ * ApiEntry.since/until: every spelling is recognised in every version). The older ones matter for
+ * stable backports and for patches against 5.x trees.
+ */
+export const SPELLING_VERSIONS: ReadonlyMap<string, { since?: [number, number]; until?: [number, number] }> = new Map<string, { since?: [number, number]; until?: [number, number] }>([
+  // 5.x swap entry API, reworked in 5.14 (4dd845b5a3e5): one constructor with a `write` argument.
+  ['is_write_migration_entry', { until: [5, 14] }],
+  ['is_write_device_private_entry', { until: [5, 14] }],
+  ['make_migration_entry', { until: [5, 14] }],
+  ['make_device_private_entry', { until: [5, 14] }],
+  ['is_writable_migration_entry', { since: [5, 14] }],
+  ['is_writable_device_private_entry', { since: [5, 14] }],
+  ['make_writable_migration_entry', { since: [5, 14] }],
+  ['make_readable_migration_entry', { since: [5, 14] }],
+  ['make_readable_exclusive_migration_entry', { since: [6, 0] }],
+  ['folio_pte_batch', { since: [6, 9] }],
+  ['folio_pte_batch_flags', { since: [6, 16] }],
+  ['get_and_clear_full_ptes', { since: [6, 9] }],
+  ['get_and_clear_ptes', { since: [6, 16] }],
+  // softleaf_t (2025+, the leaf entry API that replaces swp_entry_t tests).
+  ...['softleaf_from_pte', 'softleaf_from_pmd', 'softleaf_to_pte', 'softleaf_is_swap', 'softleaf_is_migration',
+    'softleaf_is_migration_write', 'softleaf_is_migration_read', 'softleaf_is_migration_read_exclusive',
+    'softleaf_is_device_private', 'softleaf_is_device_private_write', 'softleaf_is_device_exclusive',
+    'softleaf_is_marker', 'softleaf_is_uffd_wp_marker', 'softleaf_is_hwpoison', 'softleaf_is_none',
+    'softleaf_make_writable_migration'].map((n) => [n, { since: [6, 19] as [number, number] }] as const),
+]);
+
+/**
+ * Pre-5.14 constructors that take the write state as an argument: `make_migration_entry(page,
+ * write)`, `make_device_private_entry(page, write)`. A grant of a writable entry type unless the
+ * argument is provably 0; the argument itself is the guard (`pte_write(pteval)` justifies it).
+ */
+export const WRITE_ARGUMENT_ENTRY_MAKERS: ReadonlyMap<string, { writeArg: number }> = new Map([
+  ['make_migration_entry', { writeArg: 1 }],
+  ['make_device_private_entry', { writeArg: 1 }],
 ]);
 
 /**
