@@ -60,6 +60,12 @@ export interface AnalyzeResult {
   functionNames: string[];
   /** With `collectCarries`: the carry statements of the analyzed functions. */
   carries: FoundCarry[];
+  /**
+   * Per finding fingerprint: rule, function, message id and the reported call, without the
+   * statement. delta.ts pairs findings of a rewrite by it (a flagged expression moved into a
+   * declaration keeps its key, not its fingerprint).
+   */
+  rewriteKeys: Map<string, string>;
 }
 
 const keywordPatterns = new WeakMap<Rule[], RegExp>();
@@ -85,7 +91,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const rules = options.rules ?? defaultRules();
   const version = options.kernelVersion ?? NEWEST_KERNEL;
   const prefilter = options.prefilter ?? true;
-  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [] };
+  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [], rewriteKeys: new Map() };
   const functions = extractFunctions(text);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
@@ -130,6 +136,8 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
           const key = `${rule.meta.id}\0${file}\0${fn.name}\0${statement}`;
           const n = occurrences.get(key) ?? 0;
           occurrences.set(key, n + 1);
+          const fingerprint = fingerprintOf(`${key}\0${n}`);
+          result.rewriteKeys.set(fingerprint, [rule.meta.id, fn.name, d.messageId, keyCallOf(d.node)].join('\0'));
           result.findings.push({
             rule: rule.meta.id,
             severity: rule.meta.severity,
@@ -139,7 +147,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
             function: fn.name,
             message,
             help: d.help ?? rule.meta.docs.fix,
-            fingerprint: fingerprintOf(`${key}\0${n}`),
+            fingerprint,
           });
         },
       });
@@ -235,6 +243,12 @@ export function fillPlaceholders(template: string, data: Record<string, string |
 }
 
 /** The statement around a node, whitespace-folded: what the fingerprint survives line shifts with. */
+/** The call a finding is about: the reported call, else the first call inside the reported node. */
+function keyCallOf(node: SyntaxNode): string {
+  const call = node.type === 'call_expression' ? node : node.descendantsOfType('call_expression')[0];
+  return (call?.childForFieldName('function')?.text ?? node.text).replace(/\s+/g, '');
+}
+
 function normalizedStatement(node: SyntaxNode): string {
   let cur: SyntaxNode | null = node;
   while (cur && !/(_statement|declaration)$/.test(cur.type)) cur = cur.parent;

@@ -39,11 +39,18 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   const post = images.post ? analyzeImage(images.path, images.post, touched, options) : undefined;
   const preKeys = new Set(pre?.findings.map((f) => f.fingerprint));
   const postKeys = new Set(post?.findings.map((f) => f.fingerprint));
+  const rewritten = pairRewrites(
+    (post?.findings ?? []).filter((f) => !preKeys.has(f.fingerprint)),
+    (pre?.findings ?? []).filter((f) => !postKeys.has(f.fingerprint)),
+    (f) => post?.rewriteKeys.get(f.fingerprint),
+    (f) => pre?.rewriteKeys.get(f.fingerprint),
+  );
   for (const f of post?.findings ?? []) {
-    out.findings.push(withStatus(f, preKeys.has(f.fingerprint) ? 'unchanged' : 'introduced', images.post!, options));
+    const same = preKeys.has(f.fingerprint) || rewritten.post.has(f);
+    out.findings.push(withStatus(f, same ? 'unchanged' : 'introduced', images.post!, options));
   }
   for (const f of pre?.findings ?? []) {
-    if (!postKeys.has(f.fingerprint)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
+    if (!postKeys.has(f.fingerprint) && !rewritten.pre.has(f)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
   }
   // From hunks alone: carries the patch removes or adds, unless the analysis already said it.
   const hunkFindings = hunkCarryFindings({
@@ -60,6 +67,34 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   // Incomplete functions of the post-image are what a reviewer needs to know about.
   out.incomplete = (post ?? pre)?.incomplete ?? [];
   out.functions = Math.max(pre?.analyzed ?? 0, post?.analyzed ?? 0);
+  return out;
+}
+
+/**
+ * After exact fingerprint matching: a leftover post-image finding and a leftover pre-image finding
+ * with the same rule, function, message id and reported call are one finding the patch rewrote
+ * around (`pte = pte_mkwrite(pte, vma);` moved into `pte_t entry = pte_mkwrite(pte, vma);`), not a
+ * fix and a new bug. Paired one to one, in order.
+ */
+function pairRewrites(
+  post: Finding[],
+  pre: Finding[],
+  postKey: (f: Finding) => string | undefined,
+  preKey: (f: Finding) => string | undefined,
+): { post: Set<Finding>; pre: Set<Finding> } {
+  const out = { post: new Set<Finding>(), pre: new Set<Finding>() };
+  const waiting = new Map<string, Finding[]>();
+  for (const f of pre) {
+    const k = preKey(f);
+    if (k !== undefined) waiting.set(k, [...(waiting.get(k) ?? []), f]);
+  }
+  for (const f of post) {
+    const k = postKey(f);
+    const match = k === undefined ? undefined : waiting.get(k)?.shift();
+    if (!match) continue;
+    out.post.add(f);
+    out.pre.add(match);
+  }
   return out;
 }
 
