@@ -49,6 +49,15 @@ export interface FoundCarry {
   statement: string;
 }
 
+export interface FoundBatchPolicy {
+  function: string;
+  respectsWrite: boolean;
+  respectsSoftDirty: boolean;
+  /** The batch builder call (folio_pte_batch_flags()), and its text. */
+  line: number;
+  builder: string;
+}
+
 export interface AnalyzeResult {
   findings: Finding[];
   incomplete: Incomplete[];
@@ -66,6 +75,8 @@ export interface AnalyzeResult {
    * declaration keeps its key, not its fingerprint).
    */
   rewriteKeys: Map<string, string>;
+  /** With `collectCarries`: the batch policy of each analyzed function that sizes a batch. */
+  batchPolicies: FoundBatchPolicy[];
 }
 
 const keywordPatterns = new WeakMap<Rule[], RegExp>();
@@ -91,7 +102,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const rules = options.rules ?? defaultRules();
   const version = options.kernelVersion ?? NEWEST_KERNEL;
   const prefilter = options.prefilter ?? true;
-  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [], rewriteKeys: new Map() };
+  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [], rewriteKeys: new Map(), batchPolicies: [] };
   const functions = extractFunctions(text);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
@@ -119,6 +130,16 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
         result.carries.push({
           function: fn.name, kind: c.kind, line: fn.startLine + c.node.startPosition.row, column: c.node.startPosition.column + 1,
           call: c.name, guard: c.guard, statement: normalizedStatement(c.node),
+        });
+      }
+    }
+    if (options.collectCarries) {
+      const policy = facts.ownBatchPolicy(new Set([fn.name]));
+      if (policy?.where) {
+        const call = policy.where;
+        result.batchPolicies.push({
+          function: fn.name, respectsWrite: policy.respectsWrite, respectsSoftDirty: policy.respectsSoftDirty,
+          line: fn.startLine + call.startPosition.row, builder: call.childForFieldName('function')?.text ?? call.text,
         });
       }
     }

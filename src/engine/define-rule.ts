@@ -52,6 +52,12 @@ export interface RuleMeta<M extends string> {
   enabledByDefault: boolean;
   /** The carry statement this rule guards in patches read without a tree (optional). */
   hunkCarry?: HunkCarryCheck<M>;
+  /**
+   * The batch policy this rule depends on (optional): in patches read without a tree, a same-file
+   * helper whose batch starts or stops respecting this bit is reported at the helper
+   * (src/engine/helper-policy.ts), since its callers are out of sight.
+   */
+  helperPolicy?: { bit: 'write' | 'softDirty'; messageId: NoInfer<M> };
   /** Mode flags that turn this rule on too (optional; most rules have none). */
   modes?: RuleMode[];
   /** One line, starts with "Detect", no final period. */

@@ -10,6 +10,7 @@ import { extractFunctions } from '../lang/slice.js';
 import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
 import { hunkCarryFindings } from './hunk-carries.js';
+import { helperPolicyFindings } from './helper-policy.js';
 import type { Rule } from './define-rule.js';
 
 
@@ -64,6 +65,15 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   for (const h of hunkFindings) {
     if (!out.findings.some((f) => f.rule === h.rule && f.function === h.function && f.status === h.status)) out.findings.push(h);
   }
+  // From hunks alone: a same-file batch helper whose policy the patch changes (helper-policy.ts).
+  out.findings.push(...helperPolicyFindings({
+    path: images.path,
+    pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
+    post: images.post && post ? { image: images.post, result: post } : undefined,
+    rules: options.rules,
+    patch: options.patch,
+    inputName: options.inputName,
+  }));
   // Incomplete functions of the post-image are what a reviewer needs to know about.
   out.incomplete = (post ?? pre)?.incomplete ?? [];
   out.functions = Math.max(pre?.analyzed ?? 0, post?.analyzed ?? 0);
