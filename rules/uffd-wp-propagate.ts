@@ -29,7 +29,7 @@ export default defineRule({
     hunkCarry: { kind: 'uffdCarry', messageId: 'hunkCarry' },
     // Every user-mapping installer (kernel-api.ts SINKS: a deleted carry leaves no uffd-wp word
     // behind in the function), the zap marker installers, and the clearing reads a zap starts with.
-    keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
+    keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush', 'mkuffd_wp'],
     docs: {
       why: [
         'userfaultfd write-protection keeps a write-protected range read-only until the monitor resolves',
