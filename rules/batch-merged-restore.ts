@@ -19,11 +19,14 @@ export default defineRule({
     enabledByDefault: true,
     summary: 'Detect a batch-merged PTE value written back to a batch without write-protection',
     messages: {
+      helperPolicy:
+        '{{helper}}() sizes its batch with {{builder}}() {{change}} the write bit ({{flag}}): a caller that restores the batch\'s merged value with set_ptes() {{effect}} (judged from the hunks; give --tree to see the callers)',
       mergedRestore:
         '{{sink}}() writes the value merged by {{source}}() at line {{line}} to {{count}} entries without pte_wrprotect(): read-only PTEs of the batch become writable',
       mergedWrite:
         '{{sink}}() writes a value made writable from the batch\'s merged write bit (line {{line}}) to {{count}} entries: read-only PTEs of the batch become writable',
     },
+    helperPolicy: { bit: 'write', messageId: 'helperPolicy' },
     keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE', 'folio_pte_batch', 'modify_prot_start_ptes'],
     docs: {
       why: [

@@ -20,6 +20,8 @@ export default defineRule({
     messages: {
       presentOnSwap:
         '{{accessor}}() is a present-entry accessor but {{value}} is a non-present entry here ({{why}}, line {{line}}): on x86 it reads or sets a swp bit instead',
+      presentOnMaybeSwap:
+        '{{accessor}}() is a present-entry accessor but {{value}} may be a non-present entry here ({{why}}, line {{line}}): on x86 it reads or sets a swp bit on that path',
       swapOnPresent:
         '{{accessor}}() is a non-present-entry accessor but {{value}} is a present entry here ({{why}}, line {{line}}): on x86 it reads or sets a hardware bit instead',
       respelledPresent:
@@ -39,7 +41,7 @@ export default defineRule({
     // pte_swp_*, is_hugetlb_entry_migration, folio_is_device_private, softleaf_is_*, do_swap_page).
     // Every report needs a swp accessor or kind evidence, each spelled with one of these (not plain
     // `swap` or `migration`: swap() and task migration are everywhere in the kernel).
-    keywords: ['swp', 'swap_pte', 'swap_entry', 'pte_present', 'pmd_present', 'pud_present', 'migration_entry', 'entry_migration', 'device_private', 'pte_marker', 'softleaf', 'leafent', 'trans_huge', 'hwpoison'],
+    keywords: ['swp', 'swap_pte', 'swap_entry', 'pte_present', 'pmd_present', 'pud_present', 'migration_entry', 'entry_migration', 'device_private', 'pte_marker', 'softleaf', 'leafent', 'trans_huge', 'hwpoison', 'zone_device'],
     docs: {
       why: [
         'A non-present entry (swap slot, migration, device-private or device-exclusive entry, PTE marker)',
@@ -57,8 +59,10 @@ export default defineRule({
         'Each value is typed per use from the guards that test it (pte_present, is_swap_pte, early exits,',
         'else arms), its reaching definitions (mk_pte, swp_entry_to_pte, pte_swp_mk*, ...), a dominating',
         'pte_to_swp_entry() of the same definition (not softleaf_from_pte(), which accepts present entries), a',
-        'device-private folio branch (PTEs read before it, forward only) and do_swap_page()\'s vmf->orig_pte.',
-        'Values of unknown kind are never reported (try_to_migrate_one() reads pte_pfn()/pte_dirty() before it knows), so a PTE',
+        'device-private folio branch (PTEs read before it or inside it, forward only; before 6.0 also',
+        'is_zone_device_page(), which then selected only device-private pages) and do_swap_page()\'s',
+        'vmf->orig_pte. A value built present on one incoming path and non-present on another ("maybe',
+        'swap") is reported under a present accessor. Other values of unknown kind are never reported, so a PTE',
         'read without any test is silent. huge_pte_*() accessors and kinds carried through helper parameters',
         'are not modelled.',
       ].join(' '),
@@ -104,12 +108,15 @@ export default defineRule({
       const wants = accessorKind(call.name);
       const value = call.args[0];
       if (!wants || !value) continue;
-      const has = facts.entryKinds.kindOf(value);
-      // Unknown kind is never reported (§9 A15): only a value proven to be the other kind is.
+      const known = facts.entryKinds.kindOf(value);
+      // Unknown kind is never reported (§9 A15): only a value proven to be the other kind is, or,
+      // for a present accessor, one that is non-present on some incoming path.
+      const maybe = !known && wants === 'present' ? facts.entryKinds.maybeSwap(value) : undefined;
+      const has = known ?? maybe;
       if (!has || has.kind === wants) continue;
       report({
         node: call.node,
-        messageId: wants === 'present' ? 'presentOnSwap' : 'swapOnPresent',
+        messageId: maybe ? 'presentOnMaybeSwap' : wants === 'present' ? 'presentOnSwap' : 'swapOnPresent',
         data: {
           accessor: call.name,
           value: value.text.replace(/\s+/g, ' '),

@@ -24,7 +24,7 @@ export default defineRule({
         'make_huge_pte() builds a writable entry ({{arg}}) without VM_WRITE, a source-write check or a write fault',
       pfnFlag: 'the MIGRATE_PFN_WRITE flag is set without testing whether the source entry was writable',
     },
-    keywords: ['mkwrite', 'savedwrite', 'make_writable', 'make_huge_pte', 'MIGRATE_PFN_WRITE'],
+    keywords: ['mkwrite', 'savedwrite', 'make_writable', 'make_huge_pte', 'MIGRATE_PFN_WRITE', 'make_migration_entry', 'make_device_private_entry'],
     docs: {
       why: [
         'When a function derives a new entry from an existing one (restoring a migration or swap entry,',

@@ -11,6 +11,7 @@ import { establishes, type MeaningTest } from '../src/analysis/predicate-paths.j
 import { skipsCertainRedefinition } from '../src/analysis/path-feasibility.js';
 import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
 import type { Guard } from '../src/analysis/function-model.js';
+import type { SyntaxNode } from '../src/lang/parser.js';
 import type { ValuePath, ValueStep } from '../src/analysis/value-flow.js';
 
 /** "The entry's type is read-only" known on the path (READ, READ_EXCLUSIVE, readable device entry). */
@@ -37,6 +38,8 @@ export default defineRule({
     messages: {
       wrprotectDropped:
         'the patch removes {{call}}() from the way where the source entry was not writable: on sparc64 (6.1) and older loongarch a *_mkdirty() of the restored value also sets write, and nothing takes it back (judged from the hunks)',
+      noWrprotectBelowHunks:
+        '{{call}}() on a value restored from a read-only entry is not followed by {{wrprotect}}() before the end of the hunks shown, where {{value}} goes on to its installer: on sparc64 (6.1) and older loongarch *_mkdirty() also sets write',
       noWrprotect:
         '{{call}}() on a value restored from a read-only entry is not followed by {{wrprotect}}() before {{sink}}() at line {{line}}: on sparc64 (6.1) and older loongarch *_mkdirty() also sets write',
     },
@@ -130,7 +133,7 @@ export default defineRule({
     for (const sink of facts.sinks) {
       if (!sink.value) continue;
       for (const path of facts.pathsOf(sink.value)) {
-        const mkdirty = unprotectedMkdirty(facts, path, sink);
+        const mkdirty = unprotectedMkdirty(facts, path, sink, sink.call.node);
         if (!mkdirty || reported.has(mkdirty.call.node.id)) continue;
         reported.add(mkdirty.call.node.id);
         report({
@@ -145,15 +148,51 @@ export default defineRule({
         });
       }
     }
+    // A fragment rebuilt from hunks: the installer may sit below the last hunk. A value restored
+    // here and installed nowhere in view is judged where the fragment is cut.
+    if (facts.partial) {
+      const installed = new Set(facts.sinks.flatMap((k) => (k.value ? [k.value.text.replace(/\s+/g, '')] : [])));
+      for (const restore of facts.model.assignments) {
+        if (restore.operator !== '=' || !RESTORE_CONSTRUCTORS.test(restore.value.text) || installed.has(restore.target)) continue;
+        const target = restore.target;
+        // The cut: the last statement shown in the block of the restore (6.1 remove_migration_pte():
+        // the body of the page_vma_mapped_walk() loop), read as the place of the missing installer.
+        const end = lastStatementOfBlock(restore.node);
+        if (!end) continue;
+        for (const path of facts.flow.pathsOfVariableAt(target, end)) {
+          const mkdirty = unprotectedMkdirty(facts, path, undefined, end);
+          if (!mkdirty || reported.has(mkdirty.call.node.id)) continue;
+          reported.add(mkdirty.call.node.id);
+          report({
+            node: mkdirty.call.node,
+            messageId: 'noWrprotectBelowHunks',
+            data: { call: mkdirty.call.name, wrprotect: mkdirty.call.name.replace(/mkdirty$/, 'wrprotect'), value: target },
+          });
+        }
+      }
+    }
   },
 });
+
+/** The last statement of the block holding `node` (itself, if nothing follows it there). */
+function lastStatementOfBlock(node: SyntaxNode): SyntaxNode | undefined {
+  let stmt: SyntaxNode | null = node;
+  while (stmt && stmt.parent?.type !== 'compound_statement') stmt = stmt.parent;
+  const block = stmt?.parent;
+  if (!stmt || !block) return undefined;
+  const statements = block.namedChildren.filter((c) => c.type !== 'comment' && c.type !== 'preproc_call');
+  return statements[statements.length - 1];
+}
+
+/** Constructors of a present entry a restore starts from (mk_pte(), mk_huge_pmd(), folio_mk_pte()). */
+const RESTORE_CONSTRUCTORS = /^\s*(?:mk_pte|mk_huge_pmd|mk_huge_pte|pfn_pte|pfn_pmd|folio_mk_pte|folio_mk_pmd|mk_pmd)\s*\(/;
 
 /**
  * The last *_mkdirty() step of a path that restores a read-only migration/device entry into a
  * present entry and installs it without a write-protect after that step; undefined when the path
  * is fine or out of scope.
  */
-function unprotectedMkdirty(facts: FunctionFacts, path: ValuePath, sink: Sink): ValueStep | undefined {
+function unprotectedMkdirty(facts: FunctionFacts, path: ValuePath, sink: Sink | undefined, use: SyntaxNode): ValueStep | undefined {
   // A present entry built here (mk_pte, mk_huge_pmd): the restore, not a transform of a read value.
   if (path.base.kind !== 'construct') return undefined;
   let last = -1;
@@ -163,9 +202,9 @@ function unprotectedMkdirty(facts: FunctionFacts, path: ValuePath, sink: Sink): 
   if (last < 0) return undefined;
   if (path.steps.some((s) => OUT_OF_SCOPE.has(s.api.effect))) return undefined;
   if (path.steps.slice(last + 1).some((s) => RESETS_WRITE.has(s.api.effect))) return undefined;
-  const points = [...path.steps.map((s) => s.call.point), sink.call.point];
+  const points = [...path.steps.map((s) => s.call.point), ...(sink ? [sink.call.point] : [])];
   if (!facts.compatible(points, path.assumptions)) return undefined;
-  if (skipsCertainRedefinition(facts.model, path, sink.call.node)) return undefined;
+  if (skipsCertainRedefinition(facts.model, path, use)) return undefined;
   const known: Guard[] = [...path.assumptions, ...points.flatMap((p) => p.guards)];
   if (!known.some((g) => establishes(facts, g, READ_ONLY_TYPE))) return undefined;
   return path.steps[last];

@@ -7,6 +7,7 @@ import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { UFFD_WP_MARKER, UFFD_WP_ZAP_INSTALLERS } from '../src/analysis/kernel-api.js';
 import { bitTransferOf, carryHelp } from '../src/analysis/bit-transfer.js';
+import { UFFDIO_MOVE_HELPERS } from '../src/analysis/kernel-api.js';
 
 export default defineRule({
   meta: {
@@ -36,7 +37,7 @@ export default defineRule({
     hunkFacts: { messageId: 'markerDropped', collect: uffdMarkers },
     // Every user-mapping installer (kernel-api.ts SINKS: a deleted carry leaves no uffd-wp word
     // behind in the function), the zap marker installers, and the clearing reads a zap starts with.
-    keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
+    keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush', 'mkuffd_wp'],
     docs: {
       why: [
         'userfaultfd write-protection keeps a write-protected range read-only until the monitor resolves',
@@ -54,9 +55,11 @@ export default defineRule({
       limits: [
         'The old entry is recognised when the function decodes it, reads any of its bits, or clears the slot',
         'it installs into; a value built fresh (mk_pte(), swp_entry_to_pte(make_*_entry())) must then get',
-        'the bit on every path unless the source is known to lack it (the false arm of the uffd-wp test), is',
+        'the bit on every path unless the source is known to lack it (the false arm of a uffd-wp test of the',
+        'old entry; a test of the entry being built carries nothing), is',
         'writable (a writable entry never carries uffd-wp), or is empty. Not reported: whole-value',
-        'copies (they carry every bit), UFFDIO_MOVE (the ioctl defines the moved entry), poison and hwpoison',
+        'copies (they carry every bit), UFFDIO_MOVE (the ioctl defines the moved entry; its helpers in',
+        'mm/userfaultfd.c and move_pages_huge_pmd() are exempt by name), poison and hwpoison',
         'entries (make_hwpoison_entry(), make_poisoned_swp_entry()), anonymous zaps (they drop everything), PMD-level zaps (no marker exists), and a',
         'cleared entry returned to the caller (get_and_clear_full_ptes()). Pairing across functions',
         '(the encoder in rmap.c, the decoder in migrate.c) is by entry type, so each side is checked alone.',
@@ -103,6 +106,10 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
+    // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state. Exempt by function as well as
+    // by the computed direction, which needs the source's clear in view (a source cleared by
+    // pte_clear() or by a batch helper is not recognised as a move).
+    if (UFFDIO_MOVE_HELPERS.has(facts.name)) return;
     const bt = bitTransferOf(facts);
     for (const loss of bt.losses('uffd')) {
       report({

@@ -44,6 +44,7 @@ import { atomsOf } from './guards.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import { isInside, type ValuePath } from './value-flow.js';
 import { identifiersIn, unparenthesized } from './syntax.js';
+import { slotOriginsOf } from './slot-origin.js';
 
 export type CarriedBit = 'uffd' | 'softDirty';
 
@@ -157,7 +158,11 @@ export class BitTransfer {
   private splitArmLosses(bit: CarriedBit): BitLoss[] {
     const out: BitLoss[] = [];
     const { model } = this.facts;
-    const setters = model.calls.filter((c) => this.facts.api(c)?.effect === SET_EFFECT[bit] && this.bitTest(bit, c.point.guards));
+    const setters = model.calls.filter((c) => {
+      if (this.facts.api(c)?.effect !== SET_EFFECT[bit]) return false;
+      const test = this.bitTest(bit, c.point.guards);
+      return test !== undefined && !this.testsBuiltValue(test);
+    });
     for (const s of setters) {
       const input = s.args[0];
       if (!input) continue;
@@ -257,6 +262,8 @@ export class BitTransfer {
    */
   freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap' } | undefined {
     if (this.entries.some((e) => e.bitsRead || e.cleared)) return undefined;
+    // Handed the old entry by name (hugetlb_install_folio()'s `old`): the transition is its own.
+    if (this.origins().some((o) => o.present)) return undefined;
     const params = [...this.facts.model.params.keys()];
     for (const sink of this.facts.sinks) {
       if (!sink.value || !sink.slot) continue;
@@ -394,9 +401,34 @@ export class BitTransfer {
       if (!pred) continue;
       const input = call.args[0];
       if (!input) continue;
+      // `if (pte_uffd_wp(newpte)) newpte = pte_mkuffd_wp(newpte);` reads the entry being built,
+      // which cannot hold the bit before the setter gives it: no carry from the old entry.
+      if (this.testsBuiltValue(pred, path)) continue;
       if (this.facts.pathsOf(input).some((p) => p.base.node.id === path.base.node.id)) return pred;
     }
     return undefined;
+  }
+
+  /**
+   * Does a bit test read a value built in this function rather than an old entry: the construction
+   * `path` starts from, or (without a path) any fresh construction? Booleans are followed to the
+   * test they hold (`uffd_wp = pte_uffd_wp(newpte)`).
+   */
+  private testsBuiltValue(test: SyntaxNode, path?: ValuePath): boolean {
+    let call: SyntaxNode | undefined = test;
+    if (test.type === 'identifier') {
+      const defs = this.facts.flow.reachingDefinitions(test.text, test).filter((d) => d.operator === '=');
+      call = defs.length === 1 ? unparenthesized(defs[0].value) : undefined;
+      while (call && call.type === 'unary_expression' && call.childForFieldName('operator')?.text === '!') {
+        call = unparenthesized(call.childForFieldName('argument')!);
+      }
+    }
+    if (!call || call.type !== 'call_expression') return false;
+    const arg = call.childForFieldName('arguments')?.namedChildren[0];
+    if (!arg) return false;
+    const paths = this.facts.pathsOf(arg);
+    if (path) return paths.some((p) => p.base.node.id === path.base.node.id);
+    return paths.length > 0 && paths.every(isFresh);
   }
 
   /** An atom of these guards testing `bit` of an entry (any polarity, through booleans). */
@@ -416,7 +448,7 @@ export class BitTransfer {
       for (const a of atomsOf(g)) {
         if (!a.definite) continue;
         const m = this.facts.guards.meaningsOf(a);
-        if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN)) return true;
+        if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN) && !this.testsBuiltValue(a.node)) return true;
         if (bit === 'uffd' && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
         // The old entry was empty: nothing to carry.
         if (a.positive && a.node.type === 'call_expression' && ENTRY_EMPTY_TESTS.has(a.node.childForFieldName('function')?.text ?? '')) return true;
@@ -486,7 +518,29 @@ export class BitTransfer {
     const usable = this.entries.filter((e) => !e.table && (bit === 'uffd' || e.present || e.swap) && !this.provenEmpty(e, guards));
     const sameSlot = usable.find((e) => e.key === slot && (e.bitsRead || e.cleared));
     if (sameSlot) return sameSlot;
-    return usable.find((e) => e.bitsRead && (e.level === level || e.level === 'pmd' || e.level === 'huge' || level === 'huge'));
+    const read = usable.find((e) => e.bitsRead && (e.level === level || e.level === 'pmd' || e.level === 'huge' || level === 'huge'));
+    if (read) return read;
+    // Nothing of the old entry is read here: the slot's origin says what it held.
+    return this.origins().find((o) => (bit === 'uffd' || o.present) && (o.key === `origin:${slot}` || o.key.startsWith('origin:param:')));
+  }
+
+  private originList?: OldEntry[];
+
+  /**
+   * The old entries known from outside the body (slot-origin.ts): a parameter named as the old
+   * entry, or a fault entry a same-file caller may hand over as a uffd-wp marker.
+   */
+  private origins(): OldEntry[] {
+    if (!this.originList) {
+      // A pte_t handed to a function that installs only hugetlb entries is a hugetlb entry.
+      const huge = this.facts.sinks.length > 0 && this.facts.sinks.every((k) => sinkLevel(k) === 'huge');
+      this.originList = slotOriginsOf(this.facts).map((o) => ({
+        key: o.slot ? `origin:${o.slot}` : `origin:param:${o.name}`, name: o.name, node: o.node,
+        level: huge && o.level === 'pte' ? 'huge' as const : o.level,
+        present: o.kind === 'entry', swap: false, marker: o.kind === 'marker', bitsRead: true, table: false, cleared: false, uses: [],
+      }));
+    }
+    return this.originList;
   }
 
   private provenEmpty(e: OldEntry, guards: Guard[]): boolean {

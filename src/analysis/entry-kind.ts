@@ -19,6 +19,8 @@ import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
   DEVICE_PRIVATE_PREDICATES,
+  HUGETLB_TESTS,
+  LEGACY_DEVICE_PRIVATE_PREDICATES,
   ENTRY_KIND_PREDICATES,
   ENTRY_NONE_PREDICATES,
   KIND_PRESERVING,
@@ -37,6 +39,7 @@ import {
 import { placeName, type Assignment, type Point } from './function-model.js';
 import { atomsOf, type Atom } from './guards.js';
 import { dominates, type ValueFlow } from './value-flow.js';
+import { versionAtLeast, type KernelVersion } from '../kernel-version.js';
 
 export type { EntryKind } from './kernel-api.js';
 
@@ -81,7 +84,42 @@ export class EntryKinds {
     private readonly flow: ValueFlow,
     /** Rebuilt from patch hunks: definitions above the hunk are not visible. */
     private readonly partial = false,
+    /** Decides what older device-page tests mean (is_zone_device_page() before 6.0). */
+    private readonly version?: KernelVersion,
   ) {}
+
+  /**
+   * "Maybe swap": no single kind, but the definitions reaching the use are each of a known kind,
+   * and one that runs before it is non-present (`pte = mk_pte(..); if (device_private) pte =
+   * swp_entry_to_pte(..);` then a use after the branch). A present accessor there reads or sets a
+   * swp bit on that path.
+   */
+  maybeSwap(expr: SyntaxNode): KindEvidence | undefined {
+    if (this.kindOf(expr)) return undefined;
+    const e = strip(expr);
+    if (e.type !== 'identifier' && e.type !== 'field_expression') return undefined;
+    const place = placeName(e);
+    const use = this.flow.model.pointOf(e);
+    const defs = this.flow.reachingDefinitions(place, e);
+    // Guards that say anything (or contradict) about this value win over its definitions.
+    if (this.guardKind(place, e, use, defs) !== undefined) return undefined;
+    if (defs.length < 2 || defs.some((d) => d.operator !== '=' || d.order > e.startIndex)) return undefined;
+    let swap: KindEvidence | undefined;
+    let present = false;
+    for (const d of defs) {
+      // `pte = pte_swp_mksoft_dirty(pte)` keeps the kind of the value before it (a wrong family
+      // there is reported at that call, not again at every later use).
+      if (transformsItself(d)) continue;
+      // Device-private pages are never hugetlb: a device-private rebuild does not reach a use in
+      // the hugetlb arm (6.1 remove_migration_pte()'s pte_mkhuge()).
+      if (this.underTest(d.point, (n) => this.selectsDevicePrivate(n)) && this.underTest(use, (n) => HUGETLB_TESTS.has(n))) continue;
+      const k = this.kindOf(d.value, 1);
+      if (!k) return undefined;
+      if (k.kind === 'swap') swap ??= { kind: 'swap', reason: `non-present on the path through ${d.value.text.replace(/\s+/g, ' ')}`, node: d.value };
+      else present = true;
+    }
+    return swap && present ? swap : undefined;
+  }
 
   /** The kind of the entry `expr` evaluates to at its own position, if known. */
   kindOf(expr: SyntaxNode, depth = 0): KindEvidence | undefined {
@@ -290,12 +328,29 @@ export class EntryKinds {
         const n = strip(atom.node);
         if (!atom.definite || !atom.positive || n.type !== 'call_expression') continue;
         const name = n.childForFieldName('function')?.text ?? '';
-        if (!DEVICE_PRIVATE_PREDICATES.has(name)) continue;
-        if (n.endIndex > at.startIndex || defs.some((d) => d.order > n.startIndex)) continue;
+        if (!this.selectsDevicePrivate(name)) continue;
+        if (n.endIndex > at.startIndex) continue;
+        // A PTE read before the branch, or inside it (5.x try_to_migrate_one() clears the
+        // device-private entry in the branch: `pteval = ptep_get_and_clear(..)`).
+        if (defs.some((d) => d.order > n.startIndex && !d.point.guards.some((h) => h.expr.id === g.expr.id && h.positive === g.positive))) continue;
         return { kind: 'swap', reason: `the PTE of a device-private page inside ${n.text.replace(/\s+/g, ' ')}`, node: n };
       }
     }
     return undefined;
+  }
+
+  private underTest(point: Point, test: (name: string) => boolean): boolean {
+    return point.guards.some((g) => atomsOf(g).some((a) => {
+      const n = strip(a.node);
+      return a.definite && a.positive && n.type === 'call_expression' && test(n.childForFieldName('function')?.text ?? '');
+    }));
+  }
+
+  /** A page or folio test that, in this kernel, holds only for device-private pages. */
+  private selectsDevicePrivate(name: string): boolean {
+    if (DEVICE_PRIVATE_PREDICATES.has(name)) return true;
+    const legacy = LEGACY_DEVICE_PRIVATE_PREDICATES.get(name);
+    return !!legacy && !!this.version && !versionAtLeast(this.version, legacy.until[0], legacy.until[1]);
   }
 
   /** `vmf->orig_pte` in do_swap_page() before any reassignment: the swap entry that faulted. */

@@ -10,6 +10,7 @@ import {
   FRESH_PAGE_MAPPERS,
   GRANT_CHECKED_AT_CALLERS,
   SINKS,
+  WRITE_ARGUMENT_ENTRY_MAKERS,
   WRITE_FAULT_HANDLERS,
   type ApiEntry,
 } from './kernel-api.js';
@@ -55,6 +56,8 @@ export interface Sink {
 /** Per-file facts: summaries of the file's own (static) helpers, by name. */
 export interface FileFacts {
   helper(name: string): FunctionFacts | undefined;
+  /** The file's functions that call `name` (same-file callers), parsed on demand. */
+  callersOf?(name: string): FunctionFacts[];
 }
 
 export interface BatchPolicy {
@@ -97,7 +100,7 @@ export class FunctionFacts {
 
   /** Present / non-present kind of entry values at each use (R6; src/analysis/entry-kind.ts). */
   get entryKinds(): EntryKinds {
-    return (this.entryKindsCache ??= new EntryKinds(this.flow, this.partial));
+    return (this.entryKindsCache ??= new EntryKinds(this.flow, this.partial, this.version));
   }
 
   get name(): string {
@@ -324,6 +327,15 @@ function collectGrants(model: FunctionModel): Grant[] {
     const api = apiOf(c.name);
     if (api && (api.effect === 'grant' || api.effect === 'grantVma' || api.effect === 'grantEntry')) {
       grants.push({ kind: api.effect, node: c.node, name: c.name, point: c.point, target: assignedTarget(model, c.node) });
+    } else if (WRITE_ARGUMENT_ENTRY_MAKERS.has(c.name) && c.args.length > WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg) {
+      // 5.x make_migration_entry(page, write): a writable entry type unless `write` is provably 0.
+      const w = c.args[WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg];
+      if (isFalseLiteral(w)) continue;
+      grants.push({
+        kind: 'grantEntry', node: c.node, name: c.name, point: c.point,
+        ownGuard: w.type === 'number_literal' || w.type === 'true' ? undefined : { expr: w, positive: true },
+        target: assignedTarget(model, c.node),
+      });
     } else if (c.name === 'make_huge_pte' && c.args.length >= 3) {
       // make_huge_pte(vma, page, writable): a grant unless `writable` is provably 0.
       const w = c.args[2];

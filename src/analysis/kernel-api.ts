@@ -185,6 +185,8 @@ export const SOURCE_WRITE_PREDICATES = new Set([
   'is_writable_migration_entry', 'is_writable_device_private_entry',
   'is_writable_device_exclusive_entry', 'softleaf_is_migration_write', 'leafent_is_migration_write',
   'softleaf_is_device_private_write', 'softleaf_is_device_exclusive_write',
+  // Before 5.14 (4dd845b5a3e5 "mm/swapops: rework swap entry manipulation code").
+  'is_write_migration_entry', 'is_write_device_private_entry',
 ]);
 
 /** Identifiers and macros that carry a source's write state (out-params, flag bits). */
@@ -361,6 +363,16 @@ export const ENTRY_NONE_PREDICATES = new Set(['pte_none', 'pmd_none', 'huge_pte_
  * only inside the branch and only for entries read before it (§9 A15: never backwards).
  */
 export const DEVICE_PRIVATE_PREDICATES = new Set(['folio_is_device_private', 'is_device_private_page']);
+/**
+ * Device-page tests that select device-private entries only in older kernels: before 6.0 added
+ * MEMORY_DEVICE_COHERENT, a ZONE_DEVICE page that rmap unmaps or migrates was device-private (5.x
+ * try_to_unmap_one()/try_to_migrate_one(): `if (is_zone_device_page(page))`, ad7df764b7e1).
+ * The value is the first kernel in which the test no longer means device-private.
+ */
+export const LEGACY_DEVICE_PRIVATE_PREDICATES = new Map<string, { until: [number, number] }>([
+  ['is_zone_device_page', { until: [6, 0] }],
+  ['folio_is_zone_device', { until: [6, 0] }],
+]);
 
 /** Fault handlers entered only for a non-present `vmf->orig_pte` (until they reassign it). */
 export const SWAP_FAULT_HANDLERS = new Set(['do_swap_page']);
@@ -416,7 +428,7 @@ export const EXCLUSIVITY_PROVENANCE_FALSE = new Set(['is_readable_migration_entr
 export const SWAP_ENTRY_PREDICATES = new Set([
   'pte_swp_exclusive', 'is_swap_pte', 'is_migration_entry', 'is_pmd_migration_entry',
   'is_readable_migration_entry', 'is_writable_migration_entry', 'is_readable_exclusive_migration_entry',
-  'is_device_exclusive_entry', 'is_device_private_entry',
+  'is_device_exclusive_entry', 'is_device_private_entry', 'is_write_migration_entry', 'is_write_device_private_entry',
 ]);
 
 // Write-upgrade predicates (R12, DESIGN §2.4, §4 R12, §9 A2): functions that decide whether an
@@ -536,6 +548,8 @@ export const SWAP_ENTRY_TYPE_PREDICATES: ReadonlyMap<string, { family: SwapEntry
   ['softleaf_is_migration_write', { family: 'migration', holdsFor: ['W'] as SwapEntryType[] }],
   ['leafent_is_migration_write', { family: 'migration', holdsFor: ['W'] as SwapEntryType[] }],
   ['is_writable_device_private_entry', { family: 'devicePrivate', holdsFor: ['W'] as SwapEntryType[] }],
+  ['is_write_migration_entry', { family: 'migration', holdsFor: ['W'] as SwapEntryType[] }],
+  ['is_write_device_private_entry', { family: 'devicePrivate', holdsFor: ['W'] as SwapEntryType[] }],
   ['softleaf_is_device_private_write', { family: 'devicePrivate', holdsFor: ['W'] as SwapEntryType[] }],
 ]);
 
@@ -714,6 +728,8 @@ export const UFFD_CARRIER_KIND_TESTS: ReadonlyMap<string, { canBeTrue: UffdCarri
  */
 export const UFFDIO_MOVE_HELPERS = new Set([
   'move_present_pte', 'move_swap_pte', 'move_zeropage_pte', 'move_pages_pte', 'move_pages_huge_pmd',
+  // 6.17+: the batched present move.
+  'move_present_ptes',
 ]);
 
 // Soft-dirty tracking test (R13, DESIGN §4 R13, §7 row 16: 76aefad628aa).
@@ -773,6 +789,60 @@ export const WRITE_FAULT_NEEDED_PREDICATES = new Set(['vma_wants_writenotify', '
 export const SOFT_DIRTY_BATCH_FLAGS: ReadonlyMap<string, 'tracked' | 'untracked'> = new Map([
   ['FPB_RESPECT_SOFT_DIRTY', 'tracked'],
   ['FPB_IGNORE_SOFT_DIRTY', 'untracked'],
+]);
+
+/**
+ * Every folio_pte_batch*() flag and what it asks of the batch, with the kernels that spell it:
+ * 6.9-6.15 FPB_IGNORE_DIRTY / FPB_IGNORE_SOFT_DIRTY (the batch ignores the bit unless told), 2025+
+ * FPB_RESPECT_* (the batch ignores it unless told) and FPB_MERGE_* (folio_pte_batch_flags() folds
+ * the batch's bits into the caller's entry).
+ */
+export const BATCH_FLAGS: ReadonlyMap<string, { bit: 'write' | 'dirty' | 'softDirty' | 'youngDirty'; policy: 'respect' | 'ignore' | 'merge'; since: [number, number]; until?: [number, number] }> = new Map([
+  ['FPB_IGNORE_DIRTY', { bit: 'dirty', policy: 'ignore', since: [6, 9], until: [6, 16] }],
+  ['FPB_IGNORE_SOFT_DIRTY', { bit: 'softDirty', policy: 'ignore', since: [6, 9], until: [6, 16] }],
+  ['FPB_RESPECT_DIRTY', { bit: 'dirty', policy: 'respect', since: [6, 16] }],
+  ['FPB_RESPECT_SOFT_DIRTY', { bit: 'softDirty', policy: 'respect', since: [6, 16] }],
+  ['FPB_RESPECT_WRITE', { bit: 'write', policy: 'respect', since: [6, 16] }],
+  ['FPB_MERGE_WRITE', { bit: 'write', policy: 'merge', since: [6, 16] }],
+  ['FPB_MERGE_YOUNG_DIRTY', { bit: 'youngDirty', policy: 'merge', since: [6, 16] }],
+] as const);
+
+/**
+ * Spellings outside the effect table above, with the kernels that spell them (documentation, as
+ * ApiEntry.since/until: every spelling is recognised in every version). The older ones matter for
+ * stable backports and for patches against 5.x trees.
+ */
+export const SPELLING_VERSIONS: ReadonlyMap<string, { since?: [number, number]; until?: [number, number] }> = new Map<string, { since?: [number, number]; until?: [number, number] }>([
+  // 5.x swap entry API, reworked in 5.14 (4dd845b5a3e5): one constructor with a `write` argument.
+  ['is_write_migration_entry', { until: [5, 14] }],
+  ['is_write_device_private_entry', { until: [5, 14] }],
+  ['make_migration_entry', { until: [5, 14] }],
+  ['make_device_private_entry', { until: [5, 14] }],
+  ['is_writable_migration_entry', { since: [5, 14] }],
+  ['is_writable_device_private_entry', { since: [5, 14] }],
+  ['make_writable_migration_entry', { since: [5, 14] }],
+  ['make_readable_migration_entry', { since: [5, 14] }],
+  ['make_readable_exclusive_migration_entry', { since: [6, 0] }],
+  ['folio_pte_batch', { since: [6, 9] }],
+  ['folio_pte_batch_flags', { since: [6, 16] }],
+  ['get_and_clear_full_ptes', { since: [6, 9] }],
+  ['get_and_clear_ptes', { since: [6, 16] }],
+  // softleaf_t (2025+, the leaf entry API that replaces swp_entry_t tests).
+  ...['softleaf_from_pte', 'softleaf_from_pmd', 'softleaf_to_pte', 'softleaf_is_swap', 'softleaf_is_migration',
+    'softleaf_is_migration_write', 'softleaf_is_migration_read', 'softleaf_is_migration_read_exclusive',
+    'softleaf_is_device_private', 'softleaf_is_device_private_write', 'softleaf_is_device_exclusive',
+    'softleaf_is_marker', 'softleaf_is_uffd_wp_marker', 'softleaf_is_hwpoison', 'softleaf_is_none',
+    'softleaf_make_writable_migration'].map((n) => [n, { since: [6, 19] as [number, number] }] as const),
+]);
+
+/**
+ * Pre-5.14 constructors that take the write state as an argument: `make_migration_entry(page,
+ * write)`, `make_device_private_entry(page, write)`. A grant of a writable entry type unless the
+ * argument is provably 0; the argument itself is the guard (`pte_write(pteval)` justifies it).
+ */
+export const WRITE_ARGUMENT_ENTRY_MAKERS: ReadonlyMap<string, { writeArg: number }> = new Map([
+  ['make_migration_entry', { writeArg: 1 }],
+  ['make_device_private_entry', { writeArg: 1 }],
 ]);
 
 /**

@@ -83,6 +83,14 @@ export class ValueFlow {
     });
   }
 
+  /**
+   * The paths of a variable's value at a position (not necessarily a use of it): at the end of a
+   * fragment rebuilt from hunks, where an installer below the last hunk would read it.
+   */
+  pathsOfVariableAt(target: string, at: SyntaxNode): ValuePath[] {
+    return this.variablePaths(target, at, 0);
+  }
+
   /** All paths of the value of an expression. */
   pathsOf(expr: SyntaxNode, depth = 0): ValuePath[] {
     if (depth > MAX_DEPTH) return [unknownPath(expr)];

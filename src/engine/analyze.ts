@@ -61,6 +61,15 @@ export interface FoundCarry {
   statement: string;
 }
 
+export interface FoundBatchPolicy {
+  function: string;
+  respectsWrite: boolean;
+  respectsSoftDirty: boolean;
+  /** The batch builder call (folio_pte_batch_flags()), and its text. */
+  line: number;
+  builder: string;
+}
+
 export interface AnalyzeResult {
   findings: Finding[];
   incomplete: Incomplete[];
@@ -74,6 +83,14 @@ export interface AnalyzeResult {
   carries: FoundCarry[];
   /** With `collectFacts`: the rule facts of the analyzed functions. */
   facts: FoundFact[];
+  /**
+   * Per finding fingerprint: rule, function, message id and the reported call, without the
+   * statement. delta.ts pairs findings of a rewrite by it (a flagged expression moved into a
+   * declaration keeps its key, not its fingerprint).
+   */
+  rewriteKeys: Map<string, string>;
+  /** With `collectCarries`: the batch policy of each analyzed function that sizes a batch. */
+  batchPolicies: FoundBatchPolicy[];
 }
 
 /**
@@ -88,7 +105,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   const rules = options.rules ?? defaultRules();
   const version = options.kernelVersion ?? NEWEST_KERNEL;
   const prefilter = options.prefilter ?? true;
-  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [], facts: [] };
+  const result: AnalyzeResult = { findings: [], incomplete: [], functions: 0, analyzed: 0, functionNames: [], carries: [], facts: [], rewriteKeys: new Map(), batchPolicies: [] };
   const functions = extractFunctions(text, options.profile);
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
@@ -130,6 +147,16 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
         }
       }
     }
+    if (options.collectCarries) {
+      const policy = facts.ownBatchPolicy(new Set([fn.name]));
+      if (policy?.where) {
+        const call = policy.where;
+        result.batchPolicies.push({
+          function: fn.name, respectsWrite: policy.respectsWrite, respectsSoftDirty: policy.respectsSoftDirty,
+          line: fn.startLine + call.startPosition.row, builder: call.childForFieldName('function')?.text ?? call.text,
+        });
+      }
+    }
     const occurrences = new Map<string, number>();
     for (const rule of rules) {
       rule.check({
@@ -144,6 +171,8 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
           const key = `${rule.meta.id}\0${file}\0${fn.name}\0${statement}`;
           const n = occurrences.get(key) ?? 0;
           occurrences.set(key, n + 1);
+          const fingerprint = fingerprintOf(`${key}\0${n}`);
+          result.rewriteKeys.set(fingerprint, [rule.meta.id, fn.name, d.messageId, keyCallOf(d.node)].join('\0'));
           result.findings.push({
             rule: rule.meta.id,
             severity: rule.meta.severity,
@@ -153,7 +182,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
             function: fn.name,
             message,
             help: d.help ?? rule.meta.docs.fix,
-            fingerprint: fingerprintOf(`${key}\0${n}`),
+            fingerprint,
           });
         },
       });
@@ -166,6 +195,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
 class FileUnits implements FileFacts {
   private readonly byName = new Map<string, SourceFunction>();
   private readonly parsed = new Map<SourceFunction, { facts: FunctionFacts } | { problem: string; line: number }>();
+  private readonly callers = new Map<string, FunctionFacts[]>();
 
   constructor(
     functions: SourceFunction[],
@@ -181,6 +211,22 @@ class FileUnits implements FileFacts {
     if (!fn) return undefined;
     const p = this.parse(fn);
     return 'facts' in p ? p.facts : undefined;
+  }
+
+  callersOf(name: string): FunctionFacts[] {
+    let out = this.callers.get(name);
+    if (!out) {
+      // A textual call is cheap to find; only those functions are parsed.
+      const call = new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\s*\\(`);
+      out = [];
+      for (const fn of this.byName.values()) {
+        if (fn.name === name || !call.test(fn.text)) continue;
+        const p = this.parse(fn);
+        if ('facts' in p) out.push(p.facts);
+      }
+      this.callers.set(name, out);
+    }
+    return out;
   }
 
   parse(fn: SourceFunction): { facts: FunctionFacts } | { problem: string; line: number } {
@@ -232,6 +278,12 @@ export function fillPlaceholders(template: string, data: Record<string, string |
 }
 
 /** The statement around a node, whitespace-folded: what the fingerprint survives line shifts with. */
+/** The call a finding is about: the reported call, else the first call inside the reported node. */
+function keyCallOf(node: SyntaxNode): string {
+  const call = node.type === 'call_expression' ? node : node.descendantsOfType('call_expression')[0];
+  return (call?.childForFieldName('function')?.text ?? node.text).replace(/\s+/g, '');
+}
+
 function normalizedStatement(node: SyntaxNode): string {
   let cur: SyntaxNode | null = node;
   while (cur && !/(_statement|declaration)$/.test(cur.type)) cur = cur.parent;

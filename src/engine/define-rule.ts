@@ -102,6 +102,12 @@ export interface RuleMeta<M extends string> {
   hunkCarry?: HunkCarryCheck<M>;
   /** Facts compared between the images of patches read without a tree (optional). */
   hunkFacts?: HunkFactCheck<M>;
+  /**
+   * The batch policy this rule depends on (optional): in patches read without a tree, a same-file
+   * helper whose batch starts or stops respecting this bit is reported at the helper
+   * (src/engine/helper-policy.ts), since its callers are out of sight.
+   */
+  helperPolicy?: { bit: 'write' | 'softDirty'; messageId: NoInfer<M> };
   /** Mode flags that turn this rule on too (optional; most rules have none). */
   modes?: RuleMode[];
   /** One line, starts with "Detect", no final period. */

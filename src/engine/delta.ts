@@ -12,6 +12,7 @@ import { analyzeText } from './analyze.js';
 import { hunkCarryFindings } from './hunk-carries.js';
 import { GAP_CALL } from '../analysis/gap.js';
 import { hunkFactFindings } from './hunk-facts.js';
+import { helperPolicyFindings } from './helper-policy.js';
 import type { Rule } from './define-rule.js';
 
 
@@ -42,14 +43,21 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   const preKeys = new Set(pre?.findings.map((f) => f.fingerprint));
   const postKeys = new Set(post?.findings.map((f) => f.fingerprint));
   const alike = gapAlike(images, pre?.findings ?? [], post?.findings ?? [], preKeys, postKeys);
+  const rewritten = pairRewrites(
+    (post?.findings ?? []).filter((f) => !preKeys.has(f.fingerprint) && !alike.has(f)),
+    (pre?.findings ?? []).filter((f) => !postKeys.has(f.fingerprint) && !alike.has(f)),
+    (f) => post?.rewriteKeys.get(f.fingerprint),
+    (f) => pre?.rewriteKeys.get(f.fingerprint),
+  );
   for (const f of post?.findings ?? []) {
-    out.findings.push(withStatus(f, preKeys.has(f.fingerprint) || alike.has(f) ? 'unchanged' : 'introduced', images.post!, options));
+    const same = preKeys.has(f.fingerprint) || alike.has(f) || rewritten.post.has(f);
+    out.findings.push(withStatus(f, same ? 'unchanged' : 'introduced', images.post!, options));
   }
   // A function the post-image cannot parse proves nothing gone: its findings are not fixes.
   const vanished = images.pre && images.post && post ? vanishedFunctions(images.pre.text, images.post.text, touched, post.functionNames) : [];
   const unparsedAfter = new Set([...(post?.incomplete ?? []), ...vanished].map((i) => i.function));
   for (const f of pre?.findings ?? []) {
-    if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function) && !alike.has(f)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
+    if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function) && !alike.has(f) && !rewritten.pre.has(f)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
   }
   // From hunks alone: carries the patch removes or adds, unless the analysis already said it.
   const hunkFindings = hunkCarryFindings({
@@ -72,6 +80,15 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
     if (h.status === 'fixed' && unparsedAfter.has(h.function)) continue;
     if (!out.findings.some((f) => f.rule === h.rule && f.function === h.function && f.status === h.status)) out.findings.push(h);
   }
+  // From hunks alone: a same-file batch helper whose policy the patch changes (helper-policy.ts).
+  out.findings.push(...helperPolicyFindings({
+    path: images.path,
+    pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
+    post: images.post && post ? { image: images.post, result: post } : undefined,
+    rules: options.rules,
+    patch: options.patch,
+    inputName: options.inputName,
+  }));
   // Incomplete functions of the post-image are what a reviewer needs to know about; one the patch
   // made unparsable (it parsed before) is the patch's doing.
   const unparsedBefore = new Set(pre?.incomplete.map((i) => i.function));
@@ -123,6 +140,34 @@ function gapAlike(images: FileImages, pre: Finding[], post: Finding[], preKeys: 
     if (!twin) continue;
     out.add(twin);
     out.add(f);
+  }
+  return out;
+}
+
+/**
+ * After exact fingerprint matching: a leftover post-image finding and a leftover pre-image finding
+ * with the same rule, function, message id and reported call are one finding the patch rewrote
+ * around (`pte = pte_mkwrite(pte, vma);` moved into `pte_t entry = pte_mkwrite(pte, vma);`), not a
+ * fix and a new bug. Paired one to one, in order.
+ */
+function pairRewrites(
+  post: Finding[],
+  pre: Finding[],
+  postKey: (f: Finding) => string | undefined,
+  preKey: (f: Finding) => string | undefined,
+): { post: Set<Finding>; pre: Set<Finding> } {
+  const out = { post: new Set<Finding>(), pre: new Set<Finding>() };
+  const waiting = new Map<string, Finding[]>();
+  for (const f of pre) {
+    const k = preKey(f);
+    if (k !== undefined) waiting.set(k, [...(waiting.get(k) ?? []), f]);
+  }
+  for (const f of post) {
+    const k = postKey(f);
+    const match = k === undefined ? undefined : waiting.get(k)?.shift();
+    if (!match) continue;
+    out.post.add(f);
+    out.pre.add(match);
   }
   return out;
 }

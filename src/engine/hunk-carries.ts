@@ -42,7 +42,7 @@ export function hunkCarryFindings(input: HunkCarryInput): PatchFinding[] {
       // of the function does not count as lost; fewer carries after the patch than before does.
       const before = pre.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
       const after = post.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
-      if (gone.length > 0 && after < before) {
+      if (gone.length > 0 && after < before && !gone.every((c) => movedIntoHelper(c, fn, post))) {
         // Where the deletion was: the post-image's changed line of this function nearest to it.
         const at = nearestChanged(post.image, postRanges.get(fn), gone[0].line - (preRanges.get(fn)?.start ?? 0) + (postRanges.get(fn)?.start ?? 0));
         const line = at === undefined ? undefined : codeLineNear(post.image, at);
@@ -54,6 +54,27 @@ export function hunkCarryFindings(input: HunkCarryInput): PatchFinding[] {
     }
   }
   return out;
+}
+
+/**
+ * A carry moved into a same-file helper the post-image shows (one the patch adds or rewrites: its
+ * lines are in the hunks) and that the function calls is not lost. Matched per entry kind: the
+ * helper must apply the same setter under a test of the same spelling (`pte_swp_uffd_wp` ->
+ * `pte_mkuffd_wp`), so a helper that carries the bit for present entries only does not cover the
+ * swap path.
+ */
+function movedIntoHelper(carry: FoundCarry, fn: string, post: { image: SourceImage; result: AnalyzeResult }): boolean {
+  const functions = extractFunctions(post.image.text);
+  const body = functions.find((f) => f.name === fn)?.text ?? '';
+  const tests = bitTestsIn(carry.guard);
+  return post.result.carries.some((k) => k.function !== fn && k.kind === carry.kind && k.call === carry.call &&
+    new RegExp(`\\b${k.function}\\s*\\(`).test(body) &&
+    bitTestsIn(k.guard).some((t) => tests.includes(t)));
+}
+
+/** The bit tests a carry's guard text names (`pte_swp_uffd_wp`, `huge_pte_uffd_wp`, `vmf_orig_pte_uffd_wp`). */
+function bitTestsIn(guard: string): string[] {
+  return [...guard.matchAll(/\b(\w*(?:uffd_wp|soft_dirty)\w*)\s*\(/g)].map((m) => m[1]);
 }
 
 function onChangedLines(carries: FoundCarry[], image: SourceImage): FoundCarry[] {

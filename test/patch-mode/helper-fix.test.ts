@@ -33,8 +33,38 @@ describe('a fix in a batch helper', () => {
       expect(fixed.map((f) => f.function)).toEqual(['try_to_unmap_one', 'try_to_unmap_one']);
       expect(run.result.findings.filter((f) => f.status === 'introduced')).toEqual([]);
     } else {
-      // From the hunks alone the caller is not visible: nothing can be said, and nothing is.
-      expect(run.result.findings).toEqual([]);
+      // From the hunks alone the caller is not visible; the change is judged at the helper
+      // (src/engine/helper-policy.ts): its batch now respects the write bit.
+      expect(run.result.findings.map((f) => `${f.status} ${f.rule} ${f.function} ${f.partial}`)).toEqual([
+        'fixed batch-merged-restore folio_unmap_pte_batch true',
+      ]);
+      expect(run.result.findings[0].message).toContain('folio_pte_batch_flags() that now respects the write bit (FPB_RESPECT_WRITE)');
     }
+  });
+
+  test.each([
+    ['with a tree', true],
+    ['without a tree', false],
+  ])('%s: a helper that stops passing FPB_RESPECT_WRITE is reported', async (_name, withTree) => {
+    const dir = tempDir();
+    writeFiles(dir, { 'tree/mm/rmap.c': after, 'bug.patch': gitDiff(after, before, 'mm/rmap.c') });
+    const run = await runPatch({ inputs: [path.join(dir, 'bug.patch')], ...(withTree ? { tree: path.join(dir, 'tree') } : {}) });
+    expect(run.result.errors).toEqual([]);
+    const introduced = run.result.findings.filter((f) => f.status === 'introduced' && f.rule === 'batch-merged-restore');
+    if (withTree) {
+      // At the caller's restores, where the whole file shows them.
+      expect(introduced.map((f) => f.function)).toEqual(['try_to_unmap_one', 'try_to_unmap_one']);
+    } else {
+      expect(introduced.map((f) => `${f.function} ${f.partial}`)).toEqual(['folio_unmap_pte_batch true']);
+      expect(introduced[0].message).toContain('no longer respects the write bit (FPB_RESPECT_WRITE)');
+    }
+  });
+
+  test('a helper edit that keeps the policy says nothing', async () => {
+    const renamed = replaceOnce(after, 'FPB_RESPECT_WRITE);', 'FPB_RESPECT_WRITE | FPB_RESPECT_DIRTY);');
+    const dir = tempDir();
+    writeFiles(dir, { 'p.patch': gitDiff(after, renamed, 'mm/rmap.c') });
+    const run = await runPatch({ inputs: [path.join(dir, 'p.patch')] });
+    expect(run.result.findings).toEqual([]);
   });
 });

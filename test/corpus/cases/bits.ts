@@ -221,6 +221,45 @@ const table: Case[] = [
     ...dropLine('if (huge_pte_uffd_wp(pte) &&\n\t\t    !(zap_flags & ZAP_FLAG_DROP_MARKER))\n\t\t\tset_huge_pte_at(mm, address, ptep,\n\t\t\t\t\tmake_pte_marker(PTE_MARKER_UFFD_WP),\n\t\t\t\t\tsz);'),
     rule: R3, at: { needle: 'pte = huge_ptep_get_and_clear(', direction: 'backward' }, says: ['zap', 'pte'],
   },
+  // --- slot origin: the function no longer reads the entry it replaces once the carry is gone
+  {
+    name: 'hugetlb_install_folio: no huge_pte_mkuffd_wp() for the old entry it is handed',
+    version: '6.12', file: 'mm/hugetlb.c', fn: 'hugetlb_install_folio',
+    ...dropLine('if (userfaultfd_wp(vma) && huge_pte_uffd_wp(old))\n\t\tnewpte = huge_pte_mkuffd_wp(newpte);'),
+    rule: R3, at: { needle: 'newpte = make_huge_pte(', direction: 'backward' }, says: ['copy', 'old'],
+  },
+  {
+    name: 'do_anonymous_page: no pte_mkuffd_wp() for a uffd-wp marker (reached from handle_pte_marker)',
+    version: '6.12', file: 'mm/memory.c', fn: 'do_anonymous_page',
+    ...dropLine('if (vmf_orig_pte_uffd_wp(vmf))\n\t\tentry = pte_mkuffd_wp(entry);'),
+    rule: R3, at: { needle: 'entry = mk_pte(', direction: 'backward' }, says: ['vmf->orig_pte'],
+  },
+  {
+    name: 'hugetlb_no_page: no huge_pte_mkuffd_wp() for a uffd-wp marker (reached from hugetlb_fault)',
+    version: '6.12', file: 'mm/hugetlb.c', fn: 'hugetlb_no_page',
+    ...dropLine('if (unlikely(pte_marker_uffd_wp(vmf->orig_pte)))\n\t\tnew_pte = huge_pte_mkuffd_wp(new_pte);'),
+    rule: R3, at: { needle: 'new_pte = make_huge_pte(', direction: 'backward' }, says: ['vmf->orig_pte'],
+  },
+  {
+    name: '6.1 hugetlb_no_page: no huge_pte_mkuffd_wp() for the old_pte it is handed',
+    version: '6.1', file: 'mm/hugetlb.c', fn: 'hugetlb_no_page',
+    ...dropLine('if (unlikely(pte_marker_uffd_wp(old_pte)))\n\t\tnew_pte = huge_pte_wrprotect(huge_pte_mkuffd_wp(new_pte));'),
+    rule: R3, at: { needle: 'new_pte = make_huge_pte(', direction: 'backward' }, says: ['old_pte'],
+  },
+  // --- the bit test reads the entry being built, not the old one: no carry
+  {
+    name: 'remove_migration_pte: the uffd-wp test reads the new pte instead of old_pte',
+    version: '6.12', file: 'mm/migrate.c', fn: 'remove_migration_pte',
+    find: 'else if (pte_swp_uffd_wp(old_pte))', replace: 'else if (pte_uffd_wp(pte))',
+    rule: R3, at: { needle: 'pte = mk_pte(', direction: 'backward' }, says: ['decode', 'old_pte'],
+  },
+  {
+    name: 'try_to_migrate_one: the uffd-wp test reads swp_pte instead of pteval',
+    version: '6.12', file: 'mm/rmap.c', fn: 'try_to_migrate_one',
+    find: 'if (pte_uffd_wp(pteval))\n\t\t\t\tswp_pte = pte_swp_mkuffd_wp(swp_pte);',
+    replace: 'if (pte_swp_uffd_wp(swp_pte))\n\t\t\t\tswp_pte = pte_swp_mkuffd_wp(swp_pte);',
+    rule: R3, at: { needle: 'swp_pte = swp_entry_to_pte(', direction: 'backward' }, says: ['encode', 'pteval'],
+  },
   // --- 6.1 spellings
   {
     name: '6.1 remove_migration_pte: no pte_mkuffd_wp() for *pvmw.pte',

@@ -1,0 +1,77 @@
+// Patch mode without a tree: a same-file helper whose batch policy the patch changes. The restore
+// that depends on it (set_ptes() of a merged value, in try_to_unmap_one() or move_ptes()) sits in
+// a caller the hunks do not show, so batch-merged-restore cannot judge it there; the change itself
+// is in plain sight at the helper: folio_pte_batch_flags(.., FPB_RESPECT_WRITE) losing its flag
+// (or gaining it, as the upstream lazyfree and mremap fixes did in folio_unmap_pte_batch() and
+// mremap_folio_pte_batch()). Per rule that declares the bit it depends on (RuleMeta.helperPolicy):
+// respected before and not after is introduced, at the helper's builder call; the reverse is fixed.
+
+import type { PatchFinding } from '../finding.js';
+import type { SourceImage } from '../input/images.js';
+import { fillPlaceholders, fingerprintOf, type AnalyzeResult, type FoundBatchPolicy } from './analyze.js';
+import type { Rule } from './define-rule.js';
+
+export interface HelperPolicyInput {
+  path: string;
+  pre?: { image: SourceImage; result: AnalyzeResult };
+  post?: { image: SourceImage; result: AnalyzeResult };
+  rules: Rule[];
+  patch: number;
+  inputName: string;
+}
+
+const FLAG: Record<'write' | 'softDirty', string> = { write: 'FPB_RESPECT_WRITE', softDirty: 'FPB_RESPECT_SOFT_DIRTY' };
+
+export function helperPolicyFindings(input: HelperPolicyInput): PatchFinding[] {
+  const { pre, post } = input;
+  if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
+  const out: PatchFinding[] = [];
+  const before = new Map(pre.result.batchPolicies.map((p) => [p.function, p]));
+  for (const after of post.result.batchPolicies) {
+    const was = before.get(after.function);
+    if (!was) continue;
+    // Only a helper the patch changed: its builder call or the flags it passes.
+    if (!changedNear(post.image, after.line) && !changedNear(pre.image, was.line)) continue;
+    for (const rule of input.rules) {
+      const check = rule.meta.helperPolicy;
+      if (!check) continue;
+      const respects = (p: FoundBatchPolicy) => (check.bit === 'write' ? p.respectsWrite : p.respectsSoftDirty);
+      if (respects(was) === respects(after)) continue;
+      const stopped = respects(was) && !respects(after);
+      // Named by the post-image's builder call (what the helper does now), placed in the image the
+      // finding belongs to.
+      out.push(finding(input, rule, stopped ? after : was, after.builder, stopped ? 'introduced' : 'fixed', stopped ? post.image : pre.image, FLAG[check.bit]));
+    }
+  }
+  return out;
+}
+
+/** A changed line of the image at or just around the builder call (its flags may be on the next lines). */
+function changedNear(image: SourceImage, line: number): boolean {
+  return image.changedLines.some((l) => l >= line - 1 && l <= line + 3);
+}
+
+function finding(input: HelperPolicyInput, rule: Rule, p: FoundBatchPolicy, builder: string, status: 'introduced' | 'fixed', image: SourceImage, flag: string): PatchFinding {
+  const messageId = rule.meta.helperPolicy!.messageId;
+  const template = (rule.meta.messages as Record<string, string>)[messageId];
+  const data = status === 'introduced'
+    ? { helper: p.function, builder, change: 'that no longer respects', flag, effect: 'makes its read-only PTEs writable' }
+    : { helper: p.function, builder, change: 'that now respects', flag, effect: 'keeps its read-only PTEs read-only' };
+  const f: PatchFinding = {
+    rule: rule.meta.id,
+    severity: rule.meta.severity,
+    file: input.path,
+    line: p.line,
+    column: (image.text.split('\n')[p.line - 1] ?? '').search(/\S|$/) + 1,
+    function: p.function,
+    message: fillPlaceholders(template, data),
+    help: status === 'introduced' ? `pass ${flag} to ${builder}() again, or write-protect the merged value in every caller before it is restored` : rule.meta.docs.fix,
+    fingerprint: fingerprintOf(`${rule.meta.id}\0${input.path}\0${p.function}\0helper-policy\0${flag}`),
+    status,
+    partial: true,
+    patch: input.patch,
+  };
+  const inputLine = image.inputLineOf(p.line);
+  if (inputLine !== undefined) f.input = { file: input.inputName, line: inputLine };
+  return f;
+}
