@@ -2,7 +2,7 @@
 // thread 001 (uffd-wp needs the PTE write-protected *and* the bit restored), f45ec5ff16a7, and
 // f1eb1bacfba9 which made *_mkuffd_wp() clear write from 6.5 on (the version knob).
 
-import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import { defineRule, type FactVerdict, type HunkFact, type SeenFact } from '../src/engine/define-rule.js';
 import { formatKernelVersion } from '../src/kernel-version.js';
 import { apiOf, mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
@@ -33,7 +33,7 @@ export default defineRule({
     // where *_mkuffd_wp() does not clear write (before 6.5) the write-protects of a value on a
     // uffd-wp way. A patch that deletes one leaves the uffd-wp entry writable, whatever the unseen
     // lines hold.
-    hunkFacts: { messageId: 'wrprotectDropped', collect: uffdProtections },
+    hunkFacts: { messageId: 'wrprotectDropped', collect: uffdProtections, judge: protectionLosses },
     keywords: ['uffd_wp', 'UFFD_WP', 'wp_copy'],
     docs: {
       why: [
@@ -226,5 +226,24 @@ function uffdProtections(facts: FunctionFacts): HunkFact[] {
     if (!facts.meanings(call.point.guards).some((m) => m.cls === 'uffd' && m.positive)) continue;
     out.push({ key: 'wrprotect-uffd', node: call.node, data: { call: call.name } });
   }
+  // The uffd-wp setters themselves, so that a write-protect deleted together with its way's setter
+  // is told apart from one deleted alone (protectionLosses).
+  for (const call of facts.model.calls) {
+    if (apiOf(call.name)?.effect !== 'setUffd') continue;
+    out.push({ key: UFFD_SETTER, node: call.node, data: { call: call.name } });
+  }
   return out;
+}
+
+const UFFD_SETTER = 'uffd-setter';
+
+/**
+ * A write-protect the patch deletes together with the uffd-wp setter of its way leaves no uffd-wp
+ * entry to protect: the entry loses uffd-wp instead, which is uffd-wp-propagate's finding (6.1
+ * hugetlb_no_page() losing `huge_pte_wrprotect(huge_pte_mkuffd_wp(new_pte))` whole). Setters are
+ * only evidence, never findings of their own.
+ */
+function protectionLosses(lost: SeenFact[]): FactVerdict[] {
+  const setterLost = lost.some((l) => l.key === UFFD_SETTER);
+  return lost.filter((l) => l.key !== UFFD_SETTER && !(l.key === 'wrprotect-uffd' && setterLost)).map((l) => ({ lost: l }));
 }

@@ -38,19 +38,17 @@ const treeGaps: Record<string, string> = {
   'd 6.12 bug':
     'softdirty-tracking-predicate judges raw VM_SOFTDIRTY tests only in functions that decide write permission; a helper that computes folio_pte_batch() flags for its caller is not one',
   'd 6.12 fix': 'the same gap as "d 6.12 bug"',
-  'e 6.12 bug':
-    'the rewrite moves the flagged make_huge_pte(.., 1) from a declaration into an assignment: the fingerprint changes, so it reads as one fixed and one introduced finding',
 };
 
 /** Hunks alone: what each patch is reported as today (`verdict`). */
 const hunksAlone: Record<string, string> = {
-  'a 6.12 bug': '-',
+  'a 6.12 bug': 'introduced batch-merged-restore in try_to_unmap_one',
   'a 6.12 fix': '-',
   'a 6.12 refactor': '-',
-  'b 6.12 bug': '-',
+  'b 6.12 bug': 'introduced uffd-wp-propagate in try_to_unmap_one',
   'b 6.12 fix': 'fixed soft-dirty-propagate in try_to_unmap_one; fixed uffd-wp-propagate in try_to_unmap_one',
   'b 6.12 refactor': '-',
-  'b 6.1 bug': '-',
+  'b 6.1 bug': 'introduced soft-dirty-propagate in try_to_migrate_one; introduced uffd-wp-propagate in try_to_migrate_one',
   'b 6.1 fix': 'fixed soft-dirty-propagate in try_to_migrate_one; fixed uffd-wp-propagate in try_to_migrate_one',
   'b 6.1 refactor': '-',
   'c 6.12 bug': 'introduced uffd-wp-propagate in copy_nonpresent_pte',
@@ -59,10 +57,10 @@ const hunksAlone: Record<string, string> = {
   'c 6.1 bug': 'introduced uffd-wp-propagate in copy_nonpresent_pte',
   'c 6.1 fix': 'fixed uffd-wp-propagate in copy_nonpresent_pte',
   'c 6.1 refactor': '-',
-  'd 6.12 bug': '-',
-  'd 6.12 fix': '-',
+  'd 6.12 bug': 'introduced softdirty-tracking-predicate in copy_pte_batch_flags',
+  'd 6.12 fix': 'fixed softdirty-tracking-predicate in copy_pte_batch_flags',
   'd 6.12 refactor': '-',
-  'e 6.12 bug': 'fixed pte-write-grant-unjustified in hugetlb_install_folio; introduced pte-write-grant-unjustified in hugetlb_install_folio',
+  'e 6.12 bug': '-',
   'e 6.12 fix': 'fixed pte-write-grant-unjustified in hugetlb_install_folio',
   'e 6.12 refactor': '-',
 };

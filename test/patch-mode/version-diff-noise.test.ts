@@ -28,12 +28,6 @@ const expected: Record<string, string> = {
     'hunk-carry: 6.12 dropped `if (pmd_swp_uffd_wp(*pmd)) newpmd = pmd_swp_mkuffd_wp(newpmd)` from the writable-migration arm; with the tree it is silent (a writable migration entry has no uffd-wp), the deletion alone is what the hunk shows',
   'uffd-wp-propagate zap_pte_range':
     'hunk-carry: 6.12 moved zap_install_uffd_wp_if_needed() into zap_present_ptes()/zap_nonpresent_ptes(); the carry moved into a helper, not lost',
-  'uffd-wp-clear-on-unregistered-dst move_huge_pte':
-    'rewrite: both images have this partial finding (the pre-image one is reported fixed) on a respelled statement, so the fingerprints differ; silent with the tree',
-  'pte-write-grant-unjustified migrate_vma_insert_page':
-    'rewrite: both images have it (the pre-image one is reported fixed); 6.12 respelled pte_mkwrite(x) as pte_mkwrite(x, vma), so the fingerprints differ; silent with the tree',
-  'pte-write-grant-unjustified mfill_atomic_install_pte':
-    'rewrite: both images have it (the pre-image one is reported fixed); pte_mkwrite(x) -> pte_mkwrite(x, dst_vma) changes the fingerprint; silent with the tree',
 };
 
 test('6.1 -> 6.12 mm diff from hunks alone introduces only the listed findings', async () => {
