@@ -14,10 +14,10 @@ import { collectSourceFiles } from '../src/input/paths.js';
 import { defaultRules } from '../src/engine/registry.js';
 import { scannerFor } from '../src/engine/keyword-scanner.js';
 
-// dist/scripts/bench.js -> the repository root; shared/ is its sibling (as in CI).
+// dist/scripts/bench.js -> the repository root; the seed mails are in shared/ beside it when present.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
-const KERNEL_SH = path.join(ROOT, '../shared/corpus/kernel.sh');
+const KERNEL_SH = path.join(ROOT, 'scripts/kernel-corpus.sh');
 const SEEDS = path.join(ROOT, '../shared/seeds');
 const COCCI = path.join(ROOT, 'bench/redundant-maybe-mkwrite.cocci');
 const GNU_TIME = '/usr/bin/time';
