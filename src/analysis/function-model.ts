@@ -21,12 +21,19 @@ export interface ArmMark {
   arm: number;
 }
 
+/**
+ * One level of a structural position: the block and the statement's index in it. `entered` marks a
+ * bare `{ }` block, which runs whenever the statement holding it runs (unlike an if arm or a loop
+ * body), so a definition inside it still dominates what follows the block.
+ */
+export type PathStep = [block: number, index: number, entered?: true];
+
 export interface Point {
   /** Conditions that hold whenever this point runs, outermost first. */
   guards: Guard[];
   arms: ArmMark[];
-  /** Structural position: [block id, statement index] from the function body down. */
-  path: Array<[number, number]>;
+  /** Structural position from the function body down. */
+  path: PathStep[];
 }
 
 export interface Assignment {
@@ -129,7 +136,7 @@ class Walker {
   private nextChain = 1;
   constructor(private readonly model: FunctionModel) {}
 
-  block(block: SyntaxNode, ctx: Point): void {
+  block(block: SyntaxNode, ctx: Point, entered = false): void {
     // Guards added by earlier early-exit ifs of this block hold for the statements after them.
     const extra: Guard[] = [];
     let index = 0;
@@ -138,7 +145,7 @@ class Walker {
       const here: Point = {
         guards: [...ctx.guards, ...extra],
         arms: ctx.arms,
-        path: [...ctx.path, [block.id, index]],
+        path: [...ctx.path, entered ? [block.id, index, true] : [block.id, index]],
       };
       this.statement(stmt, here);
       if (stmt.type === 'if_statement') {
@@ -169,7 +176,7 @@ class Walker {
     this.model.statementPoints.set(stmt.id, ctx);
     switch (stmt.type) {
       case 'compound_statement':
-        this.block(stmt, ctx);
+        this.block(stmt, ctx, true);
         return;
       case 'if_statement':
         this.ifChain(stmt, ctx, this.nextChain++, 0);

@@ -232,14 +232,20 @@ export function armsExclusive(a: Point, b: Point): boolean {
   return false;
 }
 
-/** Does the statement at `k` run before every execution of `use` (structural dominance)? */
+/**
+ * Does the statement at `k` run before every execution of `use` (structural dominance)? The two
+ * positions share a prefix, then sit in one block with `k`'s statement first; below that level `k`
+ * may only be nested in bare `{ }` blocks, which run whenever their statement does. An if arm, a
+ * loop body or a case below that level is conditional, so `k` does not dominate from there.
+ */
 export function dominates(k: Point, use: Point): boolean {
-  if (k.path.length === 0 || k.path.length > use.path.length) return false;
-  const last = k.path.length - 1;
-  for (let i = 0; i < last; i++) {
-    if (k.path[i][0] !== use.path[i][0] || k.path[i][1] !== use.path[i][1]) return false;
-  }
-  return k.path[last][0] === use.path[last][0] && k.path[last][1] < use.path[last][1];
+  const n = Math.min(k.path.length, use.path.length);
+  let d = 0;
+  while (d < n && k.path[d][0] === use.path[d][0] && k.path[d][1] === use.path[d][1]) d++;
+  if (d === k.path.length || d === use.path.length) return false;
+  if (k.path[d][0] !== use.path[d][0] || k.path[d][1] >= use.path[d][1]) return false;
+  for (let e = d + 1; e < k.path.length; e++) if (!k.path[e][2]) return false;
+  return true;
 }
 
 /** The guard of `def` beyond what `use` already knows, negated, when it is a single condition. */
