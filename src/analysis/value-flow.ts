@@ -33,6 +33,27 @@ export interface ValuePath {
   assumptions: Guard[];
 }
 
+interface DefinitionIndex {
+  /** Sorted by `order` (where the new value becomes visible). */
+  byOrder: Assignment[];
+  /** The definitions that are not plain `=`, sorted the same way. */
+  compound: Assignment[];
+  /** Position in definitionsOf(): the order results are given in. */
+  position: Map<Assignment, number>;
+}
+
+/** The number of definitions visible at or before `order`. */
+function upperBound(byOrder: Assignment[], order: number): number {
+  let lo = 0;
+  let hi = byOrder.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byOrder[mid].order <= order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const MAX_PATHS = 48;
 const MAX_DEPTH = 24;
 
@@ -40,6 +61,7 @@ export class ValueFlow {
   private readonly callByNode = new Map<number, Call>();
   private readonly defsByTarget = new Map<string, Assignment[]>();
   private readonly memo = new Map<number, ValuePath[]>();
+  private readonly indexByTarget = new Map<string, DefinitionIndex>();
 
   constructor(readonly model: FunctionModel) {
     for (const c of model.calls) this.callByNode.set(c.node.id, c);
@@ -64,15 +86,44 @@ export class ValueFlow {
    * dominates `at`.
    */
   reachingDefinitions(target: string, at: SyntaxNode): Assignment[] {
+    const index = this.indexOf(target);
+    if (!index) return [];
     const use = this.model.pointOf(at);
     const order = at.startIndex;
-    const before = this.definitionsOf(target).filter((d) => d.order <= order && !armsExclusive(d.point, use));
-    return before.filter((d) => {
-      if (d.operator !== '=') return true;
-      return !before.some(
-        (k) => k !== d && k.order > d.order && k.operator === '=' && dominates(k.point, use) && !isInside(at, k.node),
-      );
-    });
+    const { byOrder, compound } = index;
+    // Walk back from the use to the latest `=` that dominates it (the killer): every `=` before it
+    // is overwritten, so the walk is as long as the definitions between the killer and the use,
+    // not as long as the function (a 100,000-line run of `v = f(v)` stays linear).
+    const kept: Assignment[] = [];
+    let killer: Assignment | undefined;
+    for (let i = upperBound(byOrder, order) - 1; i >= 0; i--) {
+      const d = byOrder[i];
+      if (killer && d.order < killer.order) break;
+      if (armsExclusive(d.point, use)) continue;
+      kept.push(d); // between the killer and the use, or at the killer's order: not overwritten
+      if (!killer && d.operator === '=' && dominates(d.point, use) && !isInside(at, d.node)) killer = d;
+    }
+    // Compound updates (`|=`, out-parameter writes) keep the value they update, so none is dropped.
+    if (killer) {
+      for (const d of compound) {
+        if (d.order >= killer.order) break;
+        if (!armsExclusive(d.point, use)) kept.push(d);
+      }
+    }
+    return kept.sort((a, b) => index.position.get(a)! - index.position.get(b)!);
+  }
+
+  /** The definitions of `target` in program order of visibility, built once per target. */
+  private indexOf(target: string): DefinitionIndex | undefined {
+    const cached = this.indexByTarget.get(target);
+    if (cached) return cached;
+    const defs = this.defsByTarget.get(target);
+    if (!defs) return undefined;
+    const position = new Map(defs.map((d, i) => [d, i] as const));
+    const byOrder = [...defs].sort((a, b) => a.order - b.order || position.get(a)! - position.get(b)!);
+    const index = { byOrder, compound: byOrder.filter((d) => d.operator !== '='), position };
+    this.indexByTarget.set(target, index);
+    return index;
   }
 
   /** All paths of the value of an expression. */
