@@ -54,6 +54,34 @@ function upperBound(byOrder: Assignment[], order: number): number {
   return lo;
 }
 
+/** The first position whose offset is at least `offset`. */
+function lowerBound(sorted: number[], offset: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const JUMPS = new Set(['break_statement', 'continue_statement', 'goto_statement']);
+
+function jumpOffsets(body: SyntaxNode): number[] {
+  const out: number[] = [];
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (JUMPS.has(n.type)) out.push(n.startIndex);
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** How many later definitions withoutOverwritten() tries for each one. */
+const FOLLOWERS_TESTED = 16;
+
 const MAX_PATHS = 48;
 const MAX_DEPTH = 24;
 
@@ -62,6 +90,8 @@ export class ValueFlow {
   private readonly defsByTarget = new Map<string, Assignment[]>();
   private readonly memo = new Map<number, ValuePath[]>();
   private readonly indexByTarget = new Map<string, DefinitionIndex>();
+  /** Start offsets of the function's break/continue/goto statements, sorted. */
+  private jumps?: number[];
 
   constructor(readonly model: FunctionModel) {
     for (const c of model.calls) this.callByNode.set(c.node.id, c);
@@ -110,7 +140,39 @@ export class ValueFlow {
         if (!armsExclusive(d.point, use)) kept.push(d);
       }
     }
-    return kept.sort((a, b) => index.position.get(a)! - index.position.get(b)!);
+    return this.withoutOverwritten(kept, use).sort((a, b) => index.position.get(a)! - index.position.get(b)!);
+  }
+
+  /**
+   * Drops the `=` definitions that a later one overwrites on every path to the use even though it
+   * does not dominate the use: `pteval = get_and_clear_full_ptes(..); pteval = pte_wrprotect(pteval);`
+   * in one if arm, with set_ptes() below the if. Each definition is tested against the few that
+   * follow it, which keeps the step linear in the number of definitions.
+   */
+  private withoutOverwritten(kept: Assignment[], use: Point): Assignment[] {
+    if (kept.length < 2) return kept;
+    const byOrder = [...kept].sort((a, b) => a.order - b.order);
+    const overwritten = new Set<Assignment>();
+    for (let i = 0; i < byOrder.length; i++) {
+      const d = byOrder[i];
+      if (d.operator !== '=') continue;
+      for (let j = i + 1; j < Math.min(byOrder.length, i + 1 + FOLLOWERS_TESTED); j++) {
+        const k = byOrder[j];
+        if (k.operator !== '=' || k.order <= d.order) continue;
+        if (follows(d.point, k.point, use) && !this.jumpBetween(d.order, k.node.startIndex)) {
+          overwritten.add(d);
+          break;
+        }
+      }
+    }
+    return overwritten.size === 0 ? kept : kept.filter((d) => !overwritten.has(d));
+  }
+
+  /** Is there a break, continue or goto between the two byte offsets (a way around a definition)? */
+  private jumpBetween(from: number, to: number): boolean {
+    this.jumps ??= jumpOffsets(this.model.body);
+    const i = lowerBound(this.jumps, from);
+    return i < this.jumps.length && this.jumps[i] < to;
   }
 
   /** The definitions of `target` in program order of visibility, built once per target. */
@@ -296,6 +358,23 @@ export function dominates(k: Point, use: Point): boolean {
   if (d === k.path.length || d === use.path.length) return false;
   if (k.path[d][0] !== use.path[d][0] || k.path[d][1] >= use.path[d][1]) return false;
   for (let e = d + 1; e < k.path.length; e++) if (!k.path[e][2]) return false;
+  return true;
+}
+
+/**
+ * Does `k` run after `d` on every path from `d` that reaches `use` (jumps aside)? Below the level
+ * where `d` leaves towards `use`, `k` sits later in a block that holds `d`, nested only in bare
+ * `{ }` blocks: once `d`'s statement there is done, `k` runs before the block is left.
+ */
+export function follows(d: Point, k: Point, use: Point): boolean {
+  const same = (a: Point, b: Point, i: number) => a.path[i][0] === b.path[i][0] && a.path[i][1] === b.path[i][1];
+  let e = 0;
+  while (e < d.path.length && e < use.path.length && same(d, use, e)) e++;
+  let f = 0;
+  while (f < d.path.length && f < k.path.length && same(d, k, f)) f++;
+  if (f < e || f >= d.path.length || f >= k.path.length) return false;
+  if (d.path[f][0] !== k.path[f][0] || d.path[f][1] >= k.path[f][1]) return false;
+  for (let g = f + 1; g < k.path.length; g++) if (!k.path[g][2]) return false;
   return true;
 }
 

@@ -41,6 +41,14 @@ describe('reaching definitions', () => {
     expect(reaching(`\tv = a(ptep);\n\tswitch (n) {\n\tcase 1:\n\t\t{ v = b(v); }\n\t}\n\tuse(v);`)).toEqual(['a(ptep)', 'b(v)']);
   });
 
+  test('a later definition in the same arm overwrites on every path to a use below the arm', () => {
+    expect(reaching(`\tif (c) {\n\t\tv = a(ptep);\n\t\tv = b(v);\n\t} else {\n\t\tv = d(ptep);\n\t}\n\tuse(v);`)).toEqual(['b(v)', 'd(ptep)']);
+    expect(reaching(`\twhile (n--) {\n\t\tv = a(ptep);\n\t\t{ v = b(v); }\n\t}\n\tuse(v);`)).toEqual(['b(v)']);
+    // Not when the later one is itself conditional, or a jump can go around it.
+    expect(reaching(`\tif (c) {\n\t\tv = a(ptep);\n\t\tif (n)\n\t\t\tv = b(v);\n\t}\n\tuse(v);`)).toEqual(['a(ptep)', 'b(v)']);
+    expect(reaching(`\twhile (n--) {\n\t\tv = a(ptep);\n\t\tif (c)\n\t\t\tbreak;\n\t\tv = b(v);\n\t}\n\tuse(v);`)).toEqual(['a(ptep)', 'b(v)']);
+  });
+
   test('a definition after the use, or holding it, does not kill', () => {
     expect(reaching(`\tv = a(ptep);\n\tuse(v);\n\t{ v = b(v); }`)).toEqual(['a(ptep)']);
     expect(reaching(`\tv = a(ptep);\n\t{ v = b(use(v)); }`)).toEqual(['a(ptep)']);
