@@ -318,7 +318,7 @@ export class FunctionFacts {
 }
 
 export function buildFunctionFacts(fn: SyntaxNode, version: KernelVersion, file: FileFacts, partial = false): FunctionFacts | undefined {
-  const model = buildFunctionModel(fn);
+  const model = buildFunctionModel(fn, { bareBlocksRun: !partial });
   return model ? new FunctionFacts(model, version, file, partial) : undefined;
 }
 

@@ -75,7 +75,11 @@ const NORETURN_CALLS = new Set(['BUG', 'panic', 'do_exit', 'unreachable']);
 /** Wrappers that return their (first) argument unchanged as a truth value (§5.2). */
 export const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'data_race', 'READ_ONCE', 'WARN_ON_ONCE', 'WARN_ON', 'WARN_ONCE']);
 
-export function buildFunctionModel(fn: SyntaxNode): FunctionModel | undefined {
+/**
+ * `bareBlocksRun: false` for a fragment rebuilt from patch hunks: there a bare `{` stands for an
+ * unseen block header (an if arm, a loop), so it must not be taken as always entered.
+ */
+export function buildFunctionModel(fn: SyntaxNode, options: { bareBlocksRun?: boolean } = {}): FunctionModel | undefined {
   const body = fn.childForFieldName('body');
   const declarator = fn.childForFieldName('declarator');
   if (!body || !declarator) return undefined;
@@ -101,7 +105,7 @@ export function buildFunctionModel(fn: SyntaxNode): FunctionModel | undefined {
     statementPoints: new Map(),
     pointOf: (node) => pointOf(model, node),
   };
-  const walker = new Walker(model);
+  const walker = new Walker(model, options.bareBlocksRun ?? true);
   walker.block(body, { guards: [], arms: [], path: [] });
   return model;
 }
@@ -134,7 +138,10 @@ function typeText(decl: SyntaxNode): string {
 
 class Walker {
   private nextChain = 1;
-  constructor(private readonly model: FunctionModel) {}
+  constructor(
+    private readonly model: FunctionModel,
+    private readonly bareBlocksRun: boolean,
+  ) {}
 
   block(block: SyntaxNode, ctx: Point, entered = false): void {
     // Guards added by earlier early-exit ifs of this block hold for the statements after them.
@@ -176,7 +183,7 @@ class Walker {
     this.model.statementPoints.set(stmt.id, ctx);
     switch (stmt.type) {
       case 'compound_statement':
-        this.block(stmt, ctx, true);
+        this.block(stmt, ctx, this.bareBlocksRun);
         return;
       case 'if_statement':
         this.ifChain(stmt, ctx, this.nextChain++, 0);
