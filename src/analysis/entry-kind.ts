@@ -375,14 +375,13 @@ function leafPredicateSpec(name: string): PredicateSpec | undefined {
 function runsBefore(first: Point, firstNode: SyntaxNode, use: Point, useNode: SyntaxNode): boolean {
   const useGuards = new Set(use.guards.map((g) => `${g.expr.id}:${g.positive}`));
   if (!first.guards.every((g) => useGuards.has(`${g.expr.id}:${g.positive}`))) return false;
+  if (dominates(first, use)) return true;
+  // The same statement (or one holding `use`): the order inside it decides.
   if (first.path.length === 0 || first.path.length > use.path.length) return false;
-  const last = first.path.length - 1;
-  for (let i = 0; i < last; i++) {
+  for (let i = 0; i < first.path.length; i++) {
     if (first.path[i][0] !== use.path[i][0] || first.path[i][1] !== use.path[i][1]) return false;
   }
-  if (first.path[last][0] !== use.path[last][0]) return false;
-  if (first.path[last][1] < use.path[last][1]) return true;
-  return first.path[last][1] === use.path[last][1] && firstNode.endIndex <= useNode.startIndex;
+  return firstNode.endIndex <= useNode.startIndex;
 }
 
 /** The slot a call writes or clears, if it is an installer or a clearing read. */

@@ -97,6 +97,7 @@ export class FunctionFacts {
   }
 
   private entryKindsCache?: EntryKinds;
+  private wrprotectAssignmentsCache?: Assignment[];
 
   /** Present / non-present kind of entry values at each use (R6; src/analysis/entry-kind.ts). */
   get entryKinds(): EntryKinds {
@@ -228,11 +229,17 @@ export class FunctionFacts {
    * guard may follow the grant): a later `x = *_wrprotect(x)` under "source not writable".
    */
   private wrprotectedUnlessWritable(grant: Grant): boolean {
-    return this.model.assignments.some((a) => {
+    return this.wrprotectAssignments().some((a) => {
       if (a.target !== grant.target || a.order <= grant.node.endIndex) return false;
-      if (!containsCall(a.value, (name) => apiOf(name)?.effect === 'wrprotect')) return false;
       return this.meanings(a.point.guards).some((x) => x.cls === 'srcWrite' && !x.positive);
     });
+  }
+
+  /** Assignments whose value write-protects: found once, not once per grant (linear in size). */
+  private wrprotectAssignments(): Assignment[] {
+    return (this.wrprotectAssignmentsCache ??= this.model.assignments.filter((a) =>
+      containsCall(a.value, (name) => apiOf(name)?.effect === 'wrprotect'),
+    ));
   }
 
   /**
@@ -317,16 +324,17 @@ export class FunctionFacts {
 }
 
 export function buildFunctionFacts(fn: SyntaxNode, version: KernelVersion, file: FileFacts, partial = false): FunctionFacts | undefined {
-  const model = buildFunctionModel(fn);
+  const model = buildFunctionModel(fn, { bareBlocksRun: !partial });
   return model ? new FunctionFacts(model, version, file, partial) : undefined;
 }
 
 function collectGrants(model: FunctionModel): Grant[] {
   const grants: Grant[] = [];
+  const byValue = assignmentsByValue(model);
   for (const c of model.calls) {
     const api = apiOf(c.name);
     if (api && (api.effect === 'grant' || api.effect === 'grantVma' || api.effect === 'grantEntry')) {
-      grants.push({ kind: api.effect, node: c.node, name: c.name, point: c.point, target: assignedTarget(model, c.node) });
+      grants.push({ kind: api.effect, node: c.node, name: c.name, point: c.point, target: assignedTarget(model, c.node, byValue) });
     } else if (WRITE_ARGUMENT_ENTRY_MAKERS.has(c.name) && c.args.length > WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg) {
       // 5.x make_migration_entry(page, write): a writable entry type unless `write` is provably 0.
       const w = c.args[WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg];
@@ -334,7 +342,7 @@ function collectGrants(model: FunctionModel): Grant[] {
       grants.push({
         kind: 'grantEntry', node: c.node, name: c.name, point: c.point,
         ownGuard: w.type === 'number_literal' || w.type === 'true' ? undefined : { expr: w, positive: true },
-        target: assignedTarget(model, c.node),
+        target: assignedTarget(model, c.node, byValue),
       });
     } else if (c.name === 'make_huge_pte' && c.args.length >= 3) {
       // make_huge_pte(vma, page, writable): a grant unless `writable` is provably 0.
@@ -343,7 +351,7 @@ function collectGrants(model: FunctionModel): Grant[] {
       grants.push({
         kind: 'hugeConstructor', node: c.node, name: c.name, point: c.point,
         ownGuard: w.type === 'number_literal' || w.type === 'true' ? undefined : { expr: w, positive: true },
-        target: assignedTarget(model, c.node),
+        target: assignedTarget(model, c.node, byValue),
       });
     }
   }
@@ -357,12 +365,19 @@ function collectGrants(model: FunctionModel): Grant[] {
 }
 
 /** The variable a call's value is assigned to: `pte = pte_mkwrite(pte_mkdirty(pte), vma)` -> pte. */
-function assignedTarget(model: FunctionModel, node: SyntaxNode): string | undefined {
-  let best: Assignment | undefined;
-  for (const a of model.assignments) {
-    if (isInside(node, a.value) && (!best || a.value.startIndex >= best.value.startIndex)) best = a;
+function assignedTarget(model: FunctionModel, node: SyntaxNode, byValue = assignmentsByValue(model)): string | undefined {
+  // The innermost assigned value holding the call: found through the call's ancestors rather than
+  // by testing every assignment of the function for every grant.
+  for (let cur: SyntaxNode | null = node; cur && cur.id !== model.body.id; cur = cur.parent) {
+    const a = byValue.get(cur.id);
+    if (a) return a.target;
   }
-  return best?.target;
+  return undefined;
+}
+
+/** Assignments by the id of their value node (the last one recorded wins, as a scan would pick). */
+function assignmentsByValue(model: FunctionModel): Map<number, Assignment> {
+  return new Map(model.assignments.map((a) => [a.value.id, a] as const));
 }
 
 function identifierNodes(root: SyntaxNode, name: string): SyntaxNode[] {

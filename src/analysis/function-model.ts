@@ -21,12 +21,19 @@ export interface ArmMark {
   arm: number;
 }
 
+/**
+ * One level of a structural position: the block and the statement's index in it. `entered` marks a
+ * bare `{ }` block, which runs whenever the statement holding it runs (unlike an if arm or a loop
+ * body), so a definition inside it still dominates what follows the block.
+ */
+export type PathStep = [block: number, index: number, entered?: true];
+
 export interface Point {
   /** Conditions that hold whenever this point runs, outermost first. */
   guards: Guard[];
   arms: ArmMark[];
-  /** Structural position: [block id, statement index] from the function body down. */
-  path: Array<[number, number]>;
+  /** Structural position from the function body down. */
+  path: PathStep[];
 }
 
 export interface Assignment {
@@ -68,7 +75,11 @@ const NORETURN_CALLS = new Set(['BUG', 'panic', 'do_exit', 'unreachable']);
 /** Wrappers that return their (first) argument unchanged as a truth value (§5.2). */
 export const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'data_race', 'READ_ONCE', 'WARN_ON_ONCE', 'WARN_ON', 'WARN_ONCE']);
 
-export function buildFunctionModel(fn: SyntaxNode): FunctionModel | undefined {
+/**
+ * `bareBlocksRun: false` for a fragment rebuilt from patch hunks: there a bare `{` stands for an
+ * unseen block header (an if arm, a loop), so it must not be taken as always entered.
+ */
+export function buildFunctionModel(fn: SyntaxNode, options: { bareBlocksRun?: boolean } = {}): FunctionModel | undefined {
   const body = fn.childForFieldName('body');
   const declarator = fn.childForFieldName('declarator');
   if (!body || !declarator) return undefined;
@@ -94,7 +105,7 @@ export function buildFunctionModel(fn: SyntaxNode): FunctionModel | undefined {
     statementPoints: new Map(),
     pointOf: (node) => pointOf(model, node),
   };
-  const walker = new Walker(model);
+  const walker = new Walker(model, options.bareBlocksRun ?? true);
   walker.block(body, { guards: [], arms: [], path: [] });
   return model;
 }
@@ -127,9 +138,12 @@ function typeText(decl: SyntaxNode): string {
 
 class Walker {
   private nextChain = 1;
-  constructor(private readonly model: FunctionModel) {}
+  constructor(
+    private readonly model: FunctionModel,
+    private readonly bareBlocksRun: boolean,
+  ) {}
 
-  block(block: SyntaxNode, ctx: Point): void {
+  block(block: SyntaxNode, ctx: Point, entered = false): void {
     // Guards added by earlier early-exit ifs of this block hold for the statements after them.
     const extra: Guard[] = [];
     let index = 0;
@@ -138,7 +152,7 @@ class Walker {
       const here: Point = {
         guards: [...ctx.guards, ...extra],
         arms: ctx.arms,
-        path: [...ctx.path, [block.id, index]],
+        path: [...ctx.path, entered ? [block.id, index, true] : [block.id, index]],
       };
       this.statement(stmt, here);
       if (stmt.type === 'if_statement') {
@@ -169,7 +183,7 @@ class Walker {
     this.model.statementPoints.set(stmt.id, ctx);
     switch (stmt.type) {
       case 'compound_statement':
-        this.block(stmt, ctx);
+        this.block(stmt, ctx, this.bareBlocksRun);
         return;
       case 'if_statement':
         this.ifChain(stmt, ctx, this.nextChain++, 0);

@@ -36,6 +36,55 @@ export interface ValuePath {
   assumptions: Guard[];
 }
 
+interface DefinitionIndex {
+  /** Sorted by `order` (where the new value becomes visible). */
+  byOrder: Assignment[];
+  /** The definitions that are not plain `=`, sorted the same way. */
+  compound: Assignment[];
+  /** Position in definitionsOf(): the order results are given in. */
+  position: Map<Assignment, number>;
+}
+
+/** The number of definitions visible at or before `order`. */
+function upperBound(byOrder: Assignment[], order: number): number {
+  let lo = 0;
+  let hi = byOrder.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byOrder[mid].order <= order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first position whose offset is at least `offset`. */
+function lowerBound(sorted: number[], offset: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const JUMPS = new Set(['break_statement', 'continue_statement', 'goto_statement']);
+
+function jumpOffsets(body: SyntaxNode): number[] {
+  const out: number[] = [];
+  const stack = [body];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (JUMPS.has(n.type)) out.push(n.startIndex);
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** How many later definitions withoutOverwritten() tries for each one. */
+const FOLLOWERS_TESTED = 16;
+
 const MAX_PATHS = 48;
 const MAX_DEPTH = 24;
 
@@ -45,6 +94,9 @@ export class ValueFlow {
   private readonly memo = new Map<number, ValuePath[]>();
   /** The gap statements of a function rebuilt from hunks (src/analysis/gap.ts), in order. */
   readonly gaps: Call[];
+  private readonly indexByTarget = new Map<string, DefinitionIndex>();
+  /** Start offsets of the function's break/continue/goto statements, sorted. */
+  private jumps?: number[];
 
   constructor(readonly model: FunctionModel) {
     for (const c of model.calls) this.callByNode.set(c.node.id, c);
@@ -70,17 +122,79 @@ export class ValueFlow {
    * dominates `at`.
    */
   reachingDefinitions(target: string, at: SyntaxNode): Assignment[] {
+    const index = this.indexOf(target);
+    if (!index) return [];
     const use = this.model.pointOf(at);
     const order = at.startIndex;
-    const before = [...this.definitionsOf(target), ...this.gapDefinitions(target)]
-      .filter((d) => d.order <= order && !armsExclusive(d.point, use))
-      .sort((a, b) => a.order - b.order);
-    return before.filter((d) => {
-      if (d.operator !== '=' && d.operator !== GAP_DEFINITION) return true;
-      return !before.some(
-        (k) => k !== d && k.order > d.order && k.operator === '=' && dominates(k.point, use) && !isInside(at, k.node),
-      );
-    });
+    const { byOrder, compound } = index;
+    // Walk back from the use to the latest `=` that dominates it (the killer): every `=` before it
+    // is overwritten, so the walk is as long as the definitions between the killer and the use,
+    // not as long as the function (a 100,000-line run of `v = f(v)` stays linear).
+    const kept: Assignment[] = [];
+    let killer: Assignment | undefined;
+    for (let i = upperBound(byOrder, order) - 1; i >= 0; i--) {
+      const d = byOrder[i];
+      if (killer && d.order < killer.order) break;
+      if (armsExclusive(d.point, use)) continue;
+      kept.push(d); // between the killer and the use, or at the killer's order: not overwritten
+      if (!killer && d.operator === '=' && dominates(d.point, use) && !isInside(at, d.node)) killer = d;
+    }
+    // Compound updates (`|=`, out-parameter writes) keep the value they update, so none is dropped.
+    if (killer) {
+      for (const d of compound) {
+        if (d.order >= killer.order) break;
+        if (!armsExclusive(d.point, use)) kept.push(d);
+      }
+    }
+    return this.withoutOverwritten(kept, use).sort((a, b) => index.position.get(a)! - index.position.get(b)!);
+  }
+
+  /**
+   * Drops the `=` definitions that a later one overwrites on every path to the use even though it
+   * does not dominate the use: `pteval = get_and_clear_full_ptes(..); pteval = pte_wrprotect(pteval);`
+   * in one if arm, with set_ptes() below the if. Each definition is tested against the few that
+   * follow it, which keeps the step linear in the number of definitions.
+   */
+  private withoutOverwritten(kept: Assignment[], use: Point): Assignment[] {
+    if (kept.length < 2) return kept;
+    const byOrder = [...kept].sort((a, b) => a.order - b.order);
+    const overwritten = new Set<Assignment>();
+    for (let i = 0; i < byOrder.length; i++) {
+      const d = byOrder[i];
+      // A gap's unknown value is overwritten like a visible one (src/analysis/gap.ts).
+      if (d.operator !== '=' && d.operator !== GAP_DEFINITION) continue;
+      for (let j = i + 1; j < Math.min(byOrder.length, i + 1 + FOLLOWERS_TESTED); j++) {
+        const k = byOrder[j];
+        if (k.operator !== '=' || k.order <= d.order) continue;
+        if (follows(d.point, k.point, use) && !this.jumpBetween(d.order, k.node.startIndex)) {
+          overwritten.add(d);
+          break;
+        }
+      }
+    }
+    return overwritten.size === 0 ? kept : kept.filter((d) => !overwritten.has(d));
+  }
+
+  /** Is there a break, continue or goto between the two byte offsets (a way around a definition)? */
+  private jumpBetween(from: number, to: number): boolean {
+    this.jumps ??= jumpOffsets(this.model.body);
+    const i = lowerBound(this.jumps, from);
+    return i < this.jumps.length && this.jumps[i] < to;
+  }
+
+  /** The definitions of `target` in program order of visibility, built once per target. */
+  private indexOf(target: string): DefinitionIndex | undefined {
+    const cached = this.indexByTarget.get(target);
+    if (cached) return cached;
+    // A gap may give any variable a value: one more definition of unknown value at each gap, which
+    // never overwrites a visible one but is overwritten like one (src/analysis/gap.ts).
+    const defs = [...(this.defsByTarget.get(target) ?? []), ...this.gapDefinitions(target)];
+    if (defs.length === 0) return undefined;
+    const position = new Map(defs.map((d, i) => [d, i] as const));
+    const byOrder = [...defs].sort((a, b) => a.order - b.order || position.get(a)! - position.get(b)!);
+    const index = { byOrder, compound: byOrder.filter((d) => d.operator !== '=' && d.operator !== GAP_DEFINITION), position };
+    this.indexByTarget.set(target, index);
+    return index;
   }
 
   /**
@@ -274,14 +388,37 @@ export function armsExclusive(a: Point, b: Point): boolean {
   return false;
 }
 
-/** Does the statement at `k` run before every execution of `use` (structural dominance)? */
+/**
+ * Does the statement at `k` run before every execution of `use` (structural dominance)? The two
+ * positions share a prefix, then sit in one block with `k`'s statement first; below that level `k`
+ * may only be nested in bare `{ }` blocks, which run whenever their statement does. An if arm, a
+ * loop body or a case below that level is conditional, so `k` does not dominate from there.
+ */
 export function dominates(k: Point, use: Point): boolean {
-  if (k.path.length === 0 || k.path.length > use.path.length) return false;
-  const last = k.path.length - 1;
-  for (let i = 0; i < last; i++) {
-    if (k.path[i][0] !== use.path[i][0] || k.path[i][1] !== use.path[i][1]) return false;
-  }
-  return k.path[last][0] === use.path[last][0] && k.path[last][1] < use.path[last][1];
+  const n = Math.min(k.path.length, use.path.length);
+  let d = 0;
+  while (d < n && k.path[d][0] === use.path[d][0] && k.path[d][1] === use.path[d][1]) d++;
+  if (d === k.path.length || d === use.path.length) return false;
+  if (k.path[d][0] !== use.path[d][0] || k.path[d][1] >= use.path[d][1]) return false;
+  for (let e = d + 1; e < k.path.length; e++) if (!k.path[e][2]) return false;
+  return true;
+}
+
+/**
+ * Does `k` run after `d` on every path from `d` that reaches `use` (jumps aside)? Below the level
+ * where `d` leaves towards `use`, `k` sits later in a block that holds `d`, nested only in bare
+ * `{ }` blocks: once `d`'s statement there is done, `k` runs before the block is left.
+ */
+export function follows(d: Point, k: Point, use: Point): boolean {
+  const same = (a: Point, b: Point, i: number) => a.path[i][0] === b.path[i][0] && a.path[i][1] === b.path[i][1];
+  let e = 0;
+  while (e < d.path.length && e < use.path.length && same(d, use, e)) e++;
+  let f = 0;
+  while (f < d.path.length && f < k.path.length && same(d, k, f)) f++;
+  if (f < e || f >= d.path.length || f >= k.path.length) return false;
+  if (d.path[f][0] !== k.path[f][0] || d.path[f][1] >= k.path[f][1]) return false;
+  for (let g = f + 1; g < k.path.length; g++) if (!k.path[g][2]) return false;
+  return true;
 }
 
 /** The guard of `def` beyond what `use` already knows, negated, when it is a single condition. */

@@ -41,6 +41,8 @@ export interface AnalyzeOptions {
   profile?: ConfigProfile;
   /** Also list each analyzed function's rule facts (RuleMeta.hunkFacts; patch mode: hunk-facts.ts). */
   collectFacts?: boolean;
+  /** Per-function limits (defaults: FUNCTION_BUDGET); a function over one is listed as incomplete. */
+  budget?: Partial<FunctionBudget>;
 }
 
 /** A rule fact found in an analyzed function (RuleMeta.hunkFacts). */
@@ -48,6 +50,20 @@ export interface FoundFact extends SeenFact {
   rule: string;
   function: string;
 }
+
+/**
+ * What one function may cost. `maxNodes` (syntax nodes of the function) is checked before any
+ * analysis and is deterministic: the largest function of 6.12 mm/ (do_swap_page) has about 3,000.
+ * `maxMs` is a safety net against a super-linear step nobody has found yet, checked between the
+ * analysis steps (facts, then each rule): it depends on the machine, so no real function should
+ * come near it, and a function that hits it loses all its findings (none are half-reported).
+ */
+export interface FunctionBudget {
+  maxNodes: number;
+  maxMs: number;
+}
+
+export const FUNCTION_BUDGET: FunctionBudget = { maxNodes: 50_000, maxMs: 5_000 };
 
 /** A carry statement found in an analyzed function (src/analysis/carry-calls.ts). */
 export interface FoundCarry {
@@ -110,7 +126,8 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   result.functions = functions.length;
   result.functionNames = functions.map((f) => f.name);
   const visible = options.visibleLine;
-  const units = new FileUnits(functions, version, (fn) => (options.partial ?? false) && !(visible && allLinesVisible(fn, visible)));
+  const budget: FunctionBudget = { ...FUNCTION_BUDGET, ...options.budget };
+  const units = new FileUnits(functions, version, (fn) => (options.partial ?? false) && !(visible && allLinesVisible(fn, visible)), budget.maxNodes);
   const rawLines = text.split('\n');
 
   for (const fn of functions) {
@@ -122,6 +139,10 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
     // Definitions of the primitives themselves (6.1 arm64 set_huge_pte_at()) are summarised in
     // kernel-api.ts and checked at their callers.
     if (isPageTablePrimitive(fn.name)) continue;
+    const started = performance.now();
+    const overTime = (): boolean => performance.now() - started > budget.maxMs;
+    const findingsBefore = result.findings.length;
+    const carriesBefore = result.carries.length;
     const parsed = units.parse(fn);
     if ('problem' in parsed) {
       result.incomplete.push({ file, function: fn.name, line: parsed.line, reason: parsed.problem });
@@ -186,6 +207,12 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
           });
         },
       });
+      if (overTime()) break;
+    }
+    if (overTime()) {
+      result.findings.length = findingsBefore;
+      result.carries.length = carriesBefore;
+      result.incomplete.push({ file, function: fn.name, line: fn.nameLine, reason: `analysis exceeded the time budget of ${budget.maxMs} ms` });
     }
   }
   return result;
@@ -201,6 +228,7 @@ class FileUnits implements FileFacts {
     functions: SourceFunction[],
     private readonly version: KernelVersion,
     private readonly partialOf: (fn: SourceFunction) => boolean,
+    private readonly maxNodes: number,
   ) {
     // The first definition wins: duplicates under #ifdef were already resolved by the profile.
     for (const f of functions) if (!this.byName.has(f.name)) this.byName.set(f.name, f);
@@ -243,6 +271,9 @@ class FileUnits implements FileFacts {
       out = { problem: `parse error at line ${fn.startLine + problem.row}: ${what}`, line: fn.nameLine };
     } else if (!def) {
       out = { problem: 'no function definition recognised in the sliced text', line: fn.nameLine };
+    } else if (def.descendantCount > this.maxNodes) {
+      const nodes = def.descendantCount;
+      out = { problem: `function too large to analyze: ${nodes} syntax nodes (budget ${this.maxNodes})`, line: fn.nameLine };
     } else {
       const facts = buildFunctionFacts(def, this.version, this, partial);
       out = facts ? { facts } : { problem: 'function has no body', line: fn.nameLine };

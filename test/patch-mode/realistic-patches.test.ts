@@ -28,8 +28,6 @@ const key = (j: Judged): string => `${j.patch.shape.id} ${j.patch.variant}`;
 
 /** Patches the whole-function analysis does not judge right yet, and why (analysis gaps). */
 const treeGaps: Record<string, string> = {
-  'a 6.12 fix':
-    'value-flow: `pteval = pte_wrprotect(pteval)` inside an if-arm does not kill the definition `pteval = get_and_clear_full_ptes(..)` made in the same arm, so the merged value still reaches set_ptes() below the arm',
   'b 6.12 refactor':
     'the carries moved into the new static helper swp_pte_carry_bits() are not summarised at its call site: the correct extraction reads as two lost carries',
   'b 6.1 bug':
