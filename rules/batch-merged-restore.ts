@@ -3,7 +3,8 @@
 // lazyfree folios" (2026): try_to_unmap_one() restored get_and_clear_ptes()'s merged value with
 // set_ptes(), making read-only PTEs of the batch writable.
 
-import { defineRule } from '../src/engine/define-rule.js';
+import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
+import { apiOf } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
 import { atomsOf } from '../src/analysis/guards.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
@@ -23,10 +24,16 @@ export default defineRule({
         '{{helper}}() sizes its batch with {{builder}}() {{change}} the write bit ({{flag}}): a caller that restores the batch\'s merged value with set_ptes() {{effect}} (judged from the hunks; give --tree to see the callers)',
       mergedRestore:
         '{{sink}}() writes the value merged by {{source}}() at line {{line}} to {{count}} entries without pte_wrprotect(): read-only PTEs of the batch become writable',
+      wrprotectDropped:
+        'the patch removes the {{call}}() of the value merged by {{source}}(): where that value is written back to the batch (below the hunks shown), read-only PTEs of the batch become writable (judged from the hunks; give --tree to see the restore)',
       mergedWrite:
         '{{sink}}() writes a value made writable from the batch\'s merged write bit (line {{line}}) to {{count}} entries: read-only PTEs of the batch become writable',
     },
     helperPolicy: { bit: 'write', messageId: 'helperPolicy' },
+    // From hunks alone (src/engine/hunk-facts.ts): the restore is often many lines below the clear,
+    // outside every hunk (seed 000: about 90 lines), so the write-protect of the merged value is
+    // judged where the patch changes it: deleting it is the bug, adding it the fix.
+    hunkFacts: { messageId: 'wrprotectDropped', collect: mergedProtections },
     keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE', 'folio_pte_batch', 'modify_prot_start_ptes'],
     docs: {
       why: [
@@ -140,6 +147,22 @@ function acceptedDestination(facts: FunctionFacts, sink: Sink, path: ValuePath):
   return path.assumptions.some((g) =>
     atomsOf(g).some((a) => facts.guards.meaningsOf(a).some((x) => x.cls === 'cowMapping' && !x.positive)),
   );
+}
+
+/** Write-protects of a batch-merged value, the first protection after its merge. */
+function mergedProtections(facts: FunctionFacts): HunkFact[] {
+  const out: HunkFact[] = [];
+  for (const call of facts.model.calls) {
+    const api = apiOf(call.name);
+    if (api?.effect !== 'wrprotect' || api.level === 'swp' || !call.args[0]) continue;
+    for (const path of facts.pathsOf(call.args[0])) {
+      const merge = mergeOf(facts, path);
+      if (!merge || path.steps.slice(merge.stepIndex + 1).some((s) => s.api.effect === 'wrprotect')) continue;
+      out.push({ key: 'merged-wrprotect', node: call.node, data: { call: call.name, source: merge.name } });
+      break;
+    }
+  }
+  return out;
 }
 
 function isOne(n: SyntaxNode): boolean {

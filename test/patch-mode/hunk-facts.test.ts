@@ -61,7 +61,35 @@ ${FILLER}
 }
 `;
 
+const LAZYFREE = `static bool discard_batch(struct vm_area_struct *vma, unsigned long addr,
+		pte_t *ptep, unsigned int nr, bool busy)
+{
+	pte_t pteval;
+
+${FILLER}
+	pteval = get_and_clear_full_ptes(vma->vm_mm, addr, ptep, nr, 0);
+	pteval = pte_wrprotect(pteval);
+${FILLER}
+${FILLER}
+${FILLER}
+	if (busy) {
+		set_ptes(vma->vm_mm, addr, ptep, pteval, nr);
+		return false;
+	}
+	return true;
+}
+`;
+
 describe('facts the patch removes (no tree)', () => {
+  test('the write-protect of a batch-merged value, its restore below the hunks (seed 000)', async () => {
+    const f = await expectFound(LAZYFREE, replaceOnce(LAZYFREE, '\tpteval = pte_wrprotect(pteval);\n', ''),
+      'batch-merged-restore', 'discard_batch');
+    expect(f.message).toContain('removes the pte_wrprotect() of the value merged by get_and_clear_full_ptes()');
+    // Respelled in place (the same protection), it is no change.
+    const same = await findings(LAZYFREE, replaceOnce(LAZYFREE, 'pteval = pte_wrprotect(pteval);', 'pteval = pte_wrprotect(pteval); /* batch is read-only */'));
+    expect(brief(same, 'introduced')).toEqual([]);
+  });
+
   test('a swap accessor respelled in the present family on the same value', async () => {
     const f = await expectFound(UNMAP, replaceOnce(UNMAP, 'if (pte_swp_uffd_wp(pteval))', 'if (pte_uffd_wp(pteval))'),
       'present-swap-accessor-mismatch', 'unmap_one_entry');

@@ -41,7 +41,7 @@ const treeGaps: Record<string, string> = {
 /** Hunks alone: what each patch is reported as today (`verdict`). */
 const hunksAlone: Record<string, string> = {
   'a 6.12 bug': 'introduced batch-merged-restore in try_to_unmap_one',
-  'a 6.12 fix': '-',
+  'a 6.12 fix': 'fixed batch-merged-restore in try_to_unmap_one',
   'a 6.12 refactor': '-',
   'b 6.12 bug': 'introduced uffd-wp-propagate in try_to_unmap_one',
   'b 6.12 fix': 'fixed soft-dirty-propagate in try_to_unmap_one; fixed uffd-wp-propagate in try_to_unmap_one',
