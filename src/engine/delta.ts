@@ -9,7 +9,7 @@ import type { FileImages, SourceImage } from '../input/images.js';
 import { extractFunctions } from '../lang/slice.js';
 import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
-import { hunkCarryFindings } from './hunk-carries.js';
+import { hunkCarryFindings, type HunkInput } from './hunk-carries.js';
 import { GAP_CALL } from '../analysis/gap.js';
 import { hunkFactFindings } from './hunk-facts.js';
 import { helperPolicyFindings } from './helper-policy.js';
@@ -60,35 +60,21 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
     if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function) && !alike.has(f) && !rewritten.pre.has(f)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
   }
   // From hunks alone: carries the patch removes or adds, unless the analysis already said it.
-  const hunkFindings = hunkCarryFindings({
+  const hunkInput: HunkInput = {
     path: images.path,
     pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
     post: images.post && post ? { image: images.post, result: post } : undefined,
     rules: options.rules,
     patch: options.patch,
     inputName: options.inputName,
-  });
-  hunkFindings.push(...hunkFactFindings({
-    path: images.path,
-    pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
-    post: images.post && post ? { image: images.post, result: post } : undefined,
-    rules: options.rules,
-    patch: options.patch,
-    inputName: options.inputName,
-  }));
+  };
+  const hunkFindings = [...hunkCarryFindings(hunkInput), ...hunkFactFindings(hunkInput)];
   for (const h of hunkFindings) {
     if (h.status === 'fixed' && unparsedAfter.has(h.function)) continue;
     if (!out.findings.some((f) => f.rule === h.rule && f.function === h.function && f.status === h.status)) out.findings.push(h);
   }
   // From hunks alone: a same-file batch helper whose policy the patch changes (helper-policy.ts).
-  out.findings.push(...helperPolicyFindings({
-    path: images.path,
-    pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
-    post: images.post && post ? { image: images.post, result: post } : undefined,
-    rules: options.rules,
-    patch: options.patch,
-    inputName: options.inputName,
-  }));
+  out.findings.push(...helperPolicyFindings(hunkInput));
   // Incomplete functions of the post-image are what a reviewer needs to know about; one the patch
   // made unparsable (it parsed before) is the patch's doing.
   const unparsedBefore = new Set(pre?.incomplete.map((i) => i.function));

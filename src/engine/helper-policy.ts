@@ -8,21 +8,14 @@
 
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
-import { fillPlaceholders, fingerprintOf, type AnalyzeResult, type FoundBatchPolicy } from './analyze.js';
+import { fillPlaceholders, fingerprintOf, type FoundBatchPolicy } from './analyze.js';
 import type { Rule } from './define-rule.js';
+import type { HunkInput } from './hunk-carries.js';
 
-export interface HelperPolicyInput {
-  path: string;
-  pre?: { image: SourceImage; result: AnalyzeResult };
-  post?: { image: SourceImage; result: AnalyzeResult };
-  rules: Rule[];
-  patch: number;
-  inputName: string;
-}
 
 const FLAG: Record<'write' | 'softDirty', string> = { write: 'FPB_RESPECT_WRITE', softDirty: 'FPB_RESPECT_SOFT_DIRTY' };
 
-export function helperPolicyFindings(input: HelperPolicyInput): PatchFinding[] {
+export function helperPolicyFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
@@ -51,7 +44,7 @@ function changedNear(image: SourceImage, line: number): boolean {
   return image.changedLines.some((l) => l >= line - 1 && l <= line + 3);
 }
 
-function finding(input: HelperPolicyInput, rule: Rule, p: FoundBatchPolicy, builder: string, status: 'introduced' | 'fixed', image: SourceImage, flag: string): PatchFinding {
+function finding(input: HunkInput, rule: Rule, p: FoundBatchPolicy, builder: string, status: 'introduced' | 'fixed', image: SourceImage, flag: string): PatchFinding {
   const messageId = rule.meta.helperPolicy!.messageId;
   const template = (rule.meta.messages as Record<string, string>)[messageId];
   const data = status === 'introduced'

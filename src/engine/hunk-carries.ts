@@ -12,7 +12,11 @@ import { extractFunctions } from '../lang/slice.js';
 import { fillPlaceholders, fingerprintOf, type AnalyzeResult, type FoundCarry } from './analyze.js';
 import type { Rule } from './define-rule.js';
 
-export interface HunkCarryInput {
+/**
+ * One file of a patch as the checks from hunks alone read it (this module, hunk-facts.ts,
+ * helper-policy.ts): both images with their analyses, the rules, and where the patch came from.
+ */
+export interface HunkInput {
   path: string;
   pre?: { image: SourceImage; result: AnalyzeResult };
   post?: { image: SourceImage; result: AnalyzeResult };
@@ -21,7 +25,7 @@ export interface HunkCarryInput {
   inputName: string;
 }
 
-export function hunkCarryFindings(input: HunkCarryInput): PatchFinding[] {
+export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
@@ -106,7 +110,7 @@ export function codeLineNear(image: SourceImage, line: number): number {
   return line;
 }
 
-function finding(input: HunkCarryInput, rule: Rule, fn: string, carry: FoundCarry, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
+function finding(input: HunkInput, rule: Rule, fn: string, carry: FoundCarry, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
   const check = rule.meta.hunkCarry!;
   const template = (rule.meta.messages as Record<string, string>)[check.messageId];
   const data: Record<string, string> = { call: carry.call, guard: carry.guard || 'no condition' };

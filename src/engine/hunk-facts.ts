@@ -13,25 +13,13 @@
 
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
-import { fillPlaceholders, fingerprintOf, type AnalyzeResult, type FoundFact } from './analyze.js';
+import { fillPlaceholders, fingerprintOf, type FoundFact } from './analyze.js';
 import type { FactVerdict, Rule, SeenFact } from './define-rule.js';
-import { codeLineNear, nearestChanged, ranges } from './hunk-carries.js';
+import { codeLineNear, nearestChanged, ranges, type HunkInput } from './hunk-carries.js';
 
-interface Side {
-  image: SourceImage;
-  result: AnalyzeResult;
-}
+type Side = NonNullable<HunkInput['pre']>;
 
-export interface HunkFactInput {
-  path: string;
-  pre?: Side;
-  post?: Side;
-  rules: Rule[];
-  patch: number;
-  inputName: string;
-}
-
-export function hunkFactFindings(input: HunkFactInput): PatchFinding[] {
+export function hunkFactFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
@@ -106,7 +94,7 @@ function excess(mine: FoundFact[], theirs: FoundFact[], image: SourceImage): See
   return out.sort((x, y) => x.line - y.line);
 }
 
-function finding(input: HunkFactInput, rule: Rule, fn: string, hit: FactVerdict, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
+function finding(input: HunkInput, rule: Rule, fn: string, hit: FactVerdict, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
   const { lost, at } = hit;
   const check = rule.meta.hunkFacts!;
   const template = (rule.meta.messages as Record<string, string>)[check.messageId];
