@@ -2,7 +2,7 @@
 // random seeds under `npm run fuzz`. A failing input is written to test/fuzz/failures/ with the
 // command that replays it, so that it can become a regression test.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -52,6 +52,7 @@ export async function fuzz<T>(name: string, arbitrary: fc.Arbitrary<T>, runs: nu
     await predicate(value);
   });
   const details = await fc.check(property, { seed, numRuns, ...(s.path ? { path: s.path } : {}), endOnFailure: s.scale > 1 });
+  if (trace && !details.failed) rmSync(trace, { force: true });
   if (!details.failed) return;
   const slug = name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
   mkdirSync(FAILURES_DIR, { recursive: true });
