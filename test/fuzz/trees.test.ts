@@ -35,21 +35,24 @@ describe('hostile trees', () => {
     symlinkSync('loop2.c', path.join(t, 'loop1.c'));
     symlinkSync('loop1.c', path.join(t, 'loop2.c'));
     symlinkSync('..', path.join(t, 'sub', 'up'));
+    // A file removed after it was listed: a dangling link in the tree, and a named path that is gone.
+    symlinkSync('removed.c', path.join(t, 'gone.c'));
     writeFileSync(path.join(t, 'big.c'), '');
     truncateSync(path.join(t, 'big.c'), 2 * 1024 ** 3);
     writeFileSync(path.join(t, 'secret.c'), GOOD);
     chmodSync(path.join(t, 'secret.c'), 0o000);
     const before = treeDigest(t);
     // As nobody when possible: root reads a mode-000 file.
-    const run = runCli(['check', t, '--format', 'json', '--fail-on', 'never'], canSetpriv ? { asUser: 65534 } : {});
+    const run = runCli(['check', t, path.join(t, 'vanished.c'), '--format', 'json', '--fail-on', 'never'], canSetpriv ? { asUser: 65534 } : {});
     const out = expectWellBehaved(run, true) as CheckJson;
     expect(run.status).toBe(0);
     expect(out.findings.map((f) => path.basename(f.file))).toEqual(['good.c']);
     const errors = Object.fromEntries(out.errors.map((e) => [path.basename(e.file), e.message]));
     expect(errors['big.c']).toMatch(/larger than/);
+    expect(errors['vanished.c']).toMatch(/no such file/);
     if (canSetpriv) expect(errors['secret.c']).toMatch(/permission denied/);
     // The FIFO, the device and the loops are not read (a read would hang or never end).
-    for (const name of ['fifo.c', 'zero.c', 'loop1.c', 'loop2.c']) expect(out.findings.some((f) => f.file.endsWith(name))).toBe(false);
+    for (const name of ['fifo.c', 'zero.c', 'loop1.c', 'loop2.c', 'gone.c']) expect(out.findings.some((f) => f.file.endsWith(name))).toBe(false);
     expect(treeDigest(t)).toBe(before);
   });
 
