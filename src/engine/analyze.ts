@@ -218,6 +218,9 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
   return result;
 }
 
+/** Deepest syntax tree analyzed; kernel functions stay far below it (the deepest of 6.12 mm/, copy_hugetlb_page_range(), nests 25). */
+const MAX_SYNTAX_DEPTH = 400;
+
 /** Parses functions on demand and keeps their facts, so rules can ask for same-file helpers. */
 class FileUnits implements FileFacts {
   private readonly byName = new Map<string, SourceFunction>();
@@ -263,6 +266,13 @@ class FileUnits implements FileFacts {
     const tree = parseC(fn.text);
     const root = tree.rootNode;
     const partial = this.partialOf(fn);
+    // The analyses walk the tree recursively: a function nested deeper than this (generated code,
+    // 10,000 `{`) would overflow the stack, so it is reported incomplete instead.
+    if (tree.depth > MAX_SYNTAX_DEPTH) {
+      const out = { problem: `nested ${tree.depth} syntax levels deep, more than the ${MAX_SYNTAX_DEPTH} analyzed`, line: fn.nameLine };
+      this.parsed.set(fn, out);
+      return out;
+    }
     const problem = partial ? undefined : firstParseProblem(root);
     let out: { facts: FunctionFacts } | { problem: string; line: number };
     const def = root.namedChildren.find((c) => c.type === 'function_definition') ?? root.descendantsOfType('function_definition')[0];

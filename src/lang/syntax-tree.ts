@@ -119,6 +119,8 @@ export class SyntaxNode {
 
 export interface SyntaxTree {
   rootNode: SyntaxNode;
+  /** Levels below the root of the deepest node (the recursive analyses need a bound on it). */
+  depth: number;
 }
 
 // Node types and field names repeat in every function: one string each, not one per node, and
@@ -152,9 +154,12 @@ export function lowerTree(tree: Parser.Tree, text: string): SyntaxTree {
   };
   const root = make(null);
   let current = root;
+  let level = 0;
+  let depth = 0;
   walk: for (;;) {
     if (cursor.gotoFirstChild()) {
       current = make(current);
+      if (++level > depth) depth = level;
       continue;
     }
     for (;;) {
@@ -164,8 +169,9 @@ export function lowerTree(tree: Parser.Tree, text: string): SyntaxTree {
         continue walk;
       }
       if (current === root || !cursor.gotoParent()) break walk;
+      level--;
       current = current.parent!;
     }
   }
-  return { rootNode: root };
+  return { rootNode: root, depth };
 }

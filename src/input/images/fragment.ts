@@ -413,7 +413,9 @@ function plan(slots: string[], fragment: Fragment): Plan {
           const after = flat.slice(offset + 1);
           levelEnds.set(closed.level, {
             elseAfter: /^\s*else\b/.test(after),
-            semicolonAfter: /^[ \t]*(?:[A-Za-z_]\w*[ \t]*)*;/.test(after),
+            // `} name;` or `} __packed name;`: names apart by blanks. Each name of the loop must
+            // end in a blank, or `}xxxx…` (a 20,000-byte line) splits into names 2^n ways.
+            semicolonAfter: /^[ \t]*(?:[A-Za-z_]\w*[ \t]+)*(?:[A-Za-z_]\w*[ \t]*)?;/.test(after),
             sawSemicolon: closed.sawSemicolon,
           });
         }
