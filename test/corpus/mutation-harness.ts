@@ -1,5 +1,5 @@
 // The harness shared by the mutation tests on real kernel functions (test/corpus/mutations*.test.ts,
-// 6.12 and 6.1 trees from ../shared/corpus/kernel.sh). A case edits one function of a real file in
+// 6.12 and 6.1 trees from scripts/kernel-corpus.sh). A case edits one function of a real file in
 // memory (test/corpus/mutate.ts: an exact snippet that must occur once inside that function) and
 // checkMutation() asserts the standard triple: the pristine function is silent for the rule, the
 // mutated function reports it at the line(s) found by lineNear(), and no other rule newly fires in

@@ -1,6 +1,6 @@
 // Mutation tests for the bit-transfer rules (uffd-wp-propagate R3, soft-dirty-propagate R5,
 // soft-dirty-spurious-gain) on real kernel functions (6.12 and 6.1 trees from
-// ../shared/corpus/kernel.sh). Each case deletes the carry of one bit in one direction of one real
+// scripts/kernel-corpus.sh). Each case deletes the carry of one bit in one direction of one real
 // transition (encode, decode, rebuild, split, unshare, move, zap) and checks that the rule reports the
 // mutated function while the pristine function is silent for it, and that no other rule newly
 // fires there. Where the finding goes: at the construction of the installed value that lost the

@@ -1,6 +1,6 @@
 // Mutation tests for the PG_anon_exclusive rules (R9 swp-exclusive-decode, R10
 // unmap-exclusive-pairing, R10b try-share-result-checked) on real kernel functions (6.12 and 6.1
-// trees from ../shared/corpus/kernel.sh). Each case edits one function in memory
+// trees from scripts/kernel-corpus.sh). Each case edits one function in memory
 // (test/corpus/mutate.ts) and checks that the pristine function is silent for the rule, the
 // mutated one reports it at the expected line, and no other rule newly fires there. Kernel text
 // is read at test time only; the snippets (cases/excl.ts) are single conditions or statements.

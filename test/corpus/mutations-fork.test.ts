@@ -1,5 +1,5 @@
 // Mutation tests for the fork-copy rules (R7 cow-copy-wrprotect, R8 fork-exclusive-clear) on real
-// kernel functions (6.12 and 6.1 trees from ../shared/corpus/kernel.sh), modelled on
+// kernel functions (6.12 and 6.1 trees from scripts/kernel-corpus.sh), modelled on
 // mutations.test.ts. Each case edits one fork-copy function in memory (an exact snippet that must
 // occur once inside it) and checks that the rule reports it in that function at the line of the
 // surviving half of the pairing (or the narrowed guard), while the pristine function is clean for

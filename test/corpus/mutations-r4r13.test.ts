@@ -1,5 +1,5 @@
 // Mutation tests for R4 (uffd-wp-clear-on-unregistered-dst) and R13 (softdirty-tracking-predicate)
-// on real kernel functions (6.12 and 6.1 trees from ../shared/corpus/kernel.sh), modelled on
+// on real kernel functions (6.12 and 6.1 trees from scripts/kernel-corpus.sh), modelled on
 // test/corpus/mutations.test.ts: each case edits one function in memory, the pristine function is
 // silent for the rule, the mutated one fires at the named line, and no other rule newly fires there.
 // Kernel text is read at test time only; the snippets (cases/r4r13.ts) are single statements or

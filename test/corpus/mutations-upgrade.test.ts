@@ -1,5 +1,5 @@
 // Mutation tests for write-upgrade-predicate-complete (R12) and readonly-restore-after-mkdirty
-// (R15) on real kernel functions (6.12 and 6.1 trees from ../shared/corpus/kernel.sh), in the
+// (R15) on real kernel functions (6.12 and 6.1 trees from scripts/kernel-corpus.sh), in the
 // manner of test/corpus/mutations.test.ts: each case edits one function of a real mm/ file in
 // memory, the pristine function is silent for the rule, the mutated one reports it where the
 // broken invariant shows (R12: the `return` that can now yield true without the dropped check,

@@ -1,4 +1,4 @@
-// Mutation tests on real kernel functions (6.12 and 6.1 trees from ../shared/corpus/kernel.sh).
+// Mutation tests on real kernel functions (6.12 and 6.1 trees from scripts/kernel-corpus.sh).
 // Each case edits one function of a real mm/ file in memory (test/corpus/mutate.ts: an exact
 // snippet that must occur once inside that function) and checks that the rule which guards the
 // invariant the edit breaks reports it in that function, at the line of the offending call, while

@@ -36,9 +36,9 @@ export function git(cwd: string, args: string[]): string {
   return run.stdout;
 }
 
-/** Path of a corpus tree (../shared/corpus/kernel.sh installs it on first use). */
+/** Path of a corpus tree (scripts/kernel-corpus.sh installs it on first use). */
 export function corpusTree(version: Version, root: string): string {
-  return execFileSync('bash', [path.resolve(root, '../shared/corpus/kernel.sh'), version], { encoding: 'utf8' }).trim();
+  return execFileSync('bash', [path.resolve(root, 'scripts/kernel-corpus.sh'), version], { encoding: 'utf8' }).trim();
 }
 
 /** The start of function `fn` in `text` (its name at column 0 or after the return type, then `(`). */
