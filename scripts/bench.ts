@@ -219,7 +219,7 @@ async function main(): Promise<void> {
     rows.push([scope.name, String(work.files), (work.bytes / MIB).toFixed(1), String(work.passing), summary ? String(summary.functions) : '-', summary ? String(summary.findings) : '-', s(run), cpu(run), rss(run)]);
   }
   table(['scope', 'files', 'MiB', 'prefilter', 'functions', 'findings', 'wall s', 'cpu s', 'peak MiB'], rows);
-  if (!full) console.log('full tree: not unpacked (bash ../shared/corpus/kernel.sh 6.12 --full), skipped');
+  if (!full) console.log('full tree: not unpacked (bash scripts/kernel-corpus.sh 6.12 --full), skipped');
 
   const fullRun = scopes.find((x) => x.name === 'full tree')?.runs[0];
   const mmRun = scopes.find((x) => x.name === 'mm/')?.runs[0];

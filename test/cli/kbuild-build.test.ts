@@ -27,7 +27,7 @@ function missingTool(): string | undefined {
 }
 
 function skipReason(): string | undefined {
-  if (!fullTree) return 'the full 6.12 tree is not unpacked (bash ../shared/corpus/kernel.sh 6.12 --full)';
+  if (!fullTree) return 'the full 6.12 tree is not unpacked (bash scripts/kernel-corpus.sh 6.12 --full)';
   if (process.arch !== 'x64') return `the host is ${process.arch}, the build is configured for x86_64`;
   const tool = missingTool();
   if (tool) return `${tool} is not installed (apt-get install gcc make flex bison bc libelf-dev)`;
