@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Finding, Incomplete } from '../finding.js';
 import { extractFunctions, type SourceFunction } from '../lang/slice.js';
 import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
-import { firstParseProblem, parseC, type SyntaxNode } from '../lang/parser.js';
+import { firstParseProblem, parseNative, type SyntaxNode } from '../lang/parser.js';
+import { lowerTree } from '../lang/syntax-tree.js';
 import { buildFunctionFacts, type FileFacts, type FunctionFacts } from '../analysis/facts.js';
 import { isPageTablePrimitive } from '../analysis/kernel-api.js';
 import { carryCalls, type CarryKind } from '../analysis/carry-calls.js';
@@ -263,7 +264,16 @@ class FileUnits implements FileFacts {
   parse(fn: SourceFunction): { facts: FunctionFacts } | { problem: string; line: number } {
     const cached = this.parsed.get(fn);
     if (cached) return cached;
-    const tree = parseC(fn.text);
+    // Counted on tree-sitter's own tree, before lowering: a function over the budget (a generated
+    // 100,000-line one) is never turned into plain nodes, which would take hundreds of MB.
+    const native = parseNative(fn.text);
+    const nodes = native.rootNode.descendantCount;
+    if (nodes > this.maxNodes) {
+      const out = { problem: `function too large to analyze: ${nodes} syntax nodes (budget ${this.maxNodes})`, line: fn.nameLine };
+      this.parsed.set(fn, out);
+      return out;
+    }
+    const tree = lowerTree(native, fn.text);
     const root = tree.rootNode;
     const partial = this.partialOf(fn);
     // The analyses walk the tree recursively: a function nested deeper than this (generated code,
@@ -281,9 +291,6 @@ class FileUnits implements FileFacts {
       out = { problem: `parse error at line ${fn.startLine + problem.row}: ${what}`, line: fn.nameLine };
     } else if (!def) {
       out = { problem: 'no function definition recognised in the sliced text', line: fn.nameLine };
-    } else if (def.descendantCount > this.maxNodes) {
-      const nodes = def.descendantCount;
-      out = { problem: `function too large to analyze: ${nodes} syntax nodes (budget ${this.maxNodes})`, line: fn.nameLine };
     } else {
       const facts = buildFunctionFacts(def, this.version, this, partial);
       out = facts ? { facts } : { problem: 'function has no body', line: fn.nameLine };

@@ -91,18 +91,6 @@ export class SyntaxNode {
     return null;
   }
 
-  /** This node and all its descendants, counted (tree-sitter's descendantCount): the analysis budget's measure. */
-  get descendantCount(): number {
-    let count = 0;
-    const stack: SyntaxNode[] = [this];
-    while (stack.length) {
-      const n = stack.pop()!;
-      count++;
-      for (const c of n.children) stack.push(c);
-    }
-    return count;
-  }
-
   /** This node and its descendants of the given type(s), in document order (tree-sitter's descendantsOfType). */
   descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
     const wanted = typeof types === 'string' ? [types] : types;
