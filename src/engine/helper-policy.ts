@@ -6,9 +6,10 @@
 // mremap_folio_pte_batch()). Per rule that declares the bit it depends on (RuleMeta.helperPolicy):
 // respected before and not after is introduced, at the helper's builder call; the reverse is fixed.
 
+import { hunkFinding } from './hunk-finding.js';
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
-import { fillPlaceholders, fingerprintOf, type FoundBatchPolicy } from './analyze.js';
+import { type FoundBatchPolicy } from './analyze.js';
 import type { Rule } from './define-rule.js';
 import type { HunkInput } from './hunk-carries.js';
 
@@ -45,26 +46,14 @@ function changedNear(image: SourceImage, line: number): boolean {
 }
 
 function finding(input: HunkInput, rule: Rule, p: FoundBatchPolicy, builder: string, status: 'introduced' | 'fixed', image: SourceImage, flag: string): PatchFinding {
-  const messageId = rule.meta.helperPolicy!.messageId;
-  const template = (rule.meta.messages as Record<string, string>)[messageId];
   const data = status === 'introduced'
     ? { helper: p.function, builder, change: 'that no longer respects', flag, effect: 'makes its read-only PTEs writable' }
     : { helper: p.function, builder, change: 'that now respects', flag, effect: 'keeps its read-only PTEs read-only' };
-  const f: PatchFinding = {
-    rule: rule.meta.id,
-    severity: rule.meta.severity,
-    file: input.path,
-    line: p.line,
-    column: (image.text.split('\n')[p.line - 1] ?? '').search(/\S|$/) + 1,
-    function: p.function,
-    message: fillPlaceholders(template, data),
-    help: status === 'introduced' ? `pass ${flag} to ${builder}() again, or write-protect the merged value in every caller before it is restored` : rule.meta.docs.fix,
-    fingerprint: fingerprintOf(`${rule.meta.id}\0${input.path}\0${p.function}\0helper-policy\0${flag}`),
-    status,
-    partial: true,
-    patch: input.patch,
-  };
-  const inputLine = image.inputLineOf(p.line);
-  if (inputLine !== undefined) f.input = { file: input.inputName, line: inputLine };
-  return f;
+  return hunkFinding(input, {
+    rule, fn: p.function, status, image, line: p.line,
+    messageId: rule.meta.helperPolicy!.messageId,
+    data,
+    help: `pass ${flag} to ${builder}() again, or write-protect the merged value in every caller before it is restored`,
+    identity: `helper-policy\0${flag}`,
+  });
 }

@@ -6,10 +6,11 @@
 // introduced, at the post-image line where they were; carries added where the pre-image had none
 // is reported fixed. A carry moved or respelled inside the function (removed and added) is not.
 
+import { hunkFinding } from './hunk-finding.js';
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
 import { extractFunctions } from '../lang/slice.js';
-import { fillPlaceholders, fingerprintOf, type AnalyzeResult, type FoundCarry } from './analyze.js';
+import { type AnalyzeResult, type FoundCarry } from './analyze.js';
 import type { Rule } from './define-rule.js';
 
 /**
@@ -111,29 +112,11 @@ export function codeLineNear(image: SourceImage, line: number): number {
 }
 
 function finding(input: HunkInput, rule: Rule, fn: string, carry: FoundCarry, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
-  const check = rule.meta.hunkCarry!;
-  const template = (rule.meta.messages as Record<string, string>)[check.messageId];
-  const data: Record<string, string> = { call: carry.call, guard: carry.guard || 'no condition' };
-  const message = fillPlaceholders(template, data);
-  const key = `${rule.meta.id}\0${input.path}\0${fn}\0hunk-carry\0${carry.statement}`;
-  const f: PatchFinding = {
-    rule: rule.meta.id,
-    severity: rule.meta.severity,
-    file: input.path,
-    line,
-    // The statement's first character, as a compiler points at a line.
-    column: (image.text.split('\n')[line - 1] ?? '').search(/\S|$/) + 1,
-    function: fn,
-    message,
-    help: status === 'introduced'
-      ? `keep ${carry.call}()${carry.guard ? ` under ${carry.guard}` : ''} on every path that needs it, or run with --tree to check the function whole`
-      : rule.meta.docs.fix,
-    fingerprint: fingerprintOf(key),
-    status,
-    partial: true,
-    patch: input.patch,
-  };
-  const inputLine = image.inputLineOf(line);
-  if (inputLine !== undefined) f.input = { file: input.inputName, line: inputLine };
-  return f;
+  return hunkFinding(input, {
+    rule, fn, status, image, line,
+    messageId: rule.meta.hunkCarry!.messageId,
+    data: { call: carry.call, guard: carry.guard || 'no condition' },
+    help: `keep ${carry.call}()${carry.guard ? ` under ${carry.guard}` : ''} on every path that needs it, or run with --tree to check the function whole`,
+    identity: `hunk-carry\0${carry.statement}`,
+  });
 }

@@ -11,9 +11,10 @@
 // line nearest to them (or at the gained fact the rule names), losses from post to pre (what the
 // patch adds back) are `fixed` in the pre-image.
 
+import { hunkFinding } from './hunk-finding.js';
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
-import { fillPlaceholders, fingerprintOf, type FoundFact } from './analyze.js';
+import { type FoundFact } from './analyze.js';
 import type { FactVerdict, Rule, SeenFact } from './define-rule.js';
 import { codeLineNear, nearestChanged, ranges, type HunkInput } from './hunk-carries.js';
 
@@ -96,28 +97,12 @@ function excess(mine: FoundFact[], theirs: FoundFact[], image: SourceImage): See
 
 function finding(input: HunkInput, rule: Rule, fn: string, hit: FactVerdict, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {
   const { lost, at } = hit;
-  const check = rule.meta.hunkFacts!;
-  const template = (rule.meta.messages as Record<string, string>)[check.messageId];
   const atData = at ? Object.fromEntries(Object.entries(at.data).map(([k, v]) => [`at_${k}`, v])) : {};
-  const message = fillPlaceholders(template, { ...lost.data, ...atData, ...hit.data });
-  const key = `${rule.meta.id}\0${input.path}\0${fn}\0hunk-fact\0${lost.key}\0${lost.statement}`;
-  const f: PatchFinding = {
-    rule: rule.meta.id,
-    severity: rule.meta.severity,
-    file: input.path,
-    line,
-    column: (image.text.split('\n')[line - 1] ?? '').search(/\S|$/) + 1,
-    function: fn,
-    message,
-    help: status === 'introduced'
-      ? `the pre-image had \`${lost.statement}\`; keep what it established, or run with --tree to check the function whole`
-      : rule.meta.docs.fix,
-    fingerprint: fingerprintOf(key),
-    status,
-    partial: true,
-    patch: input.patch,
-  };
-  const inputLine = image.inputLineOf(line);
-  if (inputLine !== undefined) f.input = { file: input.inputName, line: inputLine };
-  return f;
+  return hunkFinding(input, {
+    rule, fn, status, image, line,
+    messageId: rule.meta.hunkFacts!.messageId,
+    data: { ...lost.data, ...atData, ...hit.data },
+    help: `the pre-image had \`${lost.statement}\`; keep what it established, or run with --tree to check the function whole`,
+    identity: `hunk-fact\0${lost.key}\0${lost.statement}`,
+  });
 }
