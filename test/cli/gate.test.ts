@@ -6,10 +6,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { runFakeCli, type FakeRun } from './fake-cli.js';
 import type { CliIo } from '../../src/cli/program.js';
 import type { Rule } from '../../src/engine/define-rule.js';
-import type { CheckOptions } from '../../src/engine/run-options.js';
 import type { Finding, RunResult, Severity } from '../../src/finding.js';
 import { formatBaseline, parseBaseline } from '../../src/gate/baseline.js';
 import { shouldUseColor } from '../../src/report/color.js';
@@ -48,34 +47,15 @@ function resultOf(findings: Finding[], over: Partial<RunResult> = {}): RunResult
   return { findings, errors: [], incomplete: [], summary: { files: 1, functions: 2, findings: findings.length, durationMs: 3 }, ...over };
 }
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-  options: CheckOptions[];
-}
+type Run = FakeRun;
 
-async function run(argv: string[], over: Partial<CliIo> & { result?: RunResult } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const options: CheckOptions[] = [];
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: {},
-    rules: [rule('alpha-rule'), rule('beta-rule', false), rule('gamma-rule')],
-    version: '9.9.9',
-    runCheck: async (o) => {
-      options.push(o);
-      const r = over.result ?? resultOf([KNOWN, NEW]);
-      return { ...r, findings: r.findings.filter((f) => !o.disable?.includes(f.rule) && (!o.only || o.only.includes(f.rule))) };
-    },
-    loadSourceLines: async () => () => undefined,
-    cwd: temp(),
-    ...over,
-  };
-  const status = await runCli(argv, io);
-  return { status, stdout, stderr, options };
+function run(argv: string[], over: Partial<CliIo> & { result?: RunResult } = {}): Promise<Run> {
+  const { result, ...io } = over;
+  const rules = [rule('alpha-rule'), rule('beta-rule', false), rule('gamma-rule')];
+  return runFakeCli(argv, rules, (o) => {
+    const r = result ?? resultOf([KNOWN, NEW]);
+    return { ...r, findings: r.findings.filter((f) => !o.disable?.includes(f.rule) && (!o.only || o.only.includes(f.rule))) };
+  }, { cwd: temp(), ...io });
 }
 
 function baselineFile(dir: string, findings: Finding[]): string {

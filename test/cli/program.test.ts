@@ -3,10 +3,9 @@
 // cannot produce the findings that exit codes 1 and 0-under---fail-on need.
 
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
 import type { CliIo } from '../../src/cli/program.js';
+import { runFakeCli, type FakeRun } from './fake-cli.js';
 import type { Rule } from '../../src/engine/define-rule.js';
-import type { CheckOptions } from '../../src/engine/run-options.js';
 import type { Finding, RunResult, Severity } from '../../src/finding.js';
 
 function finding(severity: Severity, over: Partial<Finding> = {}): Finding {
@@ -52,32 +51,11 @@ function rule(id: string, enabledByDefault = true): Rule {
   };
 }
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-  options: CheckOptions[];
-}
+type Run = FakeRun;
 
-async function run(argv: string[], over: Partial<CliIo> & { result?: RunResult } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const options: CheckOptions[] = [];
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: {},
-    rules: [rule('beta-rule', false), rule('alpha-rule')],
-    version: '9.9.9',
-    runCheck: async (o) => {
-      options.push(o);
-      return over.result ?? result();
-    },
-    loadSourceLines: async () => () => undefined,
-    ...over,
-  };
-  const status = await runCli(argv, io);
-  return { status, stdout, stderr, options };
+function run(argv: string[], over: Partial<CliIo> & { result?: RunResult } = {}): Promise<Run> {
+  const { result: answer, ...io } = over;
+  return runFakeCli(argv, [rule('beta-rule', false), rule('alpha-rule')], () => answer ?? result(), io);
 }
 
 describe('check: flags to CheckOptions', () => {
