@@ -15,7 +15,7 @@ import {
   type ApiEntry,
 } from './kernel-api.js';
 import { buildFunctionModel, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
-import { armsExclusive, isInside, ValueFlow, type ValuePath } from './value-flow.js';
+import { armsExclusive, ValueFlow, type ValuePath } from './value-flow.js';
 import { atomsOf, consistent, GuardClassifier, isFalseLiteral, type Meaning } from './guards.js';
 import { EntryKinds } from './entry-kind.js';
 import { containsCall } from './syntax.js';

@@ -3,7 +3,7 @@
 // (generated at test time from the 6.12 corpus tree, never committed), mail wrappings, and the CLI
 // driven in-process with the real engine.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -42,7 +42,7 @@ export async function fromTree(patch: Patch, file: FilePatch, path: string, stat
 
   const built = imagesFromText(patch, file, path, preText, { source: 'tree', skipped: [] });
   if ('failed' in built) {
-    const applied = file.oldPath !== null && file.newPath !== null ? alreadyApplied(patch, file, path, preText) : undefined;
+    const applied = file.oldPath !== null && file.newPath !== null ? alreadyApplied(file, path, preText) : undefined;
     return applied ?? { path, oldPath: file.oldPath, errors: built.failed };
   }
   if (newRel !== undefined) state.overlay.set(newRel, built.postText as string);
@@ -94,7 +94,7 @@ export function imagesFromText(
 }
 
 /** The images of a file whose hunks are already in `treeText`, or undefined when the reverse does not apply either. */
-function alreadyApplied(patch: Patch, file: FilePatch, path: string, treeText: string): FileImages | undefined {
+function alreadyApplied(file: FilePatch, path: string, treeText: string): FileImages | undefined {
   const reversed = applyHunks(splitLines(treeText), file.hunks.map(reverseHunk));
   if ('failed' in reversed) return undefined;
   const { post, preOrigins, postOrigins, preChanged, postChanged } = reversed.applied;
