@@ -1,5 +1,5 @@
-// R11 (DESIGN Part 2 §4, with §9 A1): a batch-merged value must not widen write permission when it
-// is written back to `nr` entries. Origin: seed 000, "mm/rmap: fix incorrect pte restoration for
+// R11 (docs/invariants.md#batch-merged-restore): a batch-merged value must not widen write permission when it
+// is written back to `nr` entries. Origin: the linux-mm thread "mm/rmap: fix incorrect pte restoration for
 // lazyfree folios" (2026): try_to_unmap_one() restored get_and_clear_ptes()'s merged value with
 // set_ptes(), making read-only PTEs of the batch writable.
 
@@ -55,7 +55,7 @@ export default defineRule({
         '(the merge uses pte_mkdirty(), which sets soft-dirty on x86) is not reported by this rule.',
       ].join(' '),
       references: [
-        'shared/seeds/000_078595668a4d2aee.txt',
+        'linux-mm, 2026-02: "mm/rmap: fix incorrect pte restoration for lazyfree folios"',
         'mm/rmap.c: try_to_unmap_one() (2025+ batched lazyfree path)',
         'include/linux/pgtable.h: get_and_clear_full_ptes()',
       ],

@@ -1,7 +1,7 @@
-// R7 (DESIGN Part 2 §4, §3.E, §5.3, with §9 A14 and E1): copying a writable present entry into a
+// R7 (docs/invariants.md#cow-copy-wrprotect): copying a writable present entry into a
 // child in a COW mapping must write-protect both the parent's entry in place and the value
 // installed in the child. Otherwise parent and child share a page one of them can still write
-// without a COW fault: the Dirty COW class (DESIGN §7 rows 1-2, CVE-2016-5195, CVE-2022-2590).
+// without a COW fault: the Dirty COW class (19be0eaffa3a for CVE-2016-5195, 5535be309971 for CVE-2022-2590).
 
 import { defineRule } from '../src/engine/define-rule.js';
 import { ForkCopy, isValueWrprotect, keepsSource, mayRunTogether, presentValue, writeProtected, type SlotOp } from '../src/analysis/fork-copy.js';

@@ -1,5 +1,5 @@
-// R8 (DESIGN Part 2 §4, §2.7, §3.C): after fork no entry in parent or child may claim exclusivity
-// of a page both can reach. Origin: seed 002 ("mm/swap: remember PG_anon_exclusive via a swp pte
+// R8 (docs/invariants.md#fork-exclusive-clear): after fork no entry in parent or child may claim exclusivity
+// of a page both can reach. Origin: ("mm/swap: remember PG_anon_exclusive via a swp pte
 // bit", 1493a1913e34) and 6c287605fd56 (PG_anon_exclusive, readable-exclusive migration entries):
 // copy_nonpresent_pte(), copy_huge_pmd() and copy_hugetlb_page_range() clear the swp exclusive bit
 // and turn WRITE and READ_EXCLUSIVE migration entries into plain READ ones, in parent and child.
@@ -86,7 +86,7 @@ export default defineRule({
         'files are not seen.',
       ].join(' '),
       references: [
-        'shared/seeds/002_80c2c555699633bc.txt',
+        'linux-mm, 2022-03: "mm/swap: remember PG_anon_exclusive via a swp pte bit"',
         '6c287605fd56 mm: remember exclusively mapped anonymous pages with PG_anon_exclusive',
         '1493a1913e34 mm/swap: remember PG_anon_exclusive via a swp pte bit',
         'mm/memory.c: copy_nonpresent_pte()',

@@ -1,5 +1,5 @@
-// R6 (DESIGN Part 2 §4, with §9 A15): present-PTE accessors only on present entries, `*_swp_*`
-// accessors only on non-present ones. On x86 the two bit sets alias (§1.2), so the wrong family
+// R6 (docs/invariants.md#present-swap-accessor-mismatch): present-PTE accessors only on present entries, `*_swp_*`
+// accessors only on non-present ones. On x86 the two bit sets alias (_PAGE_SWP_SOFT_DIRTY is _PAGE_RW), so the wrong family
 // silently reads or sets another bit. Upstream fixes: ad7df764b7e1 (present readers on
 // device-private swap PTEs in try_to_migrate_one / migrate_vma_collect_pmd) and ebdf8321eeeb
 // (present setter pte_mkuffd_wp() when remove_migration_pte rebuilds a device-private entry).
@@ -109,7 +109,7 @@ export default defineRule({
       const value = call.args[0];
       if (!wants || !value) continue;
       const known = facts.entryKinds.kindOf(value);
-      // Unknown kind is never reported (§9 A15): only a value proven to be the other kind is, or,
+      // Unknown kind is never reported (try_to_migrate_one reads pte_dirty() before its device-private branch): only a value proven to be the other kind is, or,
       // for a present accessor, one that is non-present on some incoming path.
       const maybe = !known && wants === 'present' ? facts.entryKinds.maybeSwap(value) : undefined;
       const has = known ?? maybe;

@@ -1,5 +1,5 @@
-// R1 (DESIGN Part 2 §4, with §9 A4-A7): write permission on a derived entry must come from the
-// source entry, not from the VMA. Origin: thread 001 (review of the read-only page that became
+// R1 (docs/invariants.md#pte-write-grant-unjustified): write permission on a derived entry must come from the
+// source entry, not from the VMA. Origin: the 2022 linux-mm review of the read-only page that became
 // writable after migration, 3c811f7883f1) and the uffd-wp swap/migration series f45ec5ff16a7.
 
 import { defineRule } from '../src/engine/define-rule.js';
@@ -52,7 +52,7 @@ export default defineRule({
         '(its only caller is hugetlb_wp()). The guard need not test the same slot as the granted value.',
       ].join(' '),
       references: [
-        'shared/seeds/001_e4f5635063f6af27.txt',
+        'linux-mm, 2022-11: review of "mm/migrate: fix read-only page got writable when recover pte"',
         '3c811f7883f1 mm/migrate: fix read-only page got writable when recover pte',
         'f45ec5ff16a7 userfaultfd: wp: support swap and page migration',
         'mm/migrate.c: remove_migration_pte()',
@@ -98,7 +98,7 @@ export default defineRule({
   check({ facts, report }) {
     // Scope: functions that install or encode an entry. R1 names "functions that read an old entry
     // and install one", plus pure fault allocators; requiring the read would miss 6.1
-    // hugetlb_install_page(), which installs a copy made from a value its caller read (§9 A7).
+    // hugetlb_install_page(), which installs a copy made from a value its caller read.
     if (!facts.installsEntry) return;
     for (const grant of facts.grants) {
       if (facts.justify(grant).length > 0) continue;

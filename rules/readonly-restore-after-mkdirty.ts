@@ -1,4 +1,4 @@
-// R15 (DESIGN Part 2 §4, with §9 A13): on architectures whose *_mkdirty() sets the hardware write
+// R15 (docs/invariants.md#readonly-restore-after-mkdirty): on architectures whose *_mkdirty() sets the hardware write
 // bit, a present entry rebuilt from a read-only migration / device entry must be write-protected
 // after it was made dirty. Origin: 96a9c287e25d "mm/migrate: fix wrongly apply write bit after
 // mkdirty on sparc64" (the `else pte_wrprotect()` / `else pmd_wrprotect()` still in 6.1), reverted in
@@ -20,7 +20,7 @@ const READ_ONLY_TYPE: MeaningTest[] = [
   { cls: 'entryTypeReadonly', positive: true },
 ];
 
-/** Steps that put the value out of scope: it is meant writable, or carries uffd-wp (§9 A13). */
+/** Steps that put the value out of scope: it is meant writable, or carries uffd-wp (6.1 remove_migration_pte's uffd-wp arm: only on architectures whose mkdirty never sets write). */
 const OUT_OF_SCOPE = new Set(['grant', 'grantVma', 'grantEntry', 'setUffd']);
 /** Steps after the last mkdirty that settle the write bit again. */
 const RESETS_WRITE = new Set(['wrprotect', 'modify']);

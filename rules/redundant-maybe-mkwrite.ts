@@ -1,5 +1,5 @@
-// R14 (DESIGN Part 2 §4): maybe_*mkwrite() after a source-write check re-checks the VMA for
-// nothing. Origin: seed 003, "mm: don't check VMA write permissions if the PTE/PMD indicates write
+// R14 (docs/invariants.md#redundant-maybe-mkwrite): maybe_*mkwrite() after a source-write check re-checks the VMA for
+// nothing. Origin: "mm: don't check VMA write permissions if the PTE/PMD indicates write
 // permissions" (David Hildenbrand, 2023), which removed the recheck that d3cb8bf6081b had added.
 
 import { defineRule } from '../src/engine/define-rule.js';
@@ -38,7 +38,7 @@ export default defineRule({
       fix: 'use pte_mkwrite() / pmd_mkwrite() under the source-write check',
       limits: 'Only guards that test the source entry count (not FAULT_FLAG_WRITE, not exclusivity); in 6.1 trees the recheck is still upstream code (remove_migration_pte/pmd, restore_exclusive_pte).',
       references: [
-        'shared/seeds/003_76a2b6702c6d1556.txt',
+        'linux-mm, 2023-04: "mm: don\'t check VMA write permissions if the PTE/PMD indicates write permissions"',
         'd3cb8bf6081b mm: migrate: Close race between migration completion and mprotect',
       ],
       examples: {

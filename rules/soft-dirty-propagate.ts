@@ -1,4 +1,4 @@
-// R5 (DESIGN Part 2 §4, with §9 A9, A10, A11, A12): soft-dirty is never lost across a transition,
+// R5 (docs/invariants.md#soft-dirty-propagate): soft-dirty is never lost across a transition,
 // and moved entries become soft-dirty. Origin: 179ef71cbc08 "mm: save soft-dirty bits on swapped
 // pages" (the swap encode/decode pairs) and 0f8975ec4db2 "mm: soft-dirty bits for user memory
 // changes tracking" (mremap'ed entries must be marked soft-dirty).

@@ -1,4 +1,4 @@
-// R13 (DESIGN Part 2 §4 R13, §7 row 16): "soft-dirty tracking is active" is
+// R13 (docs/invariants.md#softdirty-tracking-predicate): "soft-dirty tracking is active" is
 // vma_soft_dirty_enabled(vma) = CONFIG_MEM_SOFT_DIRTY && !(vm_flags & VM_SOFTDIRTY). VM_SOFTDIRTY
 // set means the whole VMA counts as dirty, i.e. tracking is *off*; 64fe24a3e05e tested it the
 // wrong way round in can_change_pte_writable() and 76aefad628aa fixed it.

@@ -1,7 +1,7 @@
-// R9 (DESIGN Part 2 §4, §3.B): when a page is (re)mapped from a swap or migration entry, the
+// R9 (docs/invariants.md#swp-exclusive-decode): when a page is (re)mapped from a swap or migration entry, the
 // exclusivity given to the new mapping must come from the entry (the swp-exclusive bit, the
 // migration entry type) or from a fresh copy, never be set unconditionally for a page that was in
-// the swap cache. Origin: seed 002, "mm/swap: remember PG_anon_exclusive via a swp pte bit"
+// the swap cache. Origin: "mm/swap: remember PG_anon_exclusive via a swp pte bit"
 // (1493a1913e34, with 6c287605fd56): do_swap_page() and unuse_pte() read pte_swp_exclusive().
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
@@ -56,7 +56,7 @@ export default defineRule({
         'entry that is being restored is not checked.',
       ].join(' '),
       references: [
-        'shared/seeds/002_80c2c555699633bc.txt',
+        'linux-mm, 2022-03: "mm/swap: remember PG_anon_exclusive via a swp pte bit"',
         'commit 1493a1913e34 ("mm/swap: remember PG_anon_exclusive via a swp pte bit")',
         'commit 6c287605fd56 ("mm: remember exclusively mapped anonymous pages with PG_anon_exclusive")',
         'mm/swapfile.c: unuse_pte(); mm/memory.c: do_swap_page(); mm/migrate.c: remove_migration_pte()',

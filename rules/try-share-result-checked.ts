@@ -1,7 +1,7 @@
-// R10b (DESIGN Part 2 §4 with §9 E10, E11): folio_try_share_anon_rmap_*() and
+// R10b (docs/invariants.md#try-share-result-checked): folio_try_share_anon_rmap_*() and
 // folio_try_dup_anon_rmap_*() fail when the page may be pinned. On failure the unmap must put the
-// saved entry back and give up; fork must fall back to copying (or splitting). Origin: seed 002
-// (1493a1913e34) and 6c287605fd56, where try_to_unmap_one() learned to restore and abort.
+// saved entry back and give up; fork must fall back to copying (or splitting). Origin:
+// 1493a1913e34 and 6c287605fd56, where try_to_unmap_one() learned to restore and abort.
 
 import { defineRule } from '../src/engine/define-rule.js';
 import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
@@ -44,7 +44,7 @@ export default defineRule({
         'that it is the same slot is not checked. A result stored in a variable is not followed.',
       ].join(' '),
       references: [
-        'shared/seeds/002_80c2c555699633bc.txt',
+        'linux-mm, 2022-03: "mm/swap: remember PG_anon_exclusive via a swp pte bit"',
         'commit 6c287605fd56 ("mm: remember exclusively mapped anonymous pages with PG_anon_exclusive")',
         'mm/rmap.c: try_to_unmap_one(); mm/huge_memory.c: set_pmd_migration_entry(); mm/memory.c: copy_present_ptes()',
       ],

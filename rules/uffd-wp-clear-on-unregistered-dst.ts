@@ -1,7 +1,7 @@
-// R4 (DESIGN Part 2 §4, with §9 A14 and E15): fork() and mremap() must not leak uffd-wp state into
+// R4 (docs/invariants.md#uffd-wp-clear-on-unregistered-dst): fork() and mremap() must not leak uffd-wp state into
 // a VMA that is not uffd-wp registered. Origins: "mm/userfaultfd: fix uffd-wp special cases for
-// fork()" (Peter Xu, 2021; §7 row 22) and 0cef0bb836e3 "mm: clear uffd-wp PTE/PMD state on
-// mremap()" (§7 row 20). The per-kind coverage analysis lives in src/analysis/uffd-clearing.ts.
+// fork()" (Peter Xu, 2021) and 0cef0bb836e3 "mm: clear uffd-wp PTE/PMD state on
+// mremap()". The per-kind coverage analysis lives in src/analysis/uffd-clearing.ts.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';

@@ -1,5 +1,5 @@
-// R2 (DESIGN Part 2 §4, with §9 A3): an entry that carries uffd-wp is never writable. Origin:
-// thread 001 (uffd-wp needs the PTE write-protected *and* the bit restored), f45ec5ff16a7, and
+// R2 (docs/invariants.md#uffd-wp-never-writable): an entry that carries uffd-wp is never writable. Origin:
+// the 2022 review of 3c811f7883f1 (uffd-wp needs the PTE write-protected *and* the bit restored), f45ec5ff16a7, and
 // f1eb1bacfba9 which made *_mkuffd_wp() clear write from 6.5 on (the version knob).
 
 import { defineRule, type FactVerdict, type HunkFact, type SeenFact } from '../src/engine/define-rule.js';
@@ -53,7 +53,7 @@ export default defineRule({
         'table counts as possibly writable.',
       ].join(' '),
       references: [
-        'shared/seeds/001_e4f5635063f6af27.txt',
+        'linux-mm, 2022-11: review of "mm/migrate: fix read-only page got writable when recover pte"',
         'f45ec5ff16a7 userfaultfd: wp: support swap and page migration',
         'f1eb1bacfba9 mm/uffd: always wr-protect pte in pte|pmd_mkuffd_wp()',
       ],

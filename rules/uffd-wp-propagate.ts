@@ -1,7 +1,7 @@
-// R3 (DESIGN Part 2 §4, with §9 A8, A9, A10): uffd-wp survives every transition of an entry inside
+// R3 (docs/invariants.md#uffd-wp-propagate): uffd-wp survives every transition of an entry inside
 // a registered VMA. Origin: f45ec5ff16a7 "userfaultfd: wp: support swap and page migration" (the
 // bit was lost across swap and migration), the 2021 fork/THP fixes ("mm/userfaultfd: fix a few thp
-// pmd missing uffd-wp bit"), and the unshare copies of wp_page_copy()/hugetlb_wp() (§9 A9).
+// pmd missing uffd-wp bit"), and the unshare copies of wp_page_copy()/hugetlb_wp().
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';

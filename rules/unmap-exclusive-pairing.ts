@@ -1,8 +1,8 @@
-// R10 (DESIGN Part 2 §4 with §9 A10; §3.A): unmapping an anon-exclusive page into a swap or
+// R10 (docs/invariants.md#unmap-exclusive-pairing): unmapping an anon-exclusive page into a swap or
 // migration entry is a three-step protocol: clear the present entry, try to share the page
 // (folio_try_share_anon_rmap_*(), which fails if the page may be pinned), and keep the exclusivity
-// in the new entry (pte_swp_mkexclusive() or a readable-exclusive migration entry). Origin: seed 002
-// (1493a1913e34) and 6c287605fd56.
+// in the new entry (pte_swp_mkexclusive() or a readable-exclusive migration entry). Origin:
+// 1493a1913e34 and 6c287605fd56.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
@@ -73,7 +73,7 @@ export default defineRule({
         '(mprotect turning a writable migration entry into a readable-exclusive one is fine).',
       ].join(' '),
       references: [
-        'shared/seeds/002_80c2c555699633bc.txt',
+        'linux-mm, 2022-03: "mm/swap: remember PG_anon_exclusive via a swp pte bit"',
         'commit 1493a1913e34 ("mm/swap: remember PG_anon_exclusive via a swp pte bit")',
         'mm/rmap.c: try_to_unmap_one(), try_to_migrate_one(); mm/huge_memory.c: set_pmd_migration_entry()',
       ],

@@ -1,4 +1,4 @@
-// R12 (DESIGN Part 2 §4, with §9 A2 and E2): a predicate that lets an entry become writable
+// R12 (docs/invariants.md#write-upgrade-predicate-complete): a predicate that lets an entry become writable
 // without a write fault must rule out every reason the fault is still needed, on every way it can
 // return true. Origin: Dirty COW (CVE-2016-5195, 19be0eaffa3a) and its FOLL_FORCE variant
 // (CVE-2022-2590, 5535be309971, which introduced can_follow_write_pte()); can_change_pte_writable()
@@ -201,7 +201,7 @@ function reasonTests(facts: FunctionFacts): HunkFact[] {
   return out;
 }
 
-/** The checks a return-true way lacks (none when it tested the entry writable, §9 A2). */
+/** The checks a return-true way lacks (none when it tested the entry writable: can_follow_write_pte()). */
 function missingChecks(facts: FunctionFacts, predicate: string, path: ReturnPath): Check[] {
   const known = (tests: MeaningTest[]): boolean => path.facts.some((f) => establishes(facts, f, tests));
   if (known(SOURCE_WRITE)) return [];

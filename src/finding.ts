@@ -1,5 +1,5 @@
 // The finding contract shared by the engine and the reporters. Reporters import only this file
-// (DESIGN Part 1, Boundaries), and the JSON reporter prints these fields as they are: scripts rely
+// (docs/architecture.md, "Layers"), and the JSON reporter prints these fields as they are: scripts rely
 // on them, so a change here is a change of the `version: 1` JSON contract.
 
 export type Severity = 'error' | 'warning' | 'note';

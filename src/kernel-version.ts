@@ -1,5 +1,5 @@
 // Which kernel's semantics to apply: shared vocabulary of input, analysis and CLI, like finding.ts.
-// They differ (DESIGN Part 1, "Kernel versions"): 6.1's pte_mkuffd_wp() leaves the write bit
+// They differ (docs/architecture.md, "Kernel versions"): 6.1's pte_mkuffd_wp() leaves the write bit
 // alone, 6.5+ clears it (f1eb1bacfba9); API spellings change.
 
 export interface KernelVersion {

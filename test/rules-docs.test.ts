@@ -1,4 +1,4 @@
-// Docs are generated, then checked (STYLE.md §2): the committed docs/rules/ equal a fresh
+// Docs are generated, then checked (CONTRIBUTING.md): the committed docs/rules/ equal a fresh
 // rendering, and every example in a rule's metadata does what the docs say: a flagged example
 // gives exactly one finding of its rule, a not-flagged one gives none.
 

@@ -1,4 +1,4 @@
-// One generic test, one case per fixture file under fixtures/<rule-id>/ (STYLE.md §2, the semgrep
+// One generic test, one case per fixture file under fixtures/<rule-id>/ (CONTRIBUTING.md; the semgrep
 // and Clippy-UI model): the fixture carries its own expectations as trailing comments
 // (src/testing/annotations.ts, fixtures/README.md), and EVERY rule runs on EVERY fixture, so one
 // rule's noise on another rule's fixture is caught too. Rules that are off by default run as well:
@@ -16,7 +16,7 @@ import { parseAnnotations, type Annotation } from '../src/testing/annotations.js
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = 'fixtures';
-/** Fixture directories that belong to no rule (STYLE.md layout: parser edge cases). */
+/** Fixture directories that belong to no rule (parser edge cases). */
 const NON_RULE_DIRS = new Set(['engine']);
 /** This test handles C sources; patches get their own test. */
 const SOURCE_EXTENSIONS = ['.c', '.h'];

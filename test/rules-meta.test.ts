@@ -1,4 +1,4 @@
-// The catalogue's shape (STYLE.md §2, rules-meta): ids, files, fixtures, messages and summaries
+// The catalogue's shape (CONTRIBUTING.md): ids, files, fixtures, messages and summaries
 // follow one convention, checked by machine rather than by review.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Bit transfer (DESIGN R3, R5, §5.3, §5.4): does a tracking bit (uffd-wp, soft-dirty) of the old
+// Bit transfer (R3, R5: docs/invariants.md#uffd-wp-propagate, #soft-dirty-propagate): does a tracking bit (uffd-wp, soft-dirty) of the old
 // entry a function replaces reach the entry it installs? Two shapes are checked at every installer:
 //
 // (a) pairing: the new value is built fresh (mk_pte(), swp_entry_to_pte(make_*_entry(..))) and the
@@ -442,7 +442,7 @@ export class BitTransfer {
     return undefined;
   }
 
-  /** On this path the source is known to lack the bit (or, for uffd-wp, to be writable, §9 A3). */
+  /** On this path the source is known to lack the bit (or, for uffd-wp, to be writable: a writable entry never carries uffd-wp). */
   private sourceLacks(bit: CarriedBit, guards: Guard[]): boolean {
     for (const g of guards) {
       for (const a of atomsOf(g)) {

@@ -4,7 +4,7 @@
 // Patch mode without a tree sees a few lines around each hunk, rarely the old entry's read and the
 // new entry's construction that the full analyses (bit-transfer.ts, uffd-clearing.ts) pair. What
 // it does see is a hunk that deletes such a statement and adds none back: the typical one-line
-// loss of DESIGN §5.5 ("a lost *_mkuffd_wp"). The delta engine pairs the carries a hunk removes
+// loss (a lost *_mkuffd_wp). The delta engine pairs the carries a hunk removes
 // with those it adds (src/engine/hunk-carries.ts); this module says which calls are carries.
 
 import type { SyntaxNode } from '../lang/parser.js';
@@ -59,7 +59,7 @@ export function carryCalls(facts: FunctionFacts): CarryCall[] {
     } else if (effect === 'setUffd') {
       // A carry tests the old entry's bit (or a boolean of it); a request flag (MM_CP_UFFD_WP,
       // MFILL_ATOMIC_WP) applies protection instead and is not a carry.
-      // Under a writable source it carries nothing (writable => no uffd-wp, DESIGN R3 exemptions:
+      // Under a writable source it carries nothing (writable => no uffd-wp, docs/invariants.md#uffd-wp-propagate:
       // change_pte_range()'s writable migration arm).
       if (meanings.some((m) => m.cls === 'srcWrite' && m.positive)) continue;
       if (meanings.some((m) => m.cls === 'uffd' && m.positive && m.origin !== 'request') || carriesBoolean(guards.map((g) => g.expr), 'uffd_wp')) {

@@ -1,4 +1,4 @@
-// Entry kinds per value and program point (DESIGN §1.1, §1.3 `kind`; R6; §9 A15): is the entry a
+// Entry kinds per value and program point (R6; docs/invariants.md#entry-states-and-bits): is the entry a
 // value holds at a given use a present entry, a non-present one (swap, migration, device,
 // marker), or unknown? The answer comes, most direct first, from
 //   1. the guards that dominate the use and test this very value (`pte_present(v)` and its
@@ -6,14 +6,14 @@
 //      arms, && / ?: conditions, a boolean assigned once from such a test, a `softleaf_is_*()` test
 //      of the leaf decoded from v), provided v was not redefined (or, for `*slot`, written) since;
 //   2. the definitions that reach the use (SSA-like: `pte` built by mk_pte() is present, the same
-//      `pte` rebuilt by swp_entry_to_pte() is not; §5.3 remove_migration_pte);
+//      `pte` rebuilt by swp_entry_to_pte() is not; remove_migration_pte);
 //   3. a decoder (`pte_to_swp_entry(v)`) applied to the same definition of v before the use, on
 //      every path to it (not softleaf_from_pte(): it accepts present entries and returns "none");
 //   4. a device-private folio/page branch (`folio_is_device_private(folio)`): a PTE read before the
 //      branch is a device-private swap entry inside it — forward only, never for uses before the
-//      branch (§9 A15: try_to_migrate_one's pte_dirty(pteval) precedes the branch);
+//      branch (try_to_migrate_one's pte_dirty(pteval) precedes the branch);
 //   5. `vmf->orig_pte` in do_swap_page() before it is reassigned.
-// Anything else is unknown, and unknown values are never reported (§9 A15).
+// Anything else is unknown, and unknown values are never reported.
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
@@ -319,7 +319,7 @@ export class EntryKinds {
 
   /**
    * Inside `if (folio_is_device_private(folio))`, a PTE read before the branch is the folio's
-   * device-private swap entry (try_to_migrate_one; ad7df764b7e1). Only forward (§9 A15).
+   * device-private swap entry (try_to_migrate_one; ad7df764b7e1). Only forward: try_to_migrate_one reads pte_dirty() before the branch.
    */
   private devicePrivateKind(at: SyntaxNode, use: Point, defs: Assignment[]): KindEvidence | undefined {
     if (defs.length === 0 || !defs.every((d) => d.operator === '=' && isPteRead(d.value))) return undefined;

@@ -1,4 +1,4 @@
-// PG_anon_exclusive facts (DESIGN Part 2 §2.7, R9, R10, R10b; origin: seed 002, "mm/swap:
+// PG_anon_exclusive facts (R9, R10, R10b; origin: "mm/swap:
 // remember PG_anon_exclusive via a swp pte bit", 1493a1913e34). Three questions rules ask:
 //  - ordering: was the present entry cleared before the try-share call (see
 //    folio_try_share_anon_rmap(): "clear PTE first")?
@@ -38,7 +38,7 @@ export interface AnonRmapCall {
   use: 'ignored' | 'asserted' | 'tested';
   /** The statement that runs when the call fails (reports -EBUSY / nonzero), when tested. */
   failure?: SyntaxNode;
-  /** The call sits in a device-private arm (such pages cannot be pinned: §R10b exceptions). */
+  /** The call sits in a device-private arm (such pages cannot be pinned: docs/invariants.md#try-share-result-checked). */
   devicePrivateArm: boolean;
 }
 
@@ -155,7 +155,7 @@ export class ExclusivityAnalysis {
 
   /**
    * Installs of a non-present entry that may run after `call` (later in the function, not in an
-   * arm exclusive with it). Poison entries and markers carry no bits (§9 A10) and are left out.
+   * arm exclusive with it). Poison entries and markers carry no bits and are left out.
    */
   nonPresentInstallsAfter(call: Call): Sink[] {
     return this.facts.sinks.filter(

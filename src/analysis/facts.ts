@@ -1,4 +1,4 @@
-// What rules may ask about one function (the analysis API, DESIGN Part 1 step 7): its write grants
+// What rules may ask about one function (the analysis API, docs/architecture.md): its write grants
 // and what justifies them, its installers, the paths of any value, whether two points can be on
 // one execution. Rules query this; they do not walk syntax trees for what is known here.
 
@@ -73,7 +73,7 @@ export class FunctionFacts {
   readonly guards: GuardClassifier;
   readonly grants: Grant[];
   readonly sinks: Sink[];
-  /** Installs (§2.8 sinks) or encodes an entry. */
+  /** Installs (set_pte_at() and the other installers) or encodes an entry. */
   readonly installsEntry: boolean;
   private readonly calledNames: Set<string>;
 
@@ -173,7 +173,7 @@ export class FunctionFacts {
     });
   }
 
-  /** Why a grant is allowed (DESIGN R1 G1-G8), empty when nothing justifies it. */
+  /** Why a grant is allowed (docs/invariants.md#pte-write-grant-unjustified), empty when nothing justifies it. */
   justify(grant: Grant): Justification[] {
     const out: Justification[] = [];
     if (GRANT_CHECKED_AT_CALLERS.has(this.name)) out.push('checked-at-callers');
@@ -192,7 +192,7 @@ export class FunctionFacts {
     if (this.mapsFreshPage() && (has('vmWrite') || grant.kind === 'grantVma' || has('faultWrite'))) out.push('fresh-page');
     if (has('writeParam')) out.push('caller-request');
     // G6 is the UFFDIO_MOVE shape only: an early exit on !PageAnonExclusive() before the grant.
-    // Exclusivity alone is not write permission (§2.3).
+    // Exclusivity alone is not write permission.
     const exits = guards.filter((g) => g.earlyExit);
     if (this.meanings(exits).some((x) => x.cls === 'anonExclusive' && x.positive)) out.push('exclusive-anon');
     if (has('vmShared') && has('vmWrite')) out.push('shared-mapping');

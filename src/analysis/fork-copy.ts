@@ -1,4 +1,4 @@
-// Fork copy (DESIGN §3.C, §3.E, §5.3; rules R7 cow-copy-wrprotect, R8 fork-exclusive-clear).
+// Fork copy (docs/invariants.md; rules R7 cow-copy-wrprotect, R8 fork-exclusive-clear).
 // fork() copies each entry of a parent's table slot (`src_pte`, `src_pmd`) into the child's slot
 // (`dst_pte`, `dst_pmd`). The invariants are pairings of two sinks: an operation on the parent's
 // slot (in place: ptep_set_wrprotect(src_mm, addr, src_pte), or a write-back set_pte_at(src_mm, ..,
@@ -53,11 +53,11 @@ export interface SlotOp {
   side: Side;
   /** The installed value (sinks only). */
   value?: SyntaxNode;
-  /** Set for a call of a same-file helper that installs into the child (§5.4 summary). */
+  /** Set for a call of a same-file helper that installs into the child (a helper summary). */
   helper?: CopyHelperSummary;
 }
 
-/** What an inline copy helper does (6.12 __copy_present_ptes, DESIGN §5.4). */
+/** What an inline copy helper does (6.12 __copy_present_ptes). */
 export interface CopyHelperSummary {
   name: string;
   /** Write-protects the parent's slot in place. */
@@ -140,7 +140,7 @@ export class ForkCopy {
    * Can this lineage be the value installed on an execution that also ran `anchor`? Its
    * definitions must be compatible with the anchor, and it must not skip a definition of the same
    * variable that always runs with the anchor (the write-protect or clear next to the parent's
-   * operation, §5.3): such a lineage is the path where the anchor did not run.
+   * operation): such a lineage is the path where the anchor did not run.
    */
   liveWith(l: Lineage, use: SlotOp, anchor: Call): boolean {
     const points = [anchor.point, use.call.point, ...l.defs.map((d) => d.point)];
@@ -185,7 +185,7 @@ export class ForkCopy {
     });
   }
 
-  /** Is the value of this lineage exempt as a PFNMAP special entry (§9 A14)? */
+  /** Is the value of this lineage exempt as a PFNMAP special entry (never anon, never uffd-wp)? */
   special(l: Lineage, use: SlotOp): boolean {
     const guards = [...use.call.point.guards, ...l.defs.flatMap((d) => d.point.guards)];
     return guards.some((g) => atomsOf(g).some((a) => a.definite && a.positive && isCallTo(a.node, SPECIAL_ENTRY_PREDICATES)));
@@ -298,7 +298,7 @@ export function isValueWrprotect(call: Call): boolean {
 /**
  * Is the value of this lineage write-protected when installed? The latest write-affecting step
  * decides: a pte_wrprotect() followed by an `any_writable` pte_mkwrite() (R11's batch upgrade) is
- * writable again. In 6.5+ *_mkuffd_wp() also clears write (§1.2).
+ * writable again. In 6.5+ *_mkuffd_wp() also clears write (f1eb1bacfba9).
  */
 export function writeProtected(l: Lineage, version: KernelVersion): boolean {
   for (const s of l.steps) {

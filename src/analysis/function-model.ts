@@ -1,4 +1,4 @@
-// The function model (DESIGN Part 1 step 5): the statements of one function with their branch
+// The function model (docs/architecture.md, "Analyses"): the statements of one function with their branch
 // structure, so that every expression knows the conditions that dominate it. Kernel mm code encodes
 // invariants in its branch shapes (remove_migration_pte's "writable arm / else-if uffd-wp arm"),
 // and in early exits (move_present_pte's `if (!PageAnonExclusive(..)) goto out;`), so both are
@@ -72,7 +72,7 @@ const EXIT_TYPES = new Set(['return_statement', 'goto_statement', 'break_stateme
 /** Calls that never return: an arm ending in one exits like a return. */
 const NORETURN_CALLS = new Set(['BUG', 'panic', 'do_exit', 'unreachable']);
 
-/** Wrappers that return their (first) argument unchanged as a truth value (§5.2). */
+/** Wrappers that return their (first) argument unchanged as a truth value (likely(), unlikely(), !!). */
 export const TRANSPARENT_WRAPPERS = new Set(['likely', 'unlikely', 'data_race', 'READ_ONCE', 'WARN_ON_ONCE', 'WARN_ON', 'WARN_ONCE']);
 
 /**
@@ -266,7 +266,7 @@ class Walker {
       guards: cond ? [...ctx.guards, { expr: cond, positive: false }] : ctx.guards,
     };
     if (alt.type === 'if_statement') {
-      // else-if: the same chain, next arm; arms of one chain are mutually exclusive (§5.3).
+      // else-if: the same chain, next arm; arms of one chain are mutually exclusive.
       this.model.statementPoints.set(alt.id, elseCtx);
       this.ifChain(alt, elseCtx, chain, arm + 1);
     } else {

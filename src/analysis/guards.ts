@@ -1,7 +1,7 @@
 // What a guard means for page-table bits. A condition is split into atoms (through `!`, `&&`, `||`,
-// likely(), WARN_ON_ONCE(), §5.2), and each atom is classified: "the source entry was writable"
+// likely(), WARN_ON_ONCE()), and each atom is classified: "the source entry was writable"
 // (G1), "a complete write-upgrade predicate holds" (G2), "this is a write fault" (G3), ... Booleans
-// carry the class of what they were assigned from (§5.3: `write = pmd_write(old_pmd)`), including
+// carry the class of what they were assigned from (`write = pmd_write(old_pmd)`), including
 // a `x = true` assignment's own guard (numa: `if (can_change_pte_writable(..)) writable = true`).
 
 import type { SyntaxNode } from '../lang/parser.js';
@@ -68,7 +68,7 @@ export interface Meaning {
   cls: AtomClass;
   /** Polarity after following negations and boolean assignments. */
   positive: boolean;
-  /** The table slot the predicate tested, when known (for §9 A3 mutual exclusion). */
+  /** The table slot the predicate tested, when known (a write test and a uffd-wp test of one slot exclude each other). */
   origin?: string;
 }
 
@@ -106,7 +106,7 @@ function split(node: SyntaxNode, positive: boolean, definite: boolean, out: Atom
   out.push({ node: n, positive, definite });
 }
 
-/** Calls whose truth means the page is mapped exclusively by this process (§2.7). */
+/** Calls whose truth means the page is mapped exclusively by this process. */
 const EXCLUSIVITY_EVIDENCE = new Set(['pte_swp_exclusive', 'PageAnonExclusive', 'folio_test_anon_exclusive', 'is_readable_exclusive_migration_entry']);
 
 /** Origin of uffd-wp requested by a caller flag (MFILL_ATOMIC_WP): it tests no entry. */
@@ -247,7 +247,7 @@ export function isFalseLiteral(n: SyntaxNode): boolean {
 /**
  * Can all these guards hold together? No if one atom is required both ways, or if "the source was
  * writable" and "the source carries uffd-wp" are required of the same slot: a writable entry never
- * carries uffd-wp (§9 A3), whatever the statement shape.
+ * carries uffd-wp (6.1 remove_migration_pmd), whatever the statement shape.
  */
 export function consistent(classifier: GuardClassifier, guards: Guard[]): boolean {
   const atoms = guards.flatMap((g) => atomsOf(g)).filter((a) => a.definite);

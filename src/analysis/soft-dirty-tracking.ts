@@ -1,4 +1,4 @@
-// Raw VM_SOFTDIRTY tests and what they decide (R13, DESIGN Part 2 §4 R13, §7 row 16). "Soft-dirty
+// Raw VM_SOFTDIRTY tests and what they decide (R13, 76aefad628aa). "Soft-dirty
 // tracking is active" is vma_soft_dirty_enabled(vma) = CONFIG_MEM_SOFT_DIRTY && !(vm_flags &
 // VM_SOFTDIRTY): the flag set means the whole VMA counts as dirty, i.e. tracking is *off*.
 // 64fe24a3e05e tested it the wrong way round in can_change_pte_writable() and 76aefad628aa fixed

@@ -1,4 +1,4 @@
-// uffd-wp on copies and moves (R4, DESIGN §4 R4, §3.C-E, §5.4, §9 A14/E15). fork() copies entries
+// uffd-wp on copies and moves (R4, docs/invariants.md#uffd-wp-clear-on-unregistered-dst). fork() copies entries
 // from the parent's table into the child's, mremap() moves them from the old slot to the new one.
 // When the destination VMA is not uffd-wp registered (`!userfaultfd_wp(dst_vma)`, or
 // `vma_has_uffd_without_event_remap(vma)` for mremap, 0cef0bb836e3), the copied value must lose
@@ -64,7 +64,7 @@ export function uncoveredUffdTransfers(facts: FunctionFacts): UffdTransfer[] {
 }
 
 /**
- * UFFDIO_MOVE moves pages between ranges of one userfaultfd (DESIGN §3.D: the ioctl defines the
+ * UFFDIO_MOVE moves pages between ranges of one userfaultfd (the ioctl defines the
  * mapping): the known helpers, and any function that takes a destination VMA and clears a source
  * slot (move_present_pte, move_swap_pte, move_pages_huge_pmd). fork never clears the parent's
  * slot; mremap's moves work within `vma` from old to new slots.
@@ -134,7 +134,7 @@ class TransferAnalysis {
    * Can this path bring uffd-wp into the destination? A read of another slot (fork: any read or
    * an entry parameter; move: a read that clears the old slot), or a uffd-wp setter that does not
    * require the destination to be registered (copy_present_page's `userfaultfd_pte_wp(dst_vma, ..)`
-   * is such a requirement, §9 E15).
+   * is such a requirement).
    */
   private carrier(p: ValuePath, slot: string): { mode?: TransferMode } | undefined {
     const { base } = p;

@@ -1,8 +1,8 @@
-// PTE value flow (DESIGN Part 1 step 6): where a page-table value comes from and what was done to
+// PTE value flow (docs/architecture.md, "Analyses"): where a page-table value comes from and what was done to
 // it on the way. A value is described by its paths: each path is a base (a read of a table slot, a
 // merged batch read, a constructor, a parameter) and the ordered steps applied to it (grants,
 // write-protects, uffd-wp and soft-dirty setters, ...). Variables are followed through reaching
-// definitions, so the same variable reused for different kinds (§5.3: remove_migration_pte's `pte`)
+// definitions, so the same variable reused for different kinds (remove_migration_pte's `pte`)
 // gives different values at different points.
 
 import type { SyntaxNode } from '../lang/parser.js';
@@ -16,9 +16,9 @@ export type BaseKind = 'read' | 'readMerged' | 'construct' | 'decode' | 'encode'
 export interface ValueBase {
   kind: BaseKind;
   node: SyntaxNode;
-  /** The table slot read (`pvmw.pte`, `vmf->pte`), when known (§9 A4: origin = slot). */
+  /** The table slot read (`pvmw.pte`, `vmf->pte`), when known (the origin is the slot, not the read: a guard may test an earlier read of it). */
   origin?: string;
-  /** Built from vma->vm_page_prot: a VMA default, not an explicit grant (§1.2). */
+  /** Built from vma->vm_page_prot: a VMA default, not an explicit grant (51d3d5eb74ff: read-only wherever write-notify is needed). */
   vmaDefault?: boolean;
   /** An unknown value a gap of a function rebuilt from hunks may have given (src/analysis/gap.ts). */
   gap?: boolean;
@@ -215,7 +215,7 @@ export class ValueFlow {
       case 'identifier':
       case 'field_expression': {
         if (e.type === 'field_expression' && /^orig_p(te|md)$/.test(e.childForFieldName('field')?.text ?? '')) {
-          // vmf->orig_pte: the entry read at fault entry from the slot vmf->pte (§9 A4).
+          // vmf->orig_pte: the entry read at fault entry from the slot vmf->pte.
           return [{ base: { kind: 'read', node: e, origin: slotOfOrig(e) }, steps: [], assumptions: [] }];
         }
         return this.variablePaths(placeName(e), e, depth);
@@ -337,7 +337,7 @@ export class ValueFlow {
 
   /**
    * The table slot an expression's value was read from, if all its paths agree: `*pvmw->pmd`,
-   * `pmd_to_swp_entry(old_pmd)` with old_pmd = pmdp_invalidate(vma, haddr, pmd), ... (§9 A4).
+   * `pmd_to_swp_entry(old_pmd)` with old_pmd = pmdp_invalidate(vma, haddr, pmd), ...
    */
   originOf(expr: SyntaxNode): string | undefined {
     const paths = this.pathsOf(expr);

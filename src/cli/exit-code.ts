@@ -1,4 +1,4 @@
-// Results -> exit status (DESIGN Part 1, Boundaries): 0 clean, 1 findings at or above --fail-on,
+// Results -> exit status (docs/architecture.md, "Errors"): 0 clean, 1 findings at or above --fail-on,
 // 2 unusable input or usage.
 
 import type { PatchRunResult, RunResult } from '../finding.js';

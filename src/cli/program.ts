@@ -1,5 +1,5 @@
 // The command line: flags -> CheckOptions, RunResult -> output and exit status, nothing else
-// (DESIGN Part 1, Boundaries). The engine, the rule list and the streams come in through CliIo,
+// (docs/architecture.md, "Layers"). The engine, the rule list and the streams come in through CliIo,
 // so main.ts is the only file wired to the real ones and tests can drive every exit path.
 
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // docs/rules/<id>.md and docs/rules/README.md, rendered from each rule's metadata so the docs,
-// `ptelint explain` and the rule's own examples cannot drift apart (STYLE.md §2, "Docs: generated,
-// then checked"). scripts/gen-docs.ts writes them; test/rules-docs.test.ts re-renders and compares.
+// `ptelint explain` and the rule's own examples cannot drift apart (generated,
+// then checked). scripts/gen-docs.ts writes them; test/rules-docs.test.ts re-renders and compares.
 
 import type { Rule } from '../engine/define-rule.js';
 

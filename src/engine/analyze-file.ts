@@ -41,7 +41,7 @@ export interface FileAnalysisOptions {
 
 /**
  * The tree's Makefile decides the semantics when there is one, else --kernel-version, else the
- * newest (issue "ptelint end to end", DESIGN Part 1 "Kernel versions").
+ * newest (docs/architecture.md, "Kernel versions").
  */
 export function versionFor(file: SourceFile, flag: KernelVersion | undefined): KernelVersion {
   return detectKernelVersion(file.absolute) ?? flag ?? NEWEST_KERNEL;

@@ -1,5 +1,5 @@
 // One source unit (file text) -> findings. Functions are located textually and parsed one at a
-// time (DESIGN Part 1 steps 3-4): one bad macro cannot swallow the rest of the file, and a function
+// time (docs/architecture.md): one bad macro cannot swallow the rest of the file, and a function
 // with none of the enabled rules' keywords is never parsed at all.
 
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
 // The shape of a rule module (rules/<id>.ts). One object holds the metadata, the rationale, the
-// examples and the check, as Clippy's declare_clippy_lint! and Biome's declare_lint_rule! do
-// (STYLE.md §1). `defineRule` exists so that a mistyped messageId fails to compile.
+// examples and the check, as Clippy's declare_clippy_lint! and Biome's declare_lint_rule! do.
+// `defineRule` exists so that a mistyped messageId fails to compile.
 
 import type { Severity } from '../finding.js';
 import type { FunctionFacts } from '../analysis/facts.js';
@@ -12,7 +12,7 @@ export type Category = 'correctness' | 'suspicious' | 'hygiene';
 /**
  * A mode flag that turns a rule on in addition to the selected ones: `legacy-arch`
  * (`--legacy-arch`) for rules whose invariant only holds where *_mkdirty() can set the hardware
- * write bit (6.1 sparc64, loongarch before bf2f34a506e6; DESIGN §1.2).
+ * write bit (6.1 sparc64, loongarch before bf2f34a506e6; docs/invariants.md#readonly-restore-after-mkdirty).
  */
 export type RuleMode = 'legacy-arch';
 export type Confidence = 'high' | 'medium' | 'low';

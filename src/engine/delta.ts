@@ -1,8 +1,8 @@
-// What a patch introduces and what it fixes (DESIGN Part 1 step 8, issue "Patch review"): the
+// What a patch introduces and what it fixes (docs/architecture.md, "Patch mode"): the
 // functions a patch touches are analyzed in the pre-image and in the post-image, and findings are
 // matched by fingerprint (rule + file + function + normalized statement), never by line number:
 // a patch moves lines, and many real fixes are one-line deletions whose effect shows only when the
-// whole post-image function is evaluated again (§5.5).
+// whole post-image function is evaluated again: many real fixes are one-line deletions.
 
 import type { Finding, Incomplete, PatchFinding, PatchStatus } from '../finding.js';
 import type { FileImages, SourceImage } from '../input/images.js';

@@ -1,5 +1,5 @@
-// Patch mode without a tree: the carries a hunk removes and adds (DESIGN §5.5: "many relevant
-// changes are one-line deletions ... a lost *_mkuffd_wp"). The full analyses need the old entry's
+// Patch mode without a tree: the carries a hunk removes and adds (many relevant changes
+// are one-line deletions, such as a lost *_mkuffd_wp). The full analyses need the old entry's
 // read and the new entry's construction, which a 3-line hunk context rarely shows; the deletion of
 // `if (pte_swp_uffd_wp(old)) pte = pte_mkuffd_wp(pte);` itself is in plain sight. Per function and
 // per carry kind a rule guards (RuleMeta.hunkCarry): carries removed and none added is reported

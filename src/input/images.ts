@@ -1,4 +1,4 @@
-// Pre/post-images of the files a patch touches (DESIGN Part 1 step 2, "Source units"; §5.5):
+// Pre/post-images of the files a patch touches (docs/architecture.md, "From a patch to two images"):
 // exact ones from a kernel tree (`--tree DIR`) or from git objects (`--git RANGE`), or partial
 // ones rebuilt from the hunks alone. ptelint reads; nothing here writes to a tree.
 //

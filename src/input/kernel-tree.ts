@@ -1,5 +1,5 @@
-// Finds which kernel a file belongs to, so the engine applies that version's semantics (DESIGN
-// Part 1, "Kernel versions"): the top-level Makefile's VERSION / PATCHLEVEL.
+// Finds which kernel a file belongs to, so the engine applies that version's semantics
+// (docs/architecture.md, "Kernel versions"): the top-level Makefile's VERSION / PATCHLEVEL.
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -17,7 +17,7 @@ export interface Hunk {
   oldLines: number;
   newStart: number;
   newLines: number;
-  /** The text after the second `@@` (git's funcname), possibly empty. Never trusted for the function (DESIGN §5.5). */
+  /** The text after the second `@@` (git's funcname), possibly empty. Never trusted for the function: `diff -p` names a column-0 label as often as the function. */
   section: string;
   lines: HunkLine[];
   /** 1-based input line of the `@@` header. */

@@ -1,5 +1,5 @@
-// Turns the paths a user typed into the list of C files to analyze. Read-only by design (DESIGN
-// Part 1, Boundaries): this module only stats and lists, it never opens a file for writing.
+// Turns the paths a user typed into the list of C files to analyze. Read-only by design
+// (docs/architecture.md): this module only stats and lists, it never opens a file for writing.
 
 import { readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';

@@ -1,5 +1,5 @@
 // Reads one source file into a string, or says why it cannot be used. Every refusal is an
-// InputError for that file alone: the run goes on with the others (DESIGN Part 1, Boundaries).
+// InputError for that file alone: the run goes on with the others (docs/architecture.md, "Errors").
 
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';

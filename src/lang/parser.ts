@@ -1,5 +1,5 @@
 // tree-sitter-c setup: one shared parser, and the "did this parse cleanly" probe that marks a
-// function `incomplete` (DESIGN Part 1 step 4). Trees come out lowered to plain JavaScript
+// function `incomplete` (docs/architecture.md). Trees come out lowered to plain JavaScript
 // (syntax-tree.ts): the analyses never touch tree-sitter's native nodes.
 
 import Parser from 'tree-sitter';

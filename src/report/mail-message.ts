@@ -19,7 +19,7 @@ export function replyHeaders(to: ReplyTo): string[] {
   const mail = to.mail;
   if (mail?.messageId) {
     headers.push(['In-Reply-To', mail.messageId]);
-    // RFC 5322 §3.6.4: the parent's References (or, without them, its In-Reply-To) then its id.
+    // RFC 5322 section 3.6.4: the parent's References (or, without them, its In-Reply-To) then its id.
     headers.push(['References', [mail.references, mail.messageId].filter(Boolean).join(' ')]);
   }
   // Reply to all, as the kernel lists expect: the author, and everyone the patch went to.
@@ -41,7 +41,7 @@ export function mboxrd(messages: string[]): string {
 export function encodeWords(text: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(text)) return text;
-  // Each encoded word at most 75 characters (RFC 2047 §2): 12 of framing, 60 of base64 = 45 bytes,
+  // Each encoded word at most 75 characters (RFC 2047 section 2): 12 of framing, 60 of base64 = 45 bytes,
   // never splitting a character.
   const words: string[] = [];
   let chunk = '';
@@ -56,7 +56,7 @@ export function encodeWords(text: string): string {
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
 }
 
-/** A header line folded at spaces to at most 78 characters where it can be (RFC 5322 §2.2.3). */
+/** A header line folded at spaces to at most 78 characters where it can be (RFC 5322 section 2.2.3). */
 export function fold(line: string): string {
   if (line.length <= 78) return line;
   const out: string[] = [];

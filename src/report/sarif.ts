@@ -3,7 +3,7 @@
 // function of the input alone: objects are built field by field in a fixed key order, every array
 // is sorted, and nothing time- or machine-dependent (timestamps, the working directory) goes in.
 //
-// Reporters import only the finding types (DESIGN Part 1, Boundaries), so the rule metadata comes
+// Reporters import only the finding types (docs/architecture.md, "Layers"), so the rule metadata comes
 // in as RuleDescriptor; the CLI maps each Rule onto one.
 
 import type { Finding, Incomplete, InputError, PatchFinding, PatchRunResult, RunResult, Severity } from '../finding.js';
@@ -39,14 +39,14 @@ interface SarifMessage {
   text: string;
 }
 
-/** A message with a Markdown rendering beside its plain text (§3.11.4: viewers choose). */
+/** A message with a Markdown rendering beside its plain text (SARIF 2.1.0 section 3.11.4: viewers choose). */
 interface SarifRichMessage extends SarifMessage {
   markdown: string;
 }
 
 interface SarifArtifactLocation {
   uri: string;
-  /** Present only on relative references (§3.4.4): the directory ptelint ran in. */
+  /** Present only on relative references (SARIF 2.1.0 section 3.4.4): the directory ptelint ran in. */
   uriBaseId?: string;
 }
 

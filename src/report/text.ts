@@ -1,5 +1,5 @@
 // Compiler-style text output: `path:line:col: severity: message [rule-id]`, the prefix editors and
-// CI log parsers already understand, then a code frame and a help line (DESIGN Part 1, Reporters).
+// CI log parsers already understand, then a code frame and a help line (docs/architecture.md, "Reporters").
 // It imports only the finding types: source lines come through a callback, so this module never
 // touches the file system and the same result always renders to the same bytes.
 

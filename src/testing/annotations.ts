@@ -1,4 +1,4 @@
-// Fixture expectations written in the fixture itself (STYLE.md §2, "Fixture annotations"; the
+// Fixture expectations written in the fixture itself (fixtures/README.md; the
 // semgrep `ruleid:`/`ok:`/`todoruleid:`/`todook:` model, as kernel-style trailing comments).
 //
 //   set_ptes(mm, addr, ptep, pte, nr);           /* expect: batch-merged-restore */
@@ -22,7 +22,7 @@ export interface Annotation {
   rule: string;
   /** 1-based line of the comment, i.e. of the code it trails. */
   line: number;
-  /** Optional `<rule-id>/<messageId>` suffix (STYLE.md §2). */
+  /** Optional `<rule-id>/<messageId>` suffix (fixtures/README.md). */
   messageId?: string;
   /** The text after ` -- `; required for todo-expect / todo-ok. */
   reason?: string;

@@ -54,7 +54,7 @@ describe('entry kinds', () => {
     ).toEqual(['pte_write:?', 'pte_young:swap']);
   });
 
-  test('device-private branches type only PTEs read before them, and only inside (§9 A15)', () => {
+  test('device-private branches type only PTEs read before them, and only inside (try_to_migrate_one)', () => {
     expect(
       kinds(`static void f(struct folio *folio, pte_t *ptep)
 {

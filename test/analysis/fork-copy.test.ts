@@ -1,6 +1,6 @@
 // Unit tests of the fork-copy engine (src/analysis/fork-copy.ts): recognising a copy and its two
-// sides, lineages of the child's value and which of them can run with the parent's operation
-// (§5.3), entry types a downgrade guard covers (R8: READ_EXCLUSIVE), helper summaries.
+// sides, lineages of the child's value and which of them can run with the parent's operation,
+// entry types a downgrade guard covers (R8: READ_EXCLUSIVE), helper summaries.
 
 import { describe, expect, test } from 'vitest';
 import { parseC } from '../../src/lang/parser.js';

@@ -91,7 +91,7 @@ ${marker}
 }`)).toEqual([]);
   });
 
-  test('uffd-wp added only for a registered child is no leak (copy_present_page, §9 E15)', () => {
+  test('uffd-wp added only for a registered child is no leak (copy_present_page)', () => {
     expect(uncovered(`static void f(${FORK}, struct page *page)
 {
 	pte_t pte = mk_pte(page, dst_vma->vm_page_prot);

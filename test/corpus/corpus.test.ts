@@ -80,7 +80,7 @@ for (const version of ['6.12', '6.1'] as const) {
         const r = analyzeText(file, text, { rules: defaultRules(), kernelVersion, prefilter: false });
         const found = new Set(r.functionNames.map((n) => n.replace(/\(.*$/, '')));
         // Definitions inside an #if arm may be stubs of a configuration the profile turns off
-        // (DESIGN §5.1); every unconditional one must reach the engine.
+        // (docs/architecture.md); every unconditional one must reach the engine.
         for (const d of textualDefinitions(text).filter((d) => !d.conditional)) {
           textual++;
           if (!found.has(d.name)) lost.push(`${name}:${d.name}`);

@@ -19,7 +19,7 @@ describe('readonly-restore-after-mkdirty on pristine trees', () => {
   const r15 = (result: Result): string[] =>
     result.findings.filter((f) => f.rule === R15).map((f) => `${path.basename(f.file)} ${f.function}`);
 
-  test('6.1 with --legacy-arch: remove_migration_pte and remove_migration_pmd are silent (§9 A13)', () => {
+  test('6.1 with --legacy-arch: remove_migration_pte and remove_migration_pmd are silent (the uffd-wp arm is out of scope)', () => {
     for (const [file, fn] of [['mm/migrate.c', 'remove_migration_pte'], ['mm/huge_memory.c', 'remove_migration_pmd']]) {
       const a = pristine('6.1', file, { rules, legacyArch: true });
       expectAnalyzed(a.result, fn);
@@ -38,7 +38,7 @@ describe('readonly-restore-after-mkdirty on pristine trees', () => {
   });
 });
 
-describe('write-upgrade-predicate-complete on the pristine predicates (DESIGN R12 TN)', () => {
+describe('write-upgrade-predicate-complete on the pristine predicates (docs/invariants.md#write-upgrade-predicate-complete)', () => {
   const tn: Array<[Version, string, string]> = [
     ['6.12', 'mm/mprotect.c', 'can_change_pte_writable'],
     ['6.12', 'mm/huge_memory.c', 'can_change_pmd_writable'],

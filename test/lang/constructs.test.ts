@@ -1,4 +1,4 @@
-// One test per construct of DESIGN Part 2 §5 (snippets written in the kernel idiom for these
+// One test per construct of kernel C that tree-sitter or the slicer must cope with (docs/architecture.md; snippets written in the kernel idiom for these
 // tests): the raw text trips tree-sitter-c, the sliced and preprocessed function parses cleanly,
 // the tree has the intended shape, and tokens sit at their original line and column.
 
@@ -43,7 +43,7 @@ function expectInPlace(source: string, fn: SourceFunction, tree: Tree, token: st
   expect(at, token).toContainEqual([line, column]);
 }
 
-describe('DESIGN §5 constructs', () => {
+describe('kernel C constructs', () => {
   test('`else` as the last token before #endif, else-body after it (remove_migration_pte)', () => {
     const source = lines(
       'static bool demo_restore(struct folio *folio, pte_t pte)',

@@ -17,7 +17,7 @@ interface Parsed {
   problem: ParseProblem | undefined;
 }
 
-/** DESIGN §5.0: the functions whose raw parse fails, one construct each. */
+/** The functions whose raw parse fails, one construct each. */
 const NAMED: Record<string, { mm: string[]; taskMmu: string[] }> = {
   '6.12': {
     mm: [
@@ -63,7 +63,7 @@ describe.each(['6.12', '6.1'])('Linux %s', (version) => {
     }
   });
 
-  test('(a) the DESIGN §5.0 functions are found and parse with no ERROR/MISSING', () => {
+  test('(a) the functions whose raw parse fails are found and parse with no ERROR/MISSING', () => {
     const check = (parsed: Parsed[], names: string[]) => {
       for (const name of names) {
         const hits = parsed.filter((p) => p.fn.name === name);

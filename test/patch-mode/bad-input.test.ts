@@ -364,7 +364,7 @@ describe('two inputs, one unusable', () => {
   });
 });
 
-// README, DESIGN and `ptelint --help`: "2 usage error, or no usable input at all". A run whose
+// README, docs/architecture.md and `ptelint --help`: "2 usage error, or no usable input at all". A run whose
 // every input was unusable vouches for nothing and must not read as clean (0) to a CI script;
 // `ptelint check` already works that way (errors and no file analyzed -> 2).
 describe('CLI: no usable input at all exits 2', () => {

@@ -147,7 +147,7 @@ describe('formatSarifReport', () => {
 
     const log = sarif(result({ findings: [finding({ file: '/abs/a b.c' }), finding({ file: 'rel dir/a.c' })] }));
     const locations = log.runs[0].results.map((r: { locations: Array<{ physicalLocation: unknown }> }) => r.locations[0].physicalLocation);
-    // An absolute URI carries no base id (SARIF §3.4.4); a relative one is relative to where ptelint ran.
+    // An absolute URI carries no base id (SARIF 2.1.0 section 3.4.4); a relative one is relative to where ptelint ran.
     expect(locations.map((l: { artifactLocation: unknown }) => l.artifactLocation)).toEqual([
       { uri: 'file:///abs/a%20b.c' },
       { uri: 'rel%20dir/a.c', uriBaseId: '%SRCROOT%' },

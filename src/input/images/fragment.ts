@@ -1,4 +1,4 @@
-// Makes the hunks of a partial image parseable (DESIGN Part 1 step 2, §5.5). A hunk rarely shows
+// Makes the hunks of a partial image parseable (docs/architecture.md, "Without a tree"). A hunk rarely shows
 // the start of its function, so each hunk (or group of close hunks) becomes a function of its own:
 // a synthetic header on the empty line before it and closing text on the empty line(s) after it,
 // both starting at column 0 so that the function slicer (src/lang/slice.ts) finds the body. Real

@@ -1,4 +1,4 @@
-// The pre/post-image vocabulary (DESIGN Part 1 step 2, "Source units"): what src/input/images.ts
+// The pre/post-image vocabulary (docs/architecture.md, "From a patch to two images"): what src/input/images.ts
 // hands to the delta engine for each file a patch touches.
 
 import type { PatchError } from '../patch-types.js';

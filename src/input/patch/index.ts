@@ -1,4 +1,4 @@
-// The patch reader (DESIGN Part 1, step 1): unified diffs, git format-patch mails, mbox series,
+// The patch reader (docs/architecture.md, "Input"): unified diffs, git format-patch mails, mbox series,
 // MIME mails (multipart, quoted-printable, base64, attachments), `git log -p` output, diffs
 // quoted in review replies, and list-archive text that lost whitespace.
 //

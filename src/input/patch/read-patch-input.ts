@@ -107,7 +107,7 @@ async function parseCheckedText(input: string, text: string): Promise<PatchInput
     // A byte-order mark would hide a `diff --git` on the first line; it is not a line of its own.
     return await parseText(input, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
-    // A bug must not take the run down: report it against this input and go on (DESIGN: one
+    // A bug must not take the run down: report it against this input and go on (one
     // unusable unit is an error entry, the run continues).
     const reason = error instanceof Error ? error.message : String(error);
     return refusal(input, `cannot parse ${displayName(input)}: internal error: ${reason}`);

@@ -1,4 +1,4 @@
-// Text transforms run before tree-sitter (DESIGN Part 1 step 3, Part 2 §5.1-5.2). Every transform
+// Text transforms run before tree-sitter (docs/architecture.md, "Preprocess and slicing"). Every transform
 // REPLACES and never deletes: the output has the input's lines, and every kept token keeps its line
 // and column, so a position in a parse tree is a position in the original file.
 

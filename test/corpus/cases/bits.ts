@@ -182,7 +182,7 @@ const table: Case[] = [
     ...dropLine('if (soft_dirty)\n\t\t\tentry = pte_mksoft_dirty(entry);'),
     rule: R5, at: { needle: 'entry = mk_pte(', direction: 'backward' }, says: ['split', 'old_pmd'],
   },
-  // --- unshare: COW copy of a read-only page (§9 A9)
+  // --- unshare: COW copy of a read-only page (wp_page_copy() and hugetlb_wp() carry both bits)
   {
     name: 'wp_page_copy: unshare copy without pte_mkuffd_wp()',
     version: '6.12', file: 'mm/memory.c', fn: 'wp_page_copy',

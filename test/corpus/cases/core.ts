@@ -106,7 +106,7 @@ export const cases: Array<MutationCase & { at: Needle }> = [
   {
     // The R2 form of mutation 8: grant write after uffd-wp is set. A grant that follows
     // pte_mkuffd_wp() and is justified for R1 can only be guarded by the source write bit, which
-    // DESIGN R2 lets the rule assume never coexists with uffd-wp; so the grant must be
+    // never coexists with uffd-wp (docs/invariants.md#uffd-wp-never-writable); so the grant must be
     // unjustified and R1 fires on the same call too.
     name: '8b. __split_huge_pmd_locked: write granted right after pte_mkuffd_wp()',
     version: '6.12',
