@@ -2,7 +2,7 @@
 // functions a patch touches are analyzed in the pre-image and in the post-image, and findings are
 // matched by fingerprint (rule + file + function + normalized statement), never by line number:
 // a patch moves lines, and many real fixes are one-line deletions whose effect shows only when the
-// whole post-image function is evaluated again: many real fixes are one-line deletions.
+// whole post-image function is evaluated again.
 
 import type { Finding, Incomplete, PatchFinding, PatchStatus } from '../finding.js';
 import type { FileImages, SourceImage } from '../input/images.js';
