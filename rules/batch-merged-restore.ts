@@ -31,7 +31,7 @@ export default defineRule({
     },
     helperPolicy: { bit: 'write', messageId: 'helperPolicy' },
     // From hunks alone (src/engine/hunk-facts.ts): the restore is often many lines below the clear,
-    // outside every hunk (seed 000: about 90 lines), so the write-protect of the merged value is
+    // outside every hunk (the 2026 lazyfree fix: about 90 lines), so the write-protect of the merged value is
     // judged where the patch changes it: deleting it is the bug, adding it the fix.
     hunkFacts: { messageId: 'wrprotectDropped', collect: mergedProtections },
     keywords: ['get_and_clear_full_ptes', 'get_and_clear_ptes', 'any_writable', 'FPB_MERGE_WRITE', 'folio_pte_batch', 'modify_prot_start_ptes'],

@@ -198,7 +198,7 @@ export class FunctionFacts {
     if (has('vmShared') && has('vmWrite')) out.push('shared-mapping');
     if (grant.target && this.wrprotectedUnlessWritable(grant)) out.push('wrprotected-unless-writable');
     // In a fragment rebuilt from hunks, a boolean guard whose assignment is not shown (6.12
-    // __split_huge_pmd_locked's `if (write)` in seed 003) may well be a source-write boolean.
+    // __split_huge_pmd_locked's `if (write)` in the 2023 maybe_mkwrite cleanup) may well be a source-write boolean.
     if (this.partial && guards.some((g) => atomsOf(g).some((a) => a.definite && this.invisibleBoolean(a.node)))) {
       out.push('defined-outside-fragment');
     }

@@ -72,7 +72,7 @@ export function synthesizeFragments(slots: string[], hunks: FragmentHunk[]): num
         continue;
       }
       // A later hunk of the function the fragment leaves open: one body, the hidden lines between
-      // them a gap (seed 000's batched lazyfree unmap: the clear and the restores ~90 lines apart).
+      // them a gap (the 2026 lazyfree restore fix's batched unmap: the clear and the restores ~90 lines apart).
       if (planned.openFunction !== undefined && continuesFunction(slots, planned.openFunction, hunk)) {
         current.stitched.add(current.segments.length);
         current.last = Math.max(current.last, hunk.last);
@@ -259,7 +259,7 @@ function plan(slots: string[], fragment: Fragment): Plan {
   const lines: string[] = [];
   for (let line = first; line <= fragment.last; line++) lines.push(slots[line - 1] ?? '');
   const atFileStart = first === 1;
-  // Mail archives strip leading whitespace (seed 003): when no line is indented and some line is
+  // Mail archives strip leading whitespace (lkml.iu.edu and others): when no line is indented and some line is
   // plainly not at file scope (a statement keyword or `} else` at column 0, or the one space a
   // stripped changed line keeps), column 0 says nothing about file scope.
   const mangled = isMangled(lines);
@@ -595,7 +595,7 @@ function planBridge(
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Mail archives strip leading whitespace (seed 003): when no line is indented and some line is
+ * Mail archives strip leading whitespace (lkml.iu.edu and others): when no line is indented and some line is
  * plainly not at file scope (a statement keyword or `} else` at column 0, or the one space a
  * stripped changed line keeps), column 0 says nothing about file scope.
  */
