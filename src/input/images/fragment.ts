@@ -259,7 +259,7 @@ function plan(slots: string[], fragment: Fragment): Plan {
   const lines: string[] = [];
   for (let line = first; line <= fragment.last; line++) lines.push(slots[line - 1] ?? '');
   const atFileStart = first === 1;
-  // Mail archives strip leading whitespace (lkml.iu.edu and others): when no line is indented and some line is
+  // Some mail archives strip leading whitespace: when no line is indented and some line is
   // plainly not at file scope (a statement keyword or `} else` at column 0, or the one space a
   // stripped changed line keeps), column 0 says nothing about file scope.
   const mangled = isMangled(lines);
@@ -595,7 +595,7 @@ function planBridge(
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Mail archives strip leading whitespace (lkml.iu.edu and others): when no line is indented and some line is
+ * Some mail archives strip leading whitespace: when no line is indented and some line is
  * plainly not at file scope (a statement keyword or `} else` at column 0, or the one space a
  * stripped changed line keeps), column 0 says nothing about file scope.
  */
