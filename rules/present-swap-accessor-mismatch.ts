@@ -1,8 +1,9 @@
-// R6 (docs/invariants.md#present-swap-accessor-mismatch): present-PTE accessors only on present entries, `*_swp_*`
-// accessors only on non-present ones. On x86 the two bit sets alias (_PAGE_SWP_SOFT_DIRTY is _PAGE_RW), so the wrong family
-// silently reads or sets another bit. Upstream fixes: ad7df764b7e1 (present readers on
-// device-private swap PTEs in try_to_migrate_one / migrate_vma_collect_pmd) and ebdf8321eeeb
-// (present setter pte_mkuffd_wp() when remove_migration_pte rebuilds a device-private entry).
+// R6 (docs/invariants.md#present-swap-accessor-mismatch): present-PTE accessors only on present
+// entries, `*_swp_*` accessors only on non-present ones. On x86 the two bit sets alias
+// (_PAGE_SWP_SOFT_DIRTY is _PAGE_RW), so the wrong family silently reads or sets another bit.
+// Upstream fixes: ad7df764b7e1 (present readers on device-private swap PTEs in try_to_migrate_one /
+// migrate_vma_collect_pmd) and ebdf8321eeeb (present setter pte_mkuffd_wp() when
+// remove_migration_pte rebuilds a device-private entry).
 
 import { defineRule } from '../src/engine/define-rule.js';
 import { accessorKind } from '../src/analysis/entry-kind.js';

@@ -1,9 +1,9 @@
-// R15 (docs/invariants.md#readonly-restore-after-mkdirty): on architectures whose *_mkdirty() sets the hardware write
-// bit, a present entry rebuilt from a read-only migration / device entry must be write-protected
-// after it was made dirty. Origin: 96a9c287e25d "mm/migrate: fix wrongly apply write bit after
-// mkdirty on sparc64" (the `else pte_wrprotect()` / `else pmd_wrprotect()` still in 6.1), reverted in
-// v6.4 after the sparc64 fix; bf2f34a506e6 fixed the same class on loongarch. Off by default, on
-// with --legacy-arch.
+// R15 (docs/invariants.md#readonly-restore-after-mkdirty): on architectures whose *_mkdirty() sets
+// the hardware write bit, a present entry rebuilt from a read-only migration / device entry must be
+// write-protected after it was made dirty. Origin: 96a9c287e25d "mm/migrate: fix wrongly apply
+// write bit after mkdirty on sparc64" (the `else pte_wrprotect()` / `else pmd_wrprotect()` still in
+// 6.1), reverted in v6.4 after the sparc64 fix; bf2f34a506e6 fixed the same class on loongarch. Off
+// by default, on with --legacy-arch.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { apiOf, mkdirtyMaySetWrite } from '../src/analysis/kernel-api.js';

@@ -1,6 +1,7 @@
-// R14 (docs/invariants.md#redundant-maybe-mkwrite): maybe_*mkwrite() after a source-write check re-checks the VMA for
-// nothing. Origin: "mm: don't check VMA write permissions if the PTE/PMD indicates write
-// permissions" (David Hildenbrand, 2023), which removed the recheck that d3cb8bf6081b had added.
+// R14 (docs/invariants.md#redundant-maybe-mkwrite): maybe_*mkwrite() after a source-write check
+// re-checks the VMA for nothing. Origin: "mm: don't check VMA write permissions if the PTE/PMD
+// indicates write permissions" (David Hildenbrand, 2023), which removed the recheck that
+// d3cb8bf6081b had added.
 
 import { defineRule } from '../src/engine/define-rule.js';
 import { versionAtLeast } from '../src/kernel-version.js';

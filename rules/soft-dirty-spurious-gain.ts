@@ -1,7 +1,7 @@
-// R5 sub-rule (docs/invariants.md#soft-dirty-spurious-gain): a restore must not make a page soft-dirty that was not.
-// Origin: "mm/migrate: preserve exact soft-dirty state" (Paul Gofman, 2024): remove_migration_pte()
-// set soft-dirty through x86 pte_mkdirty() on pages that were clean for the tracker, and gained the
-// `else pte = pte_clear_soft_dirty(pte);` after the carry.
+// R5 sub-rule (docs/invariants.md#soft-dirty-spurious-gain): a restore must not make a page
+// soft-dirty that was not. Origin: "mm/migrate: preserve exact soft-dirty state" (Paul Gofman,
+// 2024): remove_migration_pte() set soft-dirty through x86 pte_mkdirty() on pages that were clean
+// for the tracker, and gained the `else pte = pte_clear_soft_dirty(pte);` after the carry.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';

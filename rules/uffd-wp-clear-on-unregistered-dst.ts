@@ -1,6 +1,6 @@
-// R4 (docs/invariants.md#uffd-wp-clear-on-unregistered-dst): fork() and mremap() must not leak uffd-wp state into
-// a VMA that is not uffd-wp registered. Origins: "mm/userfaultfd: fix uffd-wp special cases for
-// fork()" (Peter Xu, 2021) and 0cef0bb836e3 "mm: clear uffd-wp PTE/PMD state on
+// R4 (docs/invariants.md#uffd-wp-clear-on-unregistered-dst): fork() and mremap() must not leak
+// uffd-wp state into a VMA that is not uffd-wp registered. Origins: "mm/userfaultfd: fix uffd-wp
+// special cases for fork()" (Peter Xu, 2021) and 0cef0bb836e3 "mm: clear uffd-wp PTE/PMD state on
 // mremap()". The per-kind coverage analysis lives in src/analysis/uffd-clearing.ts.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';

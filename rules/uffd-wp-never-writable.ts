@@ -1,6 +1,7 @@
-// R2 (docs/invariants.md#uffd-wp-never-writable): an entry that carries uffd-wp is never writable. Origin:
-// the 2022 review of 3c811f7883f1 (uffd-wp needs the PTE write-protected *and* the bit restored), f45ec5ff16a7, and
-// f1eb1bacfba9 which made *_mkuffd_wp() clear write from 6.5 on (the version knob).
+// R2 (docs/invariants.md#uffd-wp-never-writable): an entry that carries uffd-wp is never writable.
+// Origin: the 2022 review of 3c811f7883f1 (uffd-wp needs the PTE write-protected *and* the bit
+// restored), f45ec5ff16a7, and f1eb1bacfba9 which made *_mkuffd_wp() clear write from 6.5 on (the
+// version knob).
 
 import { defineRule, type FactVerdict, type HunkFact, type SeenFact } from '../src/engine/define-rule.js';
 import { formatKernelVersion } from '../src/kernel-version.js';

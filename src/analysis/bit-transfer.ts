@@ -1,4 +1,4 @@
-// Bit transfer (R3, R5: docs/invariants.md#uffd-wp-propagate, #soft-dirty-propagate): does a tracking bit (uffd-wp, soft-dirty) of the old
+// Bit transfer (R3, R5; docs/invariants.md): does a tracking bit (uffd-wp, soft-dirty) of the old
 // entry a function replaces reach the entry it installs? Two shapes are checked at every installer:
 //
 // (a) pairing: the new value is built fresh (mk_pte(), swp_entry_to_pte(make_*_entry(..))) and the

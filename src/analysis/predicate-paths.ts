@@ -1,5 +1,5 @@
-// The return paths of a predicate function (R12,
-// docs/invariants.md#write-upgrade-predicate-complete): every way through the body to a `return` whose value can be true, with the
+// The return paths of a predicate function (R12, docs/invariants.md#write-upgrade-predicate-complete):
+// every way through the body to a `return` whose value can be true, with the
 // conditions known on that way. Unlike the function model's dominating guards, each if/else is
 // split into its two ways, so `if (!(vm_flags & VM_SHARED)) { ...; if (!excl) return false; }
 // return true;` (6.1 can_change_pte_writable) yields a private path that checked exclusivity and a

@@ -1,4 +1,4 @@
-// uffd-wp on copies and moves (R4, docs/invariants.md#uffd-wp-clear-on-unregistered-dst). fork() copies entries
+// uffd-wp on copies and moves (R4, see docs/invariants.md). fork() copies entries
 // from the parent's table into the child's, mremap() moves them from the old slot to the new one.
 // When the destination VMA is not uffd-wp registered (`!userfaultfd_wp(dst_vma)`, or
 // `vma_has_uffd_without_event_remap(vma)` for mremap, 0cef0bb836e3), the copied value must lose

@@ -1,6 +1,6 @@
-// Function slicing (docs/architecture.md, "Preprocess and slicing"): whole-file parses of kernel C lose functions
-// silently (6.12 fs/proc/task_mmu.c loses 53 after show_smaps_rollup's `} for_each_vma(..);`),
-// so each definition is located textually and parsed on its own.
+// Function slicing (docs/architecture.md, "Preprocess and slicing"): whole-file parses of kernel C
+// lose functions silently (6.12 fs/proc/task_mmu.c loses 53 after show_smaps_rollup's
+// `} for_each_vma(..);`), so each definition is located textually and parsed on its own.
 
 import {
   DEFAULT_PROFILE,

@@ -1,6 +1,7 @@
-// One test per construct of kernel C that tree-sitter or the slicer must cope with (docs/architecture.md; snippets written in the kernel idiom for these
-// tests): the raw text trips tree-sitter-c, the sliced and preprocessed function parses cleanly,
-// the tree has the intended shape, and tokens sit at their original line and column.
+// One test per construct of kernel C that tree-sitter or the slicer must cope with
+// (docs/architecture.md; snippets written in the kernel idiom for these tests): the raw text trips
+// tree-sitter-c, the sliced and preprocessed function parses cleanly, the tree has the intended
+// shape, and tokens sit at their original line and column.
 
 import { describe, test, expect } from 'vitest';
 import { firstParseProblem, parseC, type SyntaxNode, type Tree } from '../../src/lang/parser.js';

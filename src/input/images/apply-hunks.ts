@@ -1,7 +1,7 @@
 // Applies the hunks of one file to its exact pre-image, locating each hunk the way GNU `patch`
 // does: at its stated line (moved by the offset at which earlier hunks applied), then at the
 // nearest offset where its pre-lines (context + removed) match, then with fuzz 1 and 2. Mail
-// archives strip the leading whitespace of diff lines (the 2023 "mm: don't check VMA write permissions" mail), so at each fuzz level, when the
+// archives strip the leading whitespace of diff lines (some list archives), so at each fuzz level, when the
 // exact comparison finds nothing, whitespace is ignored (`patch -l`) before the next level: a
 // whole hunk that matches but for whitespace is better evidence than a hunk matched without two
 // of its context lines on each side. (Tried only after fuzz 2, a stripped hunk whose remaining

@@ -1,8 +1,8 @@
-// Without a tree: each touched file's visible text rebuilt from the hunks alone 
-// (docs/architecture.md, "From a patch to two images"). The pre-image holds context + removed lines at their old line numbers, the post-image
-// context + added lines at their new line numbers, and every other line is empty, so line numbers
-// are those of the real file. Each hunk is then made parseable as a function of its own
-// (fragment.ts).
+// Without a tree: each touched file's visible text rebuilt from the hunks alone
+// (docs/architecture.md, "From a patch to two images"). The pre-image holds context + removed lines
+// at their old line numbers, the post-image context + added lines at their new line numbers, and
+// every other line is empty, so line numbers are those of the real file. Each hunk is then made
+// parseable as a function of its own (fragment.ts).
 
 import type { FilePatch, Hunk, PatchError } from '../patch-types.js';
 import { namesShown, resolveTruncatedSection, synthesizeFragments, type FragmentHunk } from './fragment.js';

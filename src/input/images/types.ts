@@ -1,5 +1,5 @@
-// The pre/post-image vocabulary (docs/architecture.md, "From a patch to two images"): what src/input/images.ts
-// hands to the delta engine for each file a patch touches.
+// The pre/post-image vocabulary (docs/architecture.md, "From a patch to two images"): what
+// src/input/images.ts hands to the delta engine for each file a patch touches.
 
 import type { PatchError } from '../patch-types.js';
 
