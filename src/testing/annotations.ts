@@ -1,9 +1,9 @@
-// Fixture expectations written in the fixture itself (STYLE.md §2, "Fixture annotations"; the
+// Fixture expectations written in the fixture itself (fixtures/README.md, "Annotations"; the
 // semgrep `ruleid:`/`ok:`/`todoruleid:`/`todook:` model, as kernel-style trailing comments).
 //
-//   set_ptes(mm, addr, ptep, pte, nr);           /* expect: batch-merged-restore */
-//   pte = pte_mkwrite(pte, vma);                  /* ok: pte-write-grant-unjustified -- G1 */
-//   pte = maybe_mkwrite(pte, vma);                /* expect: a, b */ /* ok: c */
+//   set_ptes(mm, addr, ptep, pte, nr);           /* expect: batch-merged-restore/mergedRestore */
+//   pte = pte_mkwrite(pte, vma);                  /* ok: pte-write-grant-unjustified -- pte_write() tested */
+//   pte = maybe_mkwrite(pte, vma);                /* expect: a/m1, b/m2 */ /* ok: c */
 //   x = f(y);                                     /* todo-expect: some-rule -- why it is missed */
 //   x = g(y);                                     /* todo-ok: some-rule -- why it fires */
 //   /* ptelint-fixture: kernel-version 6.1 */     (a line of its own, at most once)
@@ -22,7 +22,7 @@ export interface Annotation {
   rule: string;
   /** 1-based line of the comment, i.e. of the code it trails. */
   line: number;
-  /** Optional `<rule-id>/<messageId>` suffix (STYLE.md §2). */
+  /** The `<messageId>` of `<rule-id>/<messageId>`: the finding's reason (required on expect by the fixture test). */
   messageId?: string;
   /** The text after ` -- `; required for todo-expect / todo-ok. */
   reason?: string;
@@ -310,4 +310,14 @@ export function parseAnnotations(text: string): FixtureAnnotations {
   checkConflicts(out);
   out.problems.sort((a, b) => a.line - b.line);
   return out;
+}
+
+/**
+ * The problems of a fixture's annotations as messages that name the file and line.
+ * @param file the fixture's path as the test names it
+ * @param annotations what parseAnnotations returned for it
+ * @returns one `file:line: message` per problem
+ */
+export function annotationProblems(file: string, annotations: FixtureAnnotations): string[] {
+  return annotations.problems.map((p) => `${file}:${p.line}: ${p.message}`);
 }
