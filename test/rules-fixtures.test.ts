@@ -11,8 +11,9 @@ import { describe, expect, test } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { analyzeText } from '../src/engine/analyze.js';
 import { parseKernelVersion, type KernelVersion } from '../src/kernel-version.js';
-import type { Finding } from '../src/finding.js';
-import { parseAnnotations, type Annotation } from '../src/testing/annotations.js';
+import { annotationProblems, parseAnnotations } from '../src/testing/annotations.js';
+import { matchFindings, messageIdProblems } from '../src/testing/match-findings.js';
+import { recordingReports, withMessageIds, type Report } from '../src/testing/message-ids.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = 'fixtures';
@@ -44,32 +45,15 @@ function fixtureFiles(): string[] {
   return files;
 }
 
-const key = (rule: string, line: number): string => `${rule}@${line}`;
-
-/** Multiset difference a - b, in a's order. */
-function minus(a: string[], b: string[]): string[] {
-  const left = new Map<string, number>();
-  for (const k of b) left.set(k, (left.get(k) ?? 0) + 1);
-  return a.filter((k) => {
-    const n = left.get(k) ?? 0;
-    if (n === 0) return true;
-    left.set(k, n - 1);
-    return false;
-  });
-}
-
-function keysOf(annotations: Annotation[]): Set<string> {
-  return new Set(annotations.map((a) => key(a.rule, a.line)));
-}
-
-function describeFinding(f: Finding): string {
-  return `${key(f.rule, f.line)}:${f.column} in ${f.function}(): ${f.message}`;
-}
+const messagesOf = (rule: string): string[] | undefined => {
+  const found = allRules.find((r) => r.meta.id === rule);
+  return found ? Object.keys(found.meta.messages) : undefined;
+};
 
 /**
  * Checks one fixture and returns every problem found, so a failing case lists all of them at once.
  * @param file `fixtures/<rule-id>/<name>`
- * @returns human-readable problems; empty when the fixture passes
+ * @returns human-readable problems, each naming the file (and line); empty when the fixture passes
  */
 function checkFixture(file: string): string[] {
   const problems: string[] = [];
@@ -79,63 +63,44 @@ function checkFixture(file: string): string[] {
   const ann = parseAnnotations(text);
 
   // --- the fixture's form --------------------------------------------------------------------
-  for (const p of ann.problems) problems.push(`annotation, line ${p.line}: ${p.message}`);
-  if (!knownRuleIds.has(dir)) problems.push(`directory "${dir}" is not a known rule id`);
+  problems.push(...annotationProblems(file, ann));
+  if (!knownRuleIds.has(dir)) problems.push(`${file}: directory "${dir}" is not a known rule id`);
   const kind = KINDS.find((k) => name.startsWith(`${k}-`));
-  if (kind === undefined) problems.push(`file name must start with ${KINDS.map((k) => `${k}-`).join(', ')}`);
-  if (kind === 'invalid' && ann.expect.length === 0) problems.push('an invalid-* fixture needs at least one expect:');
+  if (kind === undefined) problems.push(`${file}: file name must start with ${KINDS.map((k) => `${k}-`).join(', ')}`);
+  if (kind === 'invalid' && ann.expect.length === 0) problems.push(`${file}: an invalid-* fixture needs at least one expect:`);
   if (kind === 'valid' && ann.expect.length > 0) {
-    problems.push(`a valid-* fixture has no expect: (found on lines ${ann.expect.map((a) => a.line).join(', ')})`);
+    problems.push(`${file}: a valid-* fixture has no expect: (found on lines ${ann.expect.map((a) => a.line).join(', ')})`);
   }
-  if (!/^\s*(\/\*|\/\/)/.test(text)) problems.push('a fixture starts with a comment saying what it models');
+  if (!/^\s*(\/\*|\/\/)/.test(text)) problems.push(`${file}: a fixture starts with a comment saying what it models`);
   for (const a of [...ann.expect, ...ann.ok, ...ann.todoExpect, ...ann.todoOk]) {
-    if (!knownRuleIds.has(a.rule)) problems.push(`line ${a.line}: annotation names unknown rule "${a.rule}"`);
+    if (!knownRuleIds.has(a.rule)) problems.push(`${file}:${a.line}: annotation names unknown rule "${a.rule}"`);
   }
+  problems.push(...messageIdProblems(file, ann, messagesOf));
   let kernelVersion: KernelVersion | undefined;
   if (ann.kernelVersion !== undefined) {
     kernelVersion = parseKernelVersion(ann.kernelVersion);
-    if (kernelVersion === undefined) problems.push(`kernel-version "${ann.kernelVersion}" does not parse`);
+    if (kernelVersion === undefined) problems.push(`${file}: kernel-version "${ann.kernelVersion}" does not parse`);
   }
 
   // --- the analysis ------------------------------------------------------------------------------
   // The keyword prefilter stays on, as in `ptelint check`: a rule whose keywords miss a shape it
   // reports would pass with it off and stay silent for users. A second run with it off must agree.
-  const result = analyzeText(file, text, { rules: allRules, kernelVersion });
+  const reports: Report[] = [];
+  const result = analyzeText(file, text, { rules: recordingReports(allRules, reports), kernelVersion });
   const unfiltered = analyzeText(file, text, { rules: allRules, kernelVersion, prefilter: false });
   expect(unfiltered.findings.map((f) => `${f.rule}@${f.line}`), 'findings with the keyword prefilter off').toEqual(
     result.findings.map((f) => `${f.rule}@${f.line}`),
   );
-  if (result.functions === 0) problems.push('no function found: a fixture holds complete C functions');
+  if (result.functions === 0) problems.push(`${file}: no function found: a fixture holds complete C functions`);
   for (const inc of result.incomplete) {
-    problems.push(`${inc.function}() at line ${inc.line} did not parse completely: ${inc.reason}`);
+    problems.push(`${file}:${inc.line}: ${inc.function}() did not parse completely: ${inc.reason}`);
   }
   for (const f of result.findings) {
-    if (f.file !== file) problems.push(`finding reported against "${f.file}", not "${file}": ${describeFinding(f)}`);
+    if (f.file !== file) problems.push(`${file}:${f.line}: finding reported against "${f.file}": ${f.rule}: ${f.message}`);
   }
 
   // --- findings against annotations --------------------------------------------------------------
-  const got = result.findings.map((f) => key(f.rule, f.line));
-  const todoOk = ann.todoOk.map((a) => key(a.rule, a.line));
-  const expected = ann.expect.map((a) => key(a.rule, a.line));
-
-  // A todo-ok is a known false positive: it must still fire. It is taken out before comparing.
-  for (const k of minus(todoOk, got)) problems.push(`${k} is silent now: change todo-ok to ok`);
-  const firing = minus(got, todoOk);
-
-  for (const k of minus(expected, firing)) problems.push(`missing finding ${k} (expect:)`);
-  const ok = keysOf(ann.ok);
-  const todoExpect = keysOf(ann.todoExpect);
-  const unexpected = minus(firing, expected);
-  const pending = [...unexpected];
-  for (const f of result.findings) {
-    const k = key(f.rule, f.line);
-    const at = pending.indexOf(k);
-    if (at === -1) continue;
-    pending.splice(at, 1);
-    if (ok.has(k)) problems.push(`near miss fired (ok:): ${describeFinding(f)}`);
-    else if (todoExpect.has(k)) problems.push(`${k} fires now: change todo-expect to expect (${f.message})`);
-    else problems.push(`unexpected finding: ${describeFinding(f)}`);
-  }
+  problems.push(...matchFindings(file, ann, withMessageIds(result.findings, reports)));
   return problems;
 }
 

@@ -1,9 +1,13 @@
+<<<<<<< HEAD
 // Fixture expectations written in the fixture itself (fixtures/README.md; the
+=======
+// Fixture expectations written in the fixture itself (fixtures/README.md, "Annotations"; the
+>>>>>>> fixtures
 // semgrep `ruleid:`/`ok:`/`todoruleid:`/`todook:` model, as kernel-style trailing comments).
 //
-//   set_ptes(mm, addr, ptep, pte, nr);           /* expect: batch-merged-restore */
-//   pte = pte_mkwrite(pte, vma);                  /* ok: pte-write-grant-unjustified -- G1 */
-//   pte = maybe_mkwrite(pte, vma);                /* expect: a, b */ /* ok: c */
+//   set_ptes(mm, addr, ptep, pte, nr);           /* expect: batch-merged-restore/mergedRestore */
+//   pte = pte_mkwrite(pte, vma);                  /* ok: pte-write-grant-unjustified -- pte_write() tested */
+//   pte = maybe_mkwrite(pte, vma);                /* expect: a/m1, b/m2 */ /* ok: c */
 //   x = f(y);                                     /* todo-expect: some-rule -- why it is missed */
 //   x = g(y);                                     /* todo-ok: some-rule -- why it fires */
 //   /* ptelint-fixture: kernel-version 6.1 */     (a line of its own, at most once)
@@ -11,6 +15,8 @@
 // Only one-line comments are annotations, and they must trail code on their line (the finding's
 // line is the comment's line). The parser never throws: anything malformed becomes a `problem`,
 // which the fixture test reports, so a typo cannot silently turn an expectation off.
+
+import { cLexemes } from '../lang/c-lexemes.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -22,7 +28,11 @@ export interface Annotation {
   rule: string;
   /** 1-based line of the comment, i.e. of the code it trails. */
   line: number;
+<<<<<<< HEAD
   /** Optional `<rule-id>/<messageId>` suffix (fixtures/README.md). */
+=======
+  /** The `<messageId>` of `<rule-id>/<messageId>`: the finding's reason (required on expect by the fixture test). */
+>>>>>>> fixtures
   messageId?: string;
   /** The text after ` -- `; required for todo-expect / todo-ok. */
   reason?: string;
@@ -78,54 +88,35 @@ interface Scan {
 }
 
 /**
- * Splits C text into comments and code, skipping string and character literals, so that
- * `"/* expect: x *\/"` inside a string is not an annotation.
+ * Splits C text into comments and code (src/lang/c-lexemes.ts), so that `"/* expect: x *\/"`
+ * inside a string is not an annotation.
  * @param text the fixture source
  * @returns the comments with their lines, and the set of lines that carry code
  */
 function scanC(text: string): Scan {
   const comments: Comment[] = [];
   const codeLines = new Set<number>();
+  // Lines are counted forwards only: every offset asked for is at or after the previous one.
   let line = 1;
-  let i = 0;
-  const n = text.length;
+  let counted = 0;
+  const lineAt = (offset: number): number => {
+    for (; counted < offset; counted++) if (text.charCodeAt(counted) === 10) line++;
+    return line;
+  };
+  const markCode = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) if (!' \t\r\n\f\v'.includes(text[i])) codeLines.add(lineAt(i));
+  };
 
-  while (i < n) {
-    const c = text[i];
-    const next = i + 1 < n ? text[i + 1] : '';
-    if (c === '\n') {
-      line++;
-      i++;
-    } else if (c === '/' && next === '*') {
-      const startLine = line;
-      const end = text.indexOf('*/', i + 2);
-      const stop = end === -1 ? n : end;
-      const body = text.slice(i + 2, stop);
-      for (const ch of body) if (ch === '\n') line++;
-      comments.push({ startLine, endLine: line, body });
-      i = end === -1 ? n : end + 2;
-    } else if (c === '/' && next === '/') {
-      let end = text.indexOf('\n', i);
-      if (end === -1) end = n;
-      comments.push({ startLine: line, endLine: line, body: text.slice(i + 2, end) });
-      i = end;
-    } else if (c === '"' || c === "'") {
-      codeLines.add(line);
-      i++;
-      while (i < n && text[i] !== c && text[i] !== '\n') {
-        if (text[i] === '\\' && i + 1 < n) {
-          if (text[i + 1] === '\n') line++;
-          i += 2;
-        } else {
-          i++;
-        }
-      }
-      if (i < n && text[i] === c) i++;
-    } else {
-      if (c !== ' ' && c !== '\t' && c !== '\r' && c !== '\f' && c !== '\v') codeLines.add(line);
-      i++;
-    }
+  let codeFrom = 0;
+  for (const lexeme of cLexemes(text)) {
+    if (lexeme.kind !== 'block-comment' && lexeme.kind !== 'line-comment') continue;
+    markCode(codeFrom, lexeme.start);
+    const startLine = lineAt(lexeme.start);
+    const bodyEnd = lexeme.kind === 'block-comment' && lexeme.closed ? lexeme.end - 2 : lexeme.end;
+    comments.push({ startLine, endLine: lineAt(bodyEnd), body: text.slice(lexeme.start + 2, bodyEnd) });
+    codeFrom = lexeme.end;
   }
+  markCode(codeFrom, text.length);
   return { comments, codeLines };
 }
 
@@ -310,4 +301,14 @@ export function parseAnnotations(text: string): FixtureAnnotations {
   checkConflicts(out);
   out.problems.sort((a, b) => a.line - b.line);
   return out;
+}
+
+/**
+ * The problems of a fixture's annotations as messages that name the file and line.
+ * @param file the fixture's path as the test names it
+ * @param annotations what parseAnnotations returned for it
+ * @returns one `file:line: message` per problem
+ */
+export function annotationProblems(file: string, annotations: FixtureAnnotations): string[] {
+  return annotations.problems.map((p) => `${file}:${p.line}: ${p.message}`);
 }

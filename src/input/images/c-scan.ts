@@ -1,5 +1,7 @@
-// A small C lexer for the fragments of partial images: which characters are code. It knows
-// comments, string and character literals and preprocessor lines, and no more; it never fails.
+// Which characters of a fragment of a partial image are code: comments and literals as
+// src/lang/c-lexemes.ts finds them, preprocessor lines and `#else` branches on top; it never fails.
+
+import { cLexemes } from '../../lang/c-lexemes.js';
 
 export interface ScanState {
   /** Inside a block comment. */
@@ -23,14 +25,34 @@ export interface Scan {
 }
 
 export function scanCode(text: string, start: ScanState): Scan {
+  const lexemes = cLexemes(text, { inComment: start.inComment });
+  // What is blanked: comments (delimiters too), stray `*/`, and the contents of literals (their
+  // quotes stay, so the code around them keeps its shape).
+  const blanked = new Uint8Array(text.length);
+  let firstCommentToken: Scan['firstCommentToken'];
+  lexemes.forEach((l, k) => {
+    if (l.kind === 'string' || l.kind === 'char') {
+      blanked.fill(1, l.start + 1, l.closed ? l.end - 1 : l.end);
+      return;
+    }
+    blanked.fill(1, l.start, l.end);
+    const continued = k === 0 && start.inComment;
+    if (firstCommentToken === undefined && !continued) {
+      if (l.kind === 'block-comment') firstCommentToken = '/*';
+      else if (l.kind === 'stray-comment-end') firstCommentToken = '*/';
+    }
+  });
+
   const code: string[] = [];
   const conditionalDepth: number[] = [];
   const conditionals = [...start.conditionals];
-  let state: 'code' | 'block' | 'line' | 'string' | 'char' = start.inComment ? 'block' : 'code';
-  let firstCommentToken: Scan['firstCommentToken'];
   let directive = false;
+  let lineStart = 0;
   for (const line of text.split('\n')) {
-    if (state === 'code' && !directive) {
+    const newline = lineStart + line.length;
+    // A line starts in code unless the newline before it is inside a comment or a spliced literal.
+    const startsInCode = lineStart === 0 ? !start.inComment : blanked[lineStart - 1] === 0;
+    if (startsInCode && !directive) {
       const m = /^[ \t]*#[ \t]*(\w*)/.exec(line);
       if (m) {
         directive = true;
@@ -42,52 +64,20 @@ export function scanCode(text: string, start: ScanState): Scan {
       }
     }
     conditionalDepth.push(conditionals.length);
-    const hidden = directive || conditionals.includes(true);
-    let out = '';
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      const next = line[i + 1];
-      if (state === 'block') {
-        if (c === '*' && next === '/') {
-          out += '  ';
-          i++;
-          state = 'code';
-        } else out += ' ';
-      } else if (state === 'line') {
-        out += ' ';
-      } else if (state === 'string' || state === 'char') {
-        if (c === '\\' && next !== undefined) {
-          out += '  ';
-          i++;
-        } else if ((state === 'string' && c === '"') || (state === 'char' && c === "'")) {
-          out += hidden ? ' ' : c;
-          state = 'code';
-        } else out += ' ';
-      } else if (c === '/' && next === '*') {
-        firstCommentToken ??= '/*';
-        out += '  ';
-        i++;
-        state = 'block';
-      } else if (c === '*' && next === '/') {
-        firstCommentToken ??= '*/';
-        out += '  ';
-        i++;
-      } else if (c === '/' && next === '/') {
-        out += '  ';
-        i++;
-        state = 'line';
-      } else if (c === '"' || c === "'") {
-        out += hidden ? ' ' : c;
-        state = c === '"' ? 'string' : 'char';
-      } else out += hidden ? ' ' : c;
+    if (directive || conditionals.includes(true)) {
+      code.push(' '.repeat(line.length));
+    } else {
+      let out = '';
+      for (let i = 0; i < line.length; i++) out += blanked[lineStart + i] === 1 ? ' ' : line[i];
+      code.push(out);
     }
-    code.push(out);
-    // A line comment, and an unterminated literal, end with the line.
-    if (state === 'line' || state === 'string' || state === 'char') state = 'code';
     // A directive goes on after a backslash or inside a block comment.
-    if (directive && state !== 'block' && !line.endsWith('\\')) directive = false;
+    if (directive && !line.endsWith('\\') && blanked[newline] !== 1) directive = false;
+    lineStart = newline + 1;
   }
-  return { code, conditionalDepth, firstCommentToken, end: { inComment: state === 'block', conditionals } };
+  const last = lexemes[lexemes.length - 1];
+  const inComment = last !== undefined && last.kind === 'block-comment' && !last.closed;
+  return { code, conditionalDepth, firstCommentToken, end: { inComment, conditionals } };
 }
 
 /** A kernel comment's continuation line (` * text`, ` *`): a text whose first such line starts inside a comment. */

@@ -2,44 +2,21 @@
 // Lexical helpers shared by the transforms (and by slice.ts)
 // ---------------------------------------------------------------------------------------------
 
+import { cLexemes } from '../c-lexemes.js';
+
 /**
  * 1 for each code unit that is code, 0 inside comments, string and character literals
- * (delimiters included). A newline inside a block comment is 0: that is how a directive whose
- * comment runs over several lines (`#else /* !CONFIG_MMU ...`) is known to continue.
- * An unterminated string or character literal ends at the end of its line, as in C, so a stray
- * apostrophe (`#error can't`) cannot hide the rest of the file.
+ * (delimiters included; src/lang/c-lexemes.ts). A newline inside a block comment is 0: that is
+ * how a directive whose comment runs over several lines (`#else /* !CONFIG_MMU ...`) is known to
+ * continue. An unterminated literal ends at the end of its line, as in C, so a stray apostrophe
+ * (`#error can't`) cannot hide the rest of the file.
  */
 export function codeMask(text: string): Uint8Array {
-  const n = text.length;
-  const mask = new Uint8Array(n).fill(1);
-  let i = 0;
-  while (i < n) {
-    const c = text[i];
-    let end = i + 1;
-    if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      end = close < 0 ? n : close + 2;
-    } else if (c === '/' && text[i + 1] === '/') {
-      end = endOfLogicalLine(text, i);
-    } else if (c === '"' || c === "'") {
-      end = i + 1;
-      while (end < n && text[end] !== c && text[end] !== '\n') end += text[end] === '\\' ? 2 : 1;
-      end = Math.min(n, text[end] === c ? end + 1 : end);
-    } else {
-      i = end;
-      continue;
-    }
-    mask.fill(0, i, end);
-    i = end;
+  const mask = new Uint8Array(text.length).fill(1);
+  for (const lexeme of cLexemes(text)) {
+    if (lexeme.kind !== 'stray-comment-end') mask.fill(0, lexeme.start, lexeme.end);
   }
   return mask;
-}
-
-/** Offset of the newline that ends the line holding `from`, following backslash continuations. */
-function endOfLogicalLine(text: string, from: number): number {
-  let nl = text.indexOf('\n', from);
-  while (nl >= 0 && /\\\r?$/.test(text.slice(Math.max(from, nl - 2), nl))) nl = text.indexOf('\n', nl + 1);
-  return nl < 0 ? text.length : nl;
 }
 
 /** Spaces for every character that is not whitespace: line breaks, tabs and columns survive. */
