@@ -1,8 +1,4 @@
-<<<<<<< HEAD
-// Fixture expectations written in the fixture itself (fixtures/README.md; the
-=======
 // Fixture expectations written in the fixture itself (fixtures/README.md, "Annotations"; the
->>>>>>> fixtures
 // semgrep `ruleid:`/`ok:`/`todoruleid:`/`todook:` model, as kernel-style trailing comments).
 //
 //   set_ptes(mm, addr, ptep, pte, nr);           /* expect: batch-merged-restore/mergedRestore */
@@ -28,11 +24,7 @@ export interface Annotation {
   rule: string;
   /** 1-based line of the comment, i.e. of the code it trails. */
   line: number;
-<<<<<<< HEAD
-  /** Optional `<rule-id>/<messageId>` suffix (fixtures/README.md). */
-=======
   /** The `<messageId>` of `<rule-id>/<messageId>`: the finding's reason (required on expect by the fixture test). */
->>>>>>> fixtures
   messageId?: string;
   /** The text after ` -- `; required for todo-expect / todo-ok. */
   reason?: string;
