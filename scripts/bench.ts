@@ -16,7 +16,8 @@ import { scannerFor } from '../src/engine/keyword-scanner.js';
 
 // dist/scripts/bench.js -> the repository root; the seed mails are in shared/ beside it when present.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+// The bundled binary, as package.json's bin runs it.
+const CLI = path.join(ROOT, 'dist/bin/ptelint.js');
 const KERNEL_SH = path.join(ROOT, 'scripts/kernel-corpus.sh');
 const SEEDS = path.join(ROOT, '../shared/seeds');
 const COCCI = path.join(ROOT, 'bench/redundant-maybe-mkwrite.cocci');
@@ -69,7 +70,7 @@ function measure(label: string, command: string, args: string[], cwd = ROOT): Pr
 
 // The binary as its bin link runs it: with the Node options of its `#!/usr/bin/env -S node ...` line.
 const NODE_OPTIONS_OF_BIN = (readFileSync(CLI, 'utf8').split('\n', 1)[0].match(/^#!\/usr\/bin\/env -S node(.*)$/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
-const ptelint = (label: string, args: string[]) => measure(label, process.execPath, [...NODE_OPTIONS_OF_BIN, CLI, ...args]);
+const ptelint = (label: string, args: string[], cwd = ROOT) => measure(label, process.execPath, [...NODE_OPTIONS_OF_BIN, CLI, ...args], cwd);
 
 function corpusTree(version: string): string | undefined {
   const run = spawnSync('bash', [KERNEL_SH, version], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -175,7 +176,8 @@ async function main(): Promise<void> {
 
   // One mail without a tree, beside checkpatch.pl on the same mail.
   const mail = mailFile(scratch);
-  const mailRun = await ptelint('mail', ['patch', mail]);
+  // From a directory outside any git repository: in one, `patch` also looks the mail's blobs up there.
+  const mailRun = await ptelint('mail', ['patch', mail], scratch);
   const checkpatchScript = subset && path.join(subset, 'scripts/checkpatch.pl');
   const checkpatch =
     havePerl && checkpatchScript && existsSync(checkpatchScript)

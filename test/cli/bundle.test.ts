@@ -1,0 +1,63 @@
+// The bundled binary (dist/bin/ptelint.js, what package.json's bin runs) prints the same bytes as
+// tsc's module-per-file build it is made from: with its worker threads, in patch mode, and for
+// a usage error. Needs `npm run build` first.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BUNDLED = path.join(ROOT, 'dist/bin/ptelint.js');
+const MODULES = path.join(ROOT, 'dist/src/cli/main.js');
+let dir: string;
+
+beforeAll(() => {
+  for (const cli of [BUNDLED, MODULES]) if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+  dir = mkdtempSync(path.join(tmpdir(), 'ptelint-bundle-'));
+  writeFileSync(
+    path.join(dir, 'fix.patch'),
+    [
+      'diff --git a/mm/f.c b/mm/f.c',
+      '--- a/mm/f.c',
+      '+++ b/mm/f.c',
+      '@@ -1,6 +1,6 @@',
+      ' static void f(struct vm_area_struct *vma, pte_t *ptep, swp_entry_t entry, pte_t pte)',
+      ' {',
+      ' \tif (is_writable_migration_entry(entry))',
+      '-\t\tpte = maybe_mkwrite(pte, vma);',
+      '+\t\tpte = pte_mkwrite(pte, vma);',
+      ' \tset_pte_at(vma->vm_mm, 0, ptep, pte);',
+      ' }',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function run(cli: string, args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // The run's duration is the one thing allowed to differ.
+  return { status: r.status, stdout: r.stdout.replace(/"durationMs": \d+/g, '"durationMs": 0').replace(/ in \d+ ms/g, ' in 0 ms'), stderr: r.stderr };
+}
+
+describe('bundled binary', () => {
+  it('checks the fixtures with two jobs like the module build', () => {
+    const args = ['check', path.join(ROOT, 'fixtures'), '--jobs', '2', '--format', 'json', '--fail-on', 'never'];
+    const bundled = run(BUNDLED, args);
+    expect(bundled.status, bundled.stderr).toBe(0);
+    expect(JSON.parse(bundled.stdout).summary.findings).toBeGreaterThan(0);
+    expect(bundled).toEqual(run(MODULES, args));
+  });
+
+  it('lints a patch and reports a usage error like the module build', () => {
+    for (const args of [['patch', '--no-repo', 'fix.patch'], ['check', '--format', 'xml', '.'], ['--version']]) {
+      expect(run(BUNDLED, args), args.join(' ')).toEqual(run(MODULES, args));
+    }
+  });
+});
