@@ -1,9 +1,10 @@
 // The bundled binary (dist/bin/ptelint.js, what package.json's bin runs) prints the same bytes as
-// tsc's module-per-file build it is made from: with its worker threads, in patch mode, and for
-// a usage error. Needs `npm run build` first.
+// tsc's module-per-file build it is made from: with its worker threads (a tree large enough for
+// them: the fixtures and 40 MiB of C without a rule keyword), in patch mode, and for a usage
+// error. Needs `npm run build` first.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,10 @@ let dir: string;
 beforeAll(() => {
   for (const cli of [BUNDLED, MODULES]) if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
   dir = mkdtempSync(path.join(tmpdir(), 'ptelint-bundle-'));
+  cpSync(path.join(ROOT, 'fixtures'), path.join(dir, 'tree/fixtures'), { recursive: true });
+  mkdirSync(path.join(dir, 'tree/filler'));
+  const filler = 'static const int table[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };\n'.repeat(12_000);
+  for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `tree/filler/f${i}.c`), filler);
   writeFileSync(
     path.join(dir, 'fix.patch'),
     [
@@ -47,8 +52,8 @@ function run(cli: string, args: string[]) {
 }
 
 describe('bundled binary', () => {
-  it('checks the fixtures with two jobs like the module build', () => {
-    const args = ['check', path.join(ROOT, 'fixtures'), '--jobs', '2', '--format', 'json', '--fail-on', 'never'];
+  it('checks a tree with two jobs like the module build', () => {
+    const args = ['check', 'tree', '--jobs', '2', '--format', 'json', '--fail-on', 'never'];
     const bundled = run(BUNDLED, args);
     expect(bundled.status, bundled.stderr).toBe(0);
     expect(JSON.parse(bundled.stdout).summary.findings).toBeGreaterThan(0);
