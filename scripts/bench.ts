@@ -7,12 +7,13 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { collectSourceFiles } from '../src/input/paths.js';
 import { defaultRules } from '../src/engine/registry.js';
 import { scannerFor } from '../src/engine/keyword-scanner.js';
+import { jobsFor } from '../src/engine/run.js';
 
 // dist/scripts/bench.js -> the repository root; the seed mails are in shared/ beside it when present.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -87,22 +88,27 @@ interface Work {
   files: number;
   bytes: number;
   passing: number;
+  /** Threads `check` starts for this work with the default --jobs (jobsFor in src/engine/run.ts). */
+  threads: number;
 }
 
 /** Files, bytes and files that pass the keyword prefilter (the same scanner the CLI uses). */
 async function workOf(target: string): Promise<Work> {
   const { files } = await collectSourceFiles([target]);
   const scanner = scannerFor(defaultRules());
-  const work: Work = { files: files.length, bytes: 0, passing: 0 };
+  const work: Work = { files: files.length, bytes: 0, passing: 0, threads: 1 };
+  const sizes: number[] = [];
   for (const f of files) {
     try {
       const bytes = readFileSync(f.absolute);
       work.bytes += bytes.length;
+      sizes.push(bytes.length);
       if (scanner.inBytes(bytes)) work.passing++;
     } catch {
       // unreadable: the CLI reports it; it does not count as work here
     }
   }
+  work.threads = jobsFor(sizes, availableParallelism());
   return work;
 }
 
@@ -166,7 +172,8 @@ async function main(): Promise<void> {
   const subset = corpusTree('6.12');
   const full = fullTree();
   const cores = availableParallelism();
-  console.log(`machine: ${cores} cores; ptelint --jobs defaults to ${cores}`);
+  const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`machine: ${cores} cores; ptelint --jobs defaults to ${cores} (threads also depend on the work: the table's threads column); load average at start ${load()}`);
   const haveRg = onPath('rg');
   const haveSpatch = onPath('spatch') && existsSync(COCCI);
   const havePerl = onPath('perl');
@@ -218,9 +225,9 @@ async function main(): Promise<void> {
     const work = await workOf(scope.target);
     const run = scope.runs[0];
     const summary = summaryOf(run);
-    rows.push([scope.name, String(work.files), (work.bytes / MIB).toFixed(1), String(work.passing), summary ? String(summary.functions) : '-', summary ? String(summary.findings) : '-', s(run), cpu(run), rss(run)]);
+    rows.push([scope.name, String(work.files), (work.bytes / MIB).toFixed(1), String(work.passing), summary ? String(summary.functions) : '-', summary ? String(summary.findings) : '-', String(work.threads), s(run), cpu(run), rss(run)]);
   }
-  table(['scope', 'files', 'MiB', 'prefilter', 'functions', 'findings', 'wall s', 'cpu s', 'peak MiB'], rows);
+  table(['scope', 'files', 'MiB', 'prefilter', 'functions', 'findings', 'threads', 'wall s', 'cpu s', 'peak MiB'], rows);
   if (!full) console.log('full tree: not unpacked (bash scripts/kernel-corpus.sh 6.12 --full), skipped');
 
   const fullRun = scopes.find((x) => x.name === 'full tree')?.runs[0];
@@ -262,6 +269,7 @@ async function main(): Promise<void> {
       ['mm/: --jobs 2 not slower than --jobs 1', `${s(mmJobs2)} s vs ${s(mmJobs1)} s [cpu ${cpu(mmJobs2)} vs ${cpu(mmJobs1)}]`, verdict(mmJobs1 && mmJobs2 ? mmJobs2.wallS <= mmJobs1.wallS : undefined)],
     ],
   );
+  console.log(`\nload average at end ${load()} (the machine's other work slows every figure above alike)`);
   rmSync(scratch, { recursive: true, force: true });
 }
 
