@@ -4,10 +4,10 @@
 // error. Needs `npm run build` first.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,6 +22,8 @@ beforeAll(() => {
   mkdirSync(path.join(dir, 'tree/filler'));
   const filler = 'static const int table[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };\n'.repeat(12_000);
   for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `tree/filler/f${i}.c`), filler);
+  writeFileSync(path.join(dir, 'hooks.mjs'), "import { writeSync } from 'node:fs';\nexport async function load(url, context, next) { writeSync(2, `LOADED ${url}\\n`); return next(url, context); }\n");
+  writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});\n`);
   writeFileSync(
     path.join(dir, 'fix.patch'),
     [
@@ -64,5 +66,29 @@ describe('bundled binary', () => {
     for (const args of [['patch', '--no-repo', 'fix.patch'], ['check', '--format', 'xml', '.'], ['--version']]) {
       expect(run(BUNDLED, args), args.join(' ')).toEqual(run(MODULES, args));
     }
+  });
+
+  it('loads only the chunks of the command it runs', () => {
+    // The chunks of the bundle that hold the check engine (the directory walker) and the patch
+    // engine (the mail reader), found by their content: their names carry a hash.
+    const chunks = (marker: string) =>
+      readdirSync(path.dirname(BUNDLED))
+        .filter((n) => n !== 'ptelint.js' && readFileSync(path.join(path.dirname(BUNDLED), n), 'utf8').includes(marker))
+        .map((n) => pathToFileURL(path.join(path.dirname(BUNDLED), n)).href);
+    const checkEngine = chunks('// src/input/paths.ts');
+    const patchEngine = chunks('// node_modules/postal-mime/');
+    expect(checkEngine.length).toBeGreaterThan(0);
+    expect(patchEngine.length).toBeGreaterThan(0);
+    const loaded = (args: string[]) => {
+      const r = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(dir, 'register.mjs')).href, BUNDLED, ...args], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).not.toBe(2);
+      return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
+    };
+    const patch = loaded(['patch', '--no-repo', 'fix.patch']);
+    expect(patch.filter((m) => patchEngine.includes(m))).not.toEqual([]);
+    expect(patch.filter((m) => checkEngine.includes(m) || m === 'node:worker_threads')).toEqual([]);
+    const check = loaded(['check', 'tree/fixtures', '--jobs', '1']);
+    expect(check.filter((m) => checkEngine.includes(m))).not.toEqual([]);
+    expect(check.filter((m) => patchEngine.includes(m))).toEqual([]);
   });
 });
