@@ -14,6 +14,8 @@ export interface CheckOptions {
   kernelVersion?: KernelVersion;
   /** Threads (the main one included), capped at the core count; default: the core count. Output is the same bytes whatever the value. */
   jobs?: number;
+  /** Source bytes each thread must have before another is started (default BYTES_PER_JOB in run.ts; tests lower it). */
+  bytesPerJob?: number;
   /** Skip files and functions without any rule keyword before parsing (default true). */
   prefilter?: boolean;
   /**

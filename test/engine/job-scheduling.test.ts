@@ -1,0 +1,50 @@
+// How many threads `check` starts: one per BYTES_PER_JOB of source, at most --jobs and the core
+// count, so a small tree is not slowed down by workers that cost more than they do. With workers
+// forced on (a tiny bytesPerJob), the outcome of 6.12 mm/ is the one of a single thread. Workers
+// run the compiled worker script, so this test drives the built engine (npm run build first).
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BYTES_PER_JOB, jobsFor } from '../../src/engine/run.js';
+import { kernelTree } from '../corpus/kernel-trees.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BUILT_RUN = path.join(ROOT, 'dist/src/engine/run.js');
+type Built = typeof import('../../src/engine/run.js');
+let built: Built;
+
+beforeAll(async () => {
+  if (!existsSync(BUILT_RUN)) throw new Error(`${BUILT_RUN} is missing: run npm run build first`);
+  built = (await import(BUILT_RUN)) as Built;
+});
+
+describe('threads for the work', () => {
+  it('one thread per BYTES_PER_JOB of source, at least one, at most the allowed', () => {
+    expect(jobsFor([], 2)).toBe(1);
+    expect(jobsFor([BYTES_PER_JOB - 1], 2)).toBe(1);
+    expect(jobsFor([BYTES_PER_JOB, BYTES_PER_JOB - 1], 2)).toBe(1);
+    expect(jobsFor([BYTES_PER_JOB, BYTES_PER_JOB], 2)).toBe(2);
+    expect(jobsFor(Array(100).fill(BYTES_PER_JOB), 3)).toBe(3);
+    expect(jobsFor([10, 10], 8, 5)).toBe(4);
+  });
+
+  it('a small tree stays on the main thread whatever --jobs says', async () => {
+    const r = await built.runCheck({ paths: [path.join(ROOT, 'fixtures')], jobs: 2 });
+    expect(r.jobs).toBe(1);
+    expect(r.summary.findings).toBeGreaterThan(0);
+  });
+
+  it('6.12 mm/ with workers forced on gives the outcome of one thread', async () => {
+    const mm = path.join(kernelTree('6.12'), 'mm');
+    const one = await built.runCheck({ paths: [mm], jobs: 1 });
+    const many = await built.runCheck({ paths: [mm], jobs: 2, bytesPerJob: 1 });
+    expect(one.jobs).toBe(1);
+    expect(many.jobs).toBe(Math.min(2, availableParallelism()));
+    const strip = (r: typeof one) => ({ ...r, jobs: 0, summary: { ...r.summary, durationMs: 0 } });
+    expect(strip(many)).toEqual(strip(one));
+    expect(one.summary.functions).toBeGreaterThan(400);
+  });
+});
