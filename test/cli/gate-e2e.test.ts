@@ -78,7 +78,7 @@ describe('baseline round trip', () => {
     expect(after.status).toBe(1);
   });
 
-  it('on the real 6.12 mm/: write, rescan (zero new), edit remove_migration_pte() in a copy (exactly one new)', { timeout: 600_000 }, async () => {
+  it.skipIf(missingKernelTree('6.12'))('on the real 6.12 mm/: write, rescan (zero new), edit remove_migration_pte() in a copy (exactly one new)', { timeout: 600_000 }, async () => {
     const corpus = kernelTree('6.12');
     const dir = tempDir('ptelint-gate-mm-');
     mkdirSync(path.join(dir, 'linux'));

@@ -1,7 +1,8 @@
-// Shared material for the `ptelint patch` end-to-end tests: where the seeds and the kernel corpus
-// are, temporary trees, real diffs made by git, the bug this suite plants in remove_migration_pte()
-// (generated at test time from the 6.12 corpus tree, never committed), mail wrappings, and the CLI
-// driven in-process with the real engine.
+// Shared material for the `ptelint patch` end-to-end tests: temporary trees, real diffs made by
+// git, the bug this suite plants in remove_migration_pte() (generated at test time, from the 6.12
+// corpus tree, never committed, or from sources/migrate.c, written for these tests), mail
+// wrappings, and the CLI driven in-process with the real engine. The seeds and the kernel trees
+// come from test/inputs.ts.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,20 +16,11 @@ import { runCli } from '../../src/cli/program.js';
 import type { PatchFinding, PatchRunResult } from '../../src/finding.js';
 // The patch reader's tests already encode quoted-printable; one encoder serves both.
 import { qpEncode } from '../patch/helpers.js';
-import { kernelTree } from '../corpus/kernel-trees.js';
+import { kernelTree } from '../inputs.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** `../shared/seeds/` next to the repository (CI clones the repository beside `shared/`). */
-export const SEEDS = path.resolve(ROOT, '../shared/seeds');
 
-export function seed(prefix: string): string {
-  const names = ['000_078595668a4d2aee.txt', '001_e4f5635063f6af27.txt', '002_80c2c555699633bc.txt', '003_76a2b6702c6d1556.txt'];
-  const name = names.find((n) => n.startsWith(prefix));
-  if (!name) throw new Error(`no seed ${prefix}`);
-  return path.join(SEEDS, name);
-}
-
-export { kernelTree };
+export { kernelTree, missingKernelTree, missingSeeds, seed } from '../inputs.js';
 
 // ---- temporary directories ----
 
@@ -165,8 +157,7 @@ export function editRemoveMigrationPte(text: string, from: string, to: string): 
 }
 
 export interface Material {
-  /** The corpus 6.12 tree. */
-  corpus: string;
+  /** The 6.12 tree's top-level Makefile (what the kernel version is read from). */
   makefile: string;
   /** mm/migrate.c as released. */
   original: string;
@@ -181,16 +172,27 @@ export interface Material {
   reversePatch: string;
 }
 
-/** Everything generated from the 6.12 corpus tree that the tests share. */
+/** Everything generated from the 6.12 corpus tree's mm/migrate.c that the tests share. */
 export function material(): Material {
   const corpus = kernelTree('6.12');
-  const original = readFileSync(path.join(corpus, MIGRATE), 'utf8');
-  const makefile = readFileSync(path.join(corpus, 'Makefile'), 'utf8');
+  return materialOf(readFileSync(path.join(corpus, MIGRATE), 'utf8'), readFileSync(path.join(corpus, 'Makefile'), 'utf8'));
+}
+
+/**
+ * The same generated from sources/migrate.c, written for these tests in the kernel's idiom: for
+ * the tests of how patches are read and wrapped (bad input, encodings, git ranges, series),
+ * which need a file with the bug's shape, not the kernel's own, and so run without a kernel tree.
+ */
+export function fixtureMaterial(): Material {
+  const original = readFileSync(path.join(ROOT, 'test/patch-mode/sources/migrate.c'), 'utf8');
+  return materialOf(original, 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION =\nNAME = Baby Opossum Posse\n');
+}
+
+function materialOf(original: string, makefile: string): Material {
   const buggy = editRemoveMigrationPte(original, GOOD_GUARD, BAD_GUARD);
   const guardLine = lineOf(buggy, 'if (vma->vm_flags & VM_WRITE)');
   if (!lineAt(buggy, guardLine + 1).includes(GRANT_TEXT)) throw new Error('the grant does not follow the edited guard');
   return {
-    corpus,
     makefile,
     original,
     buggy,
