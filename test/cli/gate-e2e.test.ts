@@ -12,7 +12,7 @@ import { runCheck } from '../../src/engine/run.js';
 import { listRules } from '../../src/engine/registry.js';
 import type { Finding } from '../../src/finding.js';
 import { shardOf } from '../../src/input/select-files.js';
-import { BAD_GUARD, editRemoveMigrationPte, GOOD_GUARD, kernelTree, MIGRATE, removeTemps, ROOT, tempDir } from '../patch-mode/helpers.js';
+import { BAD_GUARD, editRemoveMigrationPte, GOOD_GUARD, kernelTree, MIGRATE, missingKernelTree, removeTemps, ROOT, tempDir } from '../patch-mode/helpers.js';
 
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 

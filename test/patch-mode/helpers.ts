@@ -20,7 +20,7 @@ import { kernelTree } from '../inputs.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export { kernelTree, missingKernelTree, missingSeeds, seed } from '../inputs.js';
+export { kernelTree, missingKernelTree, missingKernelTrees, missingSeeds, seed } from '../inputs.js';
 
 // ---- temporary directories ----
 
