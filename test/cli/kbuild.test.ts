@@ -16,12 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelTree, missingKernelTree } from '../inputs.js';
 import { lineNear, mutateFunction } from '../corpus/mutate.js';
 import { kbuildCheckArgv } from './kbuild-command-lines.js';
+import { grantOf, migrationRestore, sparseDiagnostic, type Diagnostic } from './kbuild-fixture.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 
-/** sparse's diagnostic line; nothing else may reach stderr in a normal run. */
-const SPARSE_LINE = /^(.+):(\d+):(\d+): warning: (.+) \[([a-z0-9-]+)\]$/;
 
 /** The source tree of the module fixture: only its Makefile, which says 6.12. */
 let standInTree: string;
@@ -33,22 +32,15 @@ function ptelint(args: string[], cwd: string) {
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-interface Diagnostic {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-  rule: string;
-}
-
+/** The diagnostics on stderr: sparse-shaped lines only, nothing else may reach it in a normal run. */
 function diagnostics(stderr: string): Diagnostic[] {
   return stderr
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => {
-      const m = SPARSE_LINE.exec(l);
-      if (!m) throw new Error(`not a sparse-shaped line: ${l}`);
-      return { file: m[1], line: Number(m[2]), column: Number(m[3]), message: m[4], rule: m[5] };
+      const d = sparseDiagnostic(l);
+      if (!d) throw new Error(`not a sparse-shaped line: ${l}`);
+      return d;
     });
 }
 
@@ -81,25 +73,6 @@ function moduleArgv(base: string, file = path.join(work, 'ext', `${base}.c`)): s
 
 // A restore of a migration entry that takes write from the VMA (pte-write-grant-unjustified), in
 // four copies, each behind one kind of condition kbuild's configuration decides.
-function restore(name: string): string {
-  return `static void ${name}(struct vm_area_struct *vma, unsigned long addr,
-		pte_t *ptep, struct page *page)
-{
-	pte_t old = ptep_get(ptep);
-	swp_entry_t entry = pte_to_swp_entry(old);
-	pte_t pte = mk_pte(page, vma->vm_page_prot);
-
-	if (pte_swp_soft_dirty(old))
-		pte = pte_mksoft_dirty(pte);
-	if (pte_swp_uffd_wp(old))
-		pte = pte_mkuffd_wp(pte);
-	else if (is_migration_entry(entry))
-		pte = maybe_mkwrite(pte, vma);
-	set_pte_at(vma->vm_mm, addr, ptep, pte);
-}
-`;
-}
-
 const GUARDED = [
   ['restore_feature', '#ifdef CONFIG_PTELINT_FEATURE'],
   ['restore_modular', '#if IS_ENABLED(CONFIG_PTELINT_MODULAR)'],
@@ -112,16 +85,10 @@ const FIXTURE = [
   '#include <linux/mm.h>',
   '#include <linux/swapops.h>',
   '',
-  ...GUARDED.map(([name, guard]) => `${guard}\n${restore(name)}#endif\n`),
+  ...GUARDED.map(([name, guard]) => `${guard}\n${migrationRestore(name, 'static')}#endif\n`),
 ].join('\n');
 
-/** 1-based line of `maybe_mkwrite(` in function `name` of FIXTURE, and its column. */
-function grantOf(name: string): { line: number; column: number } {
-  const lines = FIXTURE.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`static void ${name}(`));
-  const at = lines.findIndex((l, i) => i > start && l.includes('maybe_mkwrite('));
-  return { line: at + 1, column: lines[at].indexOf('maybe_mkwrite(') + 1 };
-}
+const grantIn = (name: string) => grantOf(FIXTURE, name);
 
 let fixture: string;
 
@@ -149,7 +116,7 @@ describe('ptelint kbuild: the configuration of the build decides what is analyze
     const asModule = [...moduleArgv('pte_fixture', fixture).slice(0, -1), '-DMODULE', fixture];
     const grants = (r: ReturnType<typeof ptelint>) =>
       diagnostics(r.stderr).filter((d) => d.rule === 'pte-write-grant-unjustified').map((d) => `${d.line}:${d.column}`);
-    const expected = (...names: string[]) => names.map((n) => `${grantOf(n).line}:${grantOf(n).column}`);
+    const expected = (...names: string[]) => names.map((n) => `${grantIn(n).line}:${grantIn(n).column}`);
 
     const all = ptelint(asModule, on);
     expect(all.status).toBe(0);
@@ -174,9 +141,9 @@ describe('ptelint kbuild: the configuration of the build decides what is analyze
     const lines = (r: ReturnType<typeof ptelint>) =>
       diagnostics(r.stderr).filter((d) => d.rule === 'pte-write-grant-unjustified').map((d) => d.line);
     // A symbol only the command line defines is defined ...
-    expect(lines(ptelint(withFlags('-DCONFIG_PTELINT_FEATURE'), off))).toEqual([grantOf('restore_feature').line]);
+    expect(lines(ptelint(withFlags('-DCONFIG_PTELINT_FEATURE'), off))).toEqual([grantIn('restore_feature').line]);
     // ... and -U cannot undo what autoconf.h (read later, through kconfig.h) defines.
-    expect(lines(ptelint(withFlags('-UCONFIG_PTELINT_FEATURE'), on))).toEqual([grantOf('restore_feature').line]);
+    expect(lines(ptelint(withFlags('-UCONFIG_PTELINT_FEATURE'), on))).toEqual([grantIn('restore_feature').line]);
     // A module built with CONFIG_PTELINT_OFF set on the command line drops the last function.
     expect(lines(ptelint(withFlags('-DMODULE', '-DCONFIG_PTELINT_OFF'), off))).toEqual([]);
   });
@@ -238,7 +205,7 @@ describe('ptelint kbuild: as a checker in make', () => {
     expect(first).toBe('ptelint kbuild: warning: no generated/autoconf.h under the -I directories; analyzing with the default x86_64 configuration');
     // Unknown CONFIG_* count as enabled there; MODULE is not defined.
     expect(diagnostics(rest.join('\n')).filter((d) => d.rule === 'pte-write-grant-unjustified').map((d) => d.line)).toEqual(
-      ['restore_feature', 'restore_modular', 'restore_levels'].map((n) => grantOf(n).line),
+      ['restore_feature', 'restore_modular', 'restore_levels'].map((n) => grantIn(n).line),
     );
   });
 

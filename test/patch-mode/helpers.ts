@@ -211,6 +211,41 @@ export function migrateTree(m: Material, migrate: string): string {
   return writeFiles(tempDir('ptelint-pm-tree-'), { Makefile: m.makefile, [MIGRATE]: migrate });
 }
 
+// ---- a small mm/migrate.c of our own, for the report formats (mail, patchwork, b4) ----
+
+/** A restore of a migration entry that takes write from the entry, and a function no rule cares about. */
+export const RESTORE = `static void restore_one(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page)
+{
+	pte_t old = ptep_get(ptep);
+	swp_entry_t entry = pte_to_swp_entry(old);
+	pte_t pte = mk_pte(page, vma->vm_page_prot);
+
+	if (is_writable_migration_entry(entry))
+		pte = pte_mkwrite(pte, vma);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}
+
+static int unrelated(int x)
+{
+	return x + 1;
+}
+`;
+
+/** `text` with the restore granting write from the VMA instead (pte-write-grant-unjustified). */
+export function grantFromVma(text: string): string {
+  return replaceOnce(text, '\tif (is_writable_migration_entry(entry))', '\tif (vma->vm_flags & VM_WRITE)');
+}
+
+/** `text` with a change in unrelated(), which no rule cares about. */
+export function harmlessEdit(text: string): string {
+  return replaceOnce(text, '\treturn x + 1;', '\treturn x + 2;');
+}
+
+/** A git format-patch mail of mm/migrate.c going from `before` to `after`. */
+export function migrateMail(before: string, after: string, subject: string, extraHeaders: string[] = []): string {
+  return patchMail(gitDiff(before, after, MIGRATE), subject, extraHeaders);
+}
+
 // ---- mail wrappings ----
 
 export function mailHeaders(subject: string, extra: string[] = [], sha = '0123456789abcdef0123456789abcdef01234567'): string[] {
