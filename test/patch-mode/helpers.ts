@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { runCheck } from '../../src/engine/run.js';
 import { runPatch } from '../../src/engine/run-patch.js';
 import { listRules } from '../../src/engine/registry.js';
-import { runCli } from '../../src/cli/program.js';
+import { runCli, type CliIo } from '../../src/cli/program.js';
 import type { PatchFinding, PatchRunResult } from '../../src/finding.js';
 // The patch reader's tests already encode quoted-printable; one encoder serves both.
 import { qpEncode } from '../patch/helpers.js';
@@ -360,17 +360,19 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function cli(args: string[]): Promise<CliRun> {
+/** `ptelint <args>` in-process, its output captured (no terminal); `over` replaces parts of the wiring (env, cwd). */
+export async function cli(args: string[], over: Partial<CliIo> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const status = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
     env: { NO_COLOR: '1' },
     runCheck,
     runPatch,
     rules: listRules(),
     version: 'test',
+    ...over,
   });
   return { status, stdout, stderr };
 }
