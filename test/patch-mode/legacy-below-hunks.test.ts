@@ -17,10 +17,6 @@ const noTree = missingKernelTree('6.1');
 const wrprotect = '\t\telse if (pte_swp_uffd_wp(*pvmw.pte))\n\t\t\tpte = pte_mkuffd_wp(pte);\n\t\telse\n\t\t\tpte = pte_wrprotect(pte);\n';
 let before: string;
 let after: string;
-beforeAll(() => {
-  before = readFileSync(path.join(kernelTree('6.1'), 'mm/migrate.c'), 'utf8');
-  after = replaceOnce(before, wrprotect, '\t\telse if (pte_swp_uffd_wp(*pvmw.pte))\n\t\t\tpte = pte_mkuffd_wp(pte);\n');
-});
 
 async function run(patchText: string, tree: boolean) {
   const dir = tempDir();
@@ -32,8 +28,13 @@ async function run(patchText: string, tree: boolean) {
 }
 
 describe.skipIf(noTree)('installer below the last hunk', () => {
-  // Context enough to show mk_pte() and pte_mkdirty() above the deletion, not set_pte_at() below.
-  const patch = gitDiff(before, after, 'mm/migrate.c', 17);
+  let patch: string;
+  beforeAll(() => {
+    before = readFileSync(path.join(kernelTree('6.1'), 'mm/migrate.c'), 'utf8');
+    after = replaceOnce(before, wrprotect, '\t\telse if (pte_swp_uffd_wp(*pvmw.pte))\n\t\t\tpte = pte_mkuffd_wp(pte);\n');
+    // Context enough to show mk_pte() and pte_mkdirty() above the deletion, not set_pte_at() below.
+    patch = gitDiff(before, after, 'mm/migrate.c', 17);
+  });
 
   test('the hunk does not show the installer', () => {
     const shown = patch.split('\n').filter((l) => l.startsWith(' ') || l.startsWith('-') || l.startsWith('+'));
