@@ -1,8 +1,7 @@
 // `runPatch({ git: 'HEAD~2..HEAD', repo })` on a temporary repository: mm/migrate.c (sources/migrate.c,
 // written for these tests) and a 6.12 Makefile as base, then the commit planting the VMA grant in
-// remove_migration_pte(), then the
-// commit fixing it. Images come from git objects; the working tree, the index and HEAD are left
-// exactly as they were.
+// remove_migration_pte(), then the commit fixing it. Images come from git objects; the working
+// tree, the index and HEAD are left exactly as they were.
 
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
