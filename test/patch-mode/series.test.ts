@@ -1,8 +1,9 @@
 // A three-patch series made by `git format-patch --cover-letter` at test time, on mm/migrate.c
 // (sources/migrate.c, written for these tests, with a 6.12 Makefile): 1 adds a comment in
-// remove_migration_pte(), 2 grants write from the VMA (the bug), 3 reverts 2. Each patch is made against the state the previous one left, so 2 needs 1's
-// comment in its context and 3 only applies on top of 2. With --tree the series is applied in
-// order: 2 introduces the finding, 3 fixes it, 1 and the cover letter report nothing.
+// remove_migration_pte(), 2 grants write from the VMA (the bug), 3 reverts 2. Each patch is made
+// against the state the previous one left, so 2 needs 1's comment in its context and 3 only
+// applies on top of 2. With --tree the series is applied in order: 2 introduces the finding, 3
+// fixes it, 1 and the cover letter report nothing.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
