@@ -8,6 +8,10 @@
 # which needs root and about 150 MB of download each). Unpacked trees are kept under
 # $PTELINT_CORPUS (default ~/.cache/ptelint-corpus): about 450 MB per subset tree, 1.7 GB per full
 # tree; delete the folder to reclaim the space. Nothing from these trees is ever committed.
+#
+# PTELINT_CORPUS_OFFLINE=1 uses only what is already unpacked in the cache: no apt-get, no unpacking.
+# A tree that is not there fails at once (exit 3) with the command that would make it, so tests on a
+# machine without network or root skip what needs the tree instead of waiting on apt-get.
 set -euo pipefail
 
 usage() { echo "usage: kernel-corpus.sh 6.1|6.12 [--full]" >&2; exit 2; }
@@ -19,9 +23,16 @@ case "$mode" in subset|--full) ;; *) usage ;; esac
 cache=${PTELINT_CORPUS:-$HOME/.cache/ptelint-corpus}
 tarball=/usr/src/linux-source-$version.tar.xz
 name=linux-$version
-[[ $mode == --full ]] && name=$name-full
+full_flag=
+[[ $mode == --full ]] && { name=$name-full; full_flag=' --full'; }
 dest=$cache/$name
 [[ -f $dest/.complete ]] && { echo "$dest"; exit 0; }
+
+if [[ ${PTELINT_CORPUS_OFFLINE:-} == 1 ]]; then
+  echo "kernel-corpus.sh: $dest is not unpacked and PTELINT_CORPUS_OFFLINE=1 forbids installing or unpacking it" \
+    "(run: bash scripts/kernel-corpus.sh $version${full_flag} with apt-get and root, or set PTELINT_CORPUS to a cache holding it)" >&2
+  exit 3
+fi
 
 # Test workers may ask for the same tree at once: the first unpacks it, the others wait on the lock.
 mkdir -p "$cache"

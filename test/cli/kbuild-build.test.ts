@@ -5,7 +5,7 @@
 // printed. The source tree is mounted read-only for make where the test runs as root, and is
 // checked afterwards for the files an in-tree build would leave.
 //
-// Skipped, with the reason printed, without the unpacked full tree (`kernel.sh 6.12 --full`), an
+// Skipped, with the reason printed, without the unpacked full tree (`scripts/kernel-corpus.sh 6.12 --full`), an
 // x86_64 host, or Debian's gcc, make, flex, bison, bc and libelf-dev. Needs `npm run build` first.
 
 import { spawnSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unpackedFullKernelTree } from '../corpus/kernel-trees.js';
+import { grantOf, migrationRestore, sparseDiagnostic } from './kbuild-fixture.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -49,25 +50,6 @@ const ARMS = [
   { fn: 'restore_modules', guard: '#if IS_ENABLED(CONFIG_MODULES) && CONFIG_PGTABLE_LEVELS >= 4', compiled: true },
 ];
 
-function restore(name: string): string {
-  return `void ${name}(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page);
-void ${name}(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page)
-{
-	pte_t old = ptep_get(ptep);
-	swp_entry_t entry = pte_to_swp_entry(old);
-	pte_t pte = mk_pte(page, vma->vm_page_prot);
-
-	if (pte_swp_soft_dirty(old))
-		pte = pte_mksoft_dirty(pte);
-	if (pte_swp_uffd_wp(old))
-		pte = pte_mkuffd_wp(pte);
-	else if (is_migration_entry(entry))
-		pte = maybe_mkwrite(pte, vma);
-	set_pte_at(vma->vm_mm, addr, ptep, pte);
-}
-`;
-}
-
 const MODULE_SOURCE = [
   '// SPDX-License-Identifier: GPL-2.0',
   '#include <linux/module.h>',
@@ -75,16 +57,12 @@ const MODULE_SOURCE = [
   '#include <linux/swap.h>',
   '#include <linux/swapops.h>',
   '',
-  ...ARMS.map((a) => `${a.guard}\n${restore(a.fn)}#endif\n`),
+  ...ARMS.map((a) => `${a.guard}\n${migrationRestore(a.fn, 'global')}#endif\n`),
   'MODULE_LICENSE("GPL");',
   '',
 ].join('\n');
 
-function grantLine(fn: string): number {
-  const lines = MODULE_SOURCE.split('\n');
-  const start = lines.findIndex((l) => l.startsWith(`void ${fn}(`) && !l.endsWith(';'));
-  return lines.findIndex((l, i) => i > start && l.includes('maybe_mkwrite(')) + 1;
-}
+const grantLine = (fn: string): number => grantOf(MODULE_SOURCE, fn).line;
 
 let work: string;
 let source: string;
@@ -139,9 +117,7 @@ describe.skipIf(reason !== undefined)('make C=2 CHECK="ptelint kbuild" on the 6.
     const memory = path.join(source, 'mm/memory.c');
     expect(tree.output).toContain(`  CHECK   ${memory}\n`);
     expect(tree.output).toContain(`  CHECK   ${path.join(source, 'mm/rmap.c')}\n`);
-    const diagnostics = [...`${tree.output}\n${module.output}`.matchAll(/^(\S+):(\d+):(\d+): warning: .+ \[([a-z0-9-]+)\]$/gm)].map((m) => ({
-      file: m[1], line: Number(m[2]), column: Number(m[3]), rule: m[4],
-    }));
+    const diagnostics = `${tree.output}\n${module.output}`.split('\n').flatMap((l) => sparseDiagnostic(l) ?? []);
     const note = diagnostics.find((d) => d.file === memory && d.rule === 'redundant-maybe-mkwrite');
     expect(note).toBeDefined();
     expect(readFileSync(path.join(fullTree!, 'mm/memory.c'), 'utf8').split('\n')[note!.line - 1].slice(note!.column - 1)).toMatch(/^maybe_mkwrite\(/);

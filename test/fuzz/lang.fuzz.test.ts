@@ -9,7 +9,7 @@ import { blank, blankAnnotations, codeMask, evaluateConditionals, rewriteIterato
 import { extractFunctions } from '../../src/lang/slice.js';
 import { analyzeText } from '../../src/engine/analyze.js';
 import { fuzz } from './harness.js';
-import { kernelLinesArb } from './kernel-source.js';
+import { cLinesArb } from './c-source.js';
 
 const C_TOKENS = [
   '{', '}', '(', ')', ';', '\n', ' ', '\t', '/*', '*/', '//', '"', "'", '\\', '\\\n', '#if 0\n', '#ifdef CONFIG_MEM_SOFT_DIRTY\n', '#else\n', '#endif\n',
@@ -19,7 +19,7 @@ const C_TOKENS = [
 ];
 
 const cSoup = fc.array(fc.constantFrom(...C_TOKENS), { maxLength: 400 }).map((t) => t.join(''));
-const anyText = fc.oneof(fc.string({ maxLength: 3000, unit: 'binary' }), cSoup, kernelLinesArb().map((l) => l.join('\n')));
+const anyText = fc.oneof(fc.string({ maxLength: 3000, unit: 'binary' }), cSoup, cLinesArb().map((l) => l.join('\n')));
 
 function newlines(text: string): number[] {
   const out: number[] = [];

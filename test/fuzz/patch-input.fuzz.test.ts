@@ -12,7 +12,7 @@ import { partialImages } from '../../src/input/images/partial.js';
 import type { PatchInput } from '../../src/input/patch-types.js';
 import { fuzz } from './harness.js';
 import { applyEdits, damaged, damageArb, ownSourceArb, shapedArb, unifiedDiff } from './patch-gen.js';
-import { kernelLinesArb } from './kernel-source.js';
+import { cLinesArb } from './c-source.js';
 
 function checkRead(name: string, read: PatchInput): void {
   const errors = [...read.errors, ...read.patches.flatMap((p) => p.errors)];
@@ -68,7 +68,7 @@ describe('patch reader: arbitrary input', () => {
 });
 
 describe('patch reader and hunk applier: real-shaped diffs', () => {
-  const sources = fc.oneof(ownSourceArb, kernelLinesArb());
+  const sources = fc.oneof(ownSourceArb, cLinesArb());
 
   it('an undamaged diff reads back hunk for hunk and applies to exactly the edited file', async () => {
     await fuzz('apply-exact', shapedArb(sources), 150, async ({ file, pre, edits }) => {

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, git, lineOf, removeTemps, replaceOnce, tempDir, writeFiles } from './helpers.js';
+import { ROOT, git, grantFromVma, harmlessEdit, lineOf, removeTemps, replaceOnce, RESTORE, tempDir, writeFiles } from './helpers.js';
 
 afterAll(removeTemps);
 
@@ -108,30 +108,14 @@ function runExternalCmd(cmd: string, mail: string, topdir: string): ReviewResult
 
 // ---- a kernel-like git tree and patches made by git format-patch ----
 
-const BASE = `// SPDX-License-Identifier: GPL-2.0
-static void restore_one(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page)
-{
-	pte_t old = ptep_get(ptep);
-	swp_entry_t entry = pte_to_swp_entry(old);
-	pte_t pte = mk_pte(page, vma->vm_page_prot);
-
-	if (is_writable_migration_entry(entry))
-		pte = pte_mkwrite(pte, vma);
-	set_pte_at(vma->vm_mm, addr, ptep, pte);
-}
-
-static int unrelated(int x)
-{
-	return x + 1;
-}
-`;
+const BASE = `// SPDX-License-Identifier: GPL-2.0\n${RESTORE}`;
 
 /** Write permission from the VMA: an error (pte-write-grant-unjustified). */
-const GRANT_FROM_VMA = replaceOnce(BASE, '\tif (is_writable_migration_entry(entry))', '\tif (vma->vm_flags & VM_WRITE)');
+const GRANT_FROM_VMA = grantFromVma(BASE);
 /** maybe_mkwrite() under the writable-entry check: a note (redundant-maybe-mkwrite). */
 const REDUNDANT = replaceOnce(BASE, '\t\tpte = pte_mkwrite(pte, vma);', '\t\tpte = maybe_mkwrite(pte, vma);');
 /** Nothing ptelint cares about. */
-const HARMLESS = replaceOnce(BASE, '\treturn x + 1;', '\treturn x + 2;');
+const HARMLESS = harmlessEdit(BASE);
 
 let top: string;
 const mails: Record<'grant' | 'redundant' | 'harmless', string> = { grant: '', redundant: '', harmless: '' };

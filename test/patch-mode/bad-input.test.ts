@@ -1,14 +1,15 @@
 // Inputs `ptelint patch` must survive: never a crash, a clear error naming the input (and the file
 // and hunk where there is one), and the other inputs still analyzed. Each case runs through
-// runPatch and through the CLI. All patches are generated at test time from the 6.12 corpus
-// (the bug of generated.test.ts: remove_migration_pte() granting write from the VMA).
+// runPatch and through the CLI. All patches are generated at test time from sources/migrate.c
+// (the bug of generated.test.ts: remove_migration_pte() granting write from the VMA), so they
+// need no kernel tree.
 
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPatch, type PatchOptions } from '../../src/engine/run-patch.js';
 import type { PatchRunResult } from '../../src/finding.js';
-import { brief, cli, gitDiff, material, migrateTree, MIGRATE, patchMail, removeTemps, tempDir, writeFiles, type Material } from './helpers.js';
+import { brief, cli, fixtureMaterial, gitDiff, migrateTree, MIGRATE, patchMail, removeTemps, tempDir, writeFiles, type Material } from './helpers.js';
 
 const RULE = 'pte-write-grant-unjustified';
 const MB = 1000 * 1000;
@@ -50,7 +51,7 @@ function withHunkCounts(n: number): string {
 }
 
 beforeAll(() => {
-  m = material();
+  m = fixtureMaterial();
   dir = tempDir();
   cleanTree = migrateTree(m, m.original);
   buggyTree = migrateTree(m, m.buggy);

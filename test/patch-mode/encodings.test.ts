@@ -2,7 +2,7 @@
 // mail carries patches: a quoted-printable MIME mail, CRLF line ends, quoted in replies at depth 1
 // and 2, and with the leading whitespace of context lines stripped as list archives do (seed 003).
 // Every wrapping must give the same findings (rule, function, line, status) as the plain patch,
-// on the tree and without it.
+// on the tree and without it. The patch is made from sources/migrate.c: no kernel tree needed.
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPatch } from '../../src/engine/run-patch.js';
 import {
   brief,
+  fixtureMaterial,
   gitDiff,
   keys,
   lineAt,
-  material,
   migrateTree,
   MIGRATE,
   patchMail,
@@ -68,7 +68,7 @@ function write(name: string, text: string): string {
 const BUG_KEY = (line: number): Key => ({ rule: 'pte-write-grant-unjustified', file: MIGRATE, function: 'remove_migration_pte', line, status: 'introduced' });
 
 beforeAll(async () => {
-  m = material();
+  m = fixtureMaterial();
   dir = tempDir();
   tree = migrateTree(m, m.original);
   const plain = write('plain', m.bugPatch);

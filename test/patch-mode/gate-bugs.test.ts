@@ -7,12 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
-import { runCheck } from '../../src/engine/run.js';
-import { runPatch } from '../../src/engine/run-patch.js';
-import { listRules } from '../../src/engine/registry.js';
 import { formatBaseline } from '../../src/gate/baseline.js';
-import { git, removeTemps, ROOT, tempDir, writeFiles } from './helpers.js';
+import { runPatch } from '../../src/engine/run-patch.js';
+import { cli, git, removeTemps, ROOT, tempDir, writeFiles, type CliRun } from './helpers.js';
 
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 
@@ -45,26 +42,8 @@ const INSTALL = '\tset_pte_at(vma->vm_mm, address, ptep, mapped);\n';
 /** The same restore granting write from the VMA: an introduced error. */
 const GRANTING = RESTORE.replace('\tif (pte_swp_soft_dirty(orig))', '\tif (vma->vm_flags & VM_WRITE)\n\t\tmapped = pte_mkwrite(mapped, vma);\n\tif (pte_swp_soft_dirty(orig))');
 
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function ptelint(argv: string[]): Promise<Out> {
-  let stdout = '';
-  let stderr = '';
-  const status = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env: {},
-    rules: listRules(),
-    version: 'test',
-    runCheck,
-    runPatch,
-    cwd: ROOT,
-  });
-  return { status, stdout, stderr };
+function ptelint(argv: string[]): Promise<CliRun> {
+  return cli(argv, { env: {}, cwd: ROOT });
 }
 
 /** `diff -u` (GNU diff, as `diff -ruN` users run it) of two directories, run in `cwd`. */

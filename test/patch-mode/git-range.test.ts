@@ -1,13 +1,13 @@
-// `runPatch({ git: 'HEAD~2..HEAD', repo })` on a temporary repository: the 6.12 mm/migrate.c (and
-// Makefile) as base, then the commit planting the VMA grant in remove_migration_pte(), then the
-// commit fixing it. Images come from git objects; the working tree, the index and HEAD are left
-// exactly as they were.
+// `runPatch({ git: 'HEAD~2..HEAD', repo })` on a temporary repository: mm/migrate.c (sources/migrate.c,
+// written for these tests) and a 6.12 Makefile as base, then the commit planting the VMA grant in
+// remove_migration_pte(), then the commit fixing it. Images come from git objects; the working
+// tree, the index and HEAD are left exactly as they were.
 
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPatch } from '../../src/engine/run-patch.js';
-import { brief, git, GRANT_TEXT, material, MIGRATE, removeTemps, tempDir, writeFiles, type Material } from './helpers.js';
+import { brief, fixtureMaterial, git, GRANT_TEXT, MIGRATE, removeTemps, tempDir, writeFiles, type Material } from './helpers.js';
 
 const RULE = 'pte-write-grant-unjustified';
 
@@ -33,7 +33,7 @@ function snapshot(dir: string): Map<string, { content: string; mtimeMs: number }
 }
 
 beforeAll(() => {
-  m = material();
+  m = fixtureMaterial();
   repo = tempDir('ptelint-pm-git-');
   git(repo, ['init', '-q', '-b', 'master']);
   writeFiles(repo, { Makefile: m.makefile, [MIGRATE]: m.original });

@@ -1,7 +1,8 @@
-// Shared material for the `ptelint patch` end-to-end tests: where the seeds and the kernel corpus
-// are, temporary trees, real diffs made by git, the bug this suite plants in remove_migration_pte()
-// (generated at test time from the 6.12 corpus tree, never committed), mail wrappings, and the CLI
-// driven in-process with the real engine.
+// Shared material for the `ptelint patch` end-to-end tests: temporary trees, real diffs made by
+// git, the bug this suite plants in remove_migration_pte() (generated at test time, from the 6.12
+// corpus tree, never committed, or from sources/migrate.c, written for these tests), mail
+// wrappings, and the CLI driven in-process with the real engine. The seeds and the kernel trees
+// come from test/inputs.ts.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,24 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { runCheck } from '../../src/engine/run.js';
 import { runPatch } from '../../src/engine/run-patch.js';
 import { listRules } from '../../src/engine/registry.js';
-import { runCli } from '../../src/cli/program.js';
+import { runCli, type CliIo } from '../../src/cli/program.js';
 import type { PatchFinding, PatchRunResult } from '../../src/finding.js';
 // The patch reader's tests already encode quoted-printable; one encoder serves both.
 import { qpEncode } from '../patch/helpers.js';
-import { kernelTree } from '../corpus/kernel-trees.js';
+import { kernelTree } from '../inputs.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** `../shared/seeds/` next to the repository (CI clones the repository beside `shared/`). */
-export const SEEDS = path.resolve(ROOT, '../shared/seeds');
 
-export function seed(prefix: string): string {
-  const names = ['000_078595668a4d2aee.txt', '001_e4f5635063f6af27.txt', '002_80c2c555699633bc.txt', '003_76a2b6702c6d1556.txt'];
-  const name = names.find((n) => n.startsWith(prefix));
-  if (!name) throw new Error(`no seed ${prefix}`);
-  return path.join(SEEDS, name);
-}
-
-export { kernelTree };
+export { kernelTree, missingKernelTree, missingKernelTrees, missingSeeds, seed } from '../inputs.js';
 
 // ---- temporary directories ----
 
@@ -165,8 +157,7 @@ export function editRemoveMigrationPte(text: string, from: string, to: string): 
 }
 
 export interface Material {
-  /** The corpus 6.12 tree. */
-  corpus: string;
+  /** The 6.12 tree's top-level Makefile (what the kernel version is read from). */
   makefile: string;
   /** mm/migrate.c as released. */
   original: string;
@@ -181,16 +172,30 @@ export interface Material {
   reversePatch: string;
 }
 
-/** Everything generated from the 6.12 corpus tree that the tests share. */
+/** Everything generated from the 6.12 corpus tree's mm/migrate.c that the tests share. */
 export function material(): Material {
   const corpus = kernelTree('6.12');
-  const original = readFileSync(path.join(corpus, MIGRATE), 'utf8');
-  const makefile = readFileSync(path.join(corpus, 'Makefile'), 'utf8');
+  return materialOf(readFileSync(path.join(corpus, MIGRATE), 'utf8'), readFileSync(path.join(corpus, 'Makefile'), 'utf8'));
+}
+
+/**
+ * The same generated from sources/migrate.c, written for these tests in the kernel's idiom: for
+ * the tests of how patches are read and wrapped (bad input, encodings, git ranges, series),
+ * which need a file with the bug's shape, not the kernel's own, and so run without a kernel tree.
+ */
+export function fixtureMaterial(): Material {
+  // A first line the committed file does not have: `ptelint patch` looks a pre-image up by the
+  // blob id of the patch's index line in the repository it runs in (this one, in a clone), and
+  // these tests want what the 6.12 file gave them, a pre-image no repository at hand holds.
+  const original = '/* test/patch-mode/sources/migrate.c */\n' + readFileSync(path.join(ROOT, 'test/patch-mode/sources/migrate.c'), 'utf8');
+  return materialOf(original, 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION =\nNAME = Baby Opossum Posse\n');
+}
+
+function materialOf(original: string, makefile: string): Material {
   const buggy = editRemoveMigrationPte(original, GOOD_GUARD, BAD_GUARD);
   const guardLine = lineOf(buggy, 'if (vma->vm_flags & VM_WRITE)');
   if (!lineAt(buggy, guardLine + 1).includes(GRANT_TEXT)) throw new Error('the grant does not follow the edited guard');
   return {
-    corpus,
     makefile,
     original,
     buggy,
@@ -204,6 +209,41 @@ export function material(): Material {
 /** A temporary kernel tree holding `Makefile` and `mm/migrate.c` (the given text). */
 export function migrateTree(m: Material, migrate: string): string {
   return writeFiles(tempDir('ptelint-pm-tree-'), { Makefile: m.makefile, [MIGRATE]: migrate });
+}
+
+// ---- a small mm/migrate.c of our own, for the report formats (mail, patchwork, b4) ----
+
+/** A restore of a migration entry that takes write from the entry, and a function no rule cares about. */
+export const RESTORE = `static void restore_one(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page)
+{
+	pte_t old = ptep_get(ptep);
+	swp_entry_t entry = pte_to_swp_entry(old);
+	pte_t pte = mk_pte(page, vma->vm_page_prot);
+
+	if (is_writable_migration_entry(entry))
+		pte = pte_mkwrite(pte, vma);
+	set_pte_at(vma->vm_mm, addr, ptep, pte);
+}
+
+static int unrelated(int x)
+{
+	return x + 1;
+}
+`;
+
+/** `text` with the restore granting write from the VMA instead (pte-write-grant-unjustified). */
+export function grantFromVma(text: string): string {
+  return replaceOnce(text, '\tif (is_writable_migration_entry(entry))', '\tif (vma->vm_flags & VM_WRITE)');
+}
+
+/** `text` with a change in unrelated(), which no rule cares about. */
+export function harmlessEdit(text: string): string {
+  return replaceOnce(text, '\treturn x + 1;', '\treturn x + 2;');
+}
+
+/** A git format-patch mail of mm/migrate.c going from `before` to `after`. */
+export function migrateMail(before: string, after: string, subject: string, extraHeaders: string[] = []): string {
+  return patchMail(gitDiff(before, after, MIGRATE), subject, extraHeaders);
 }
 
 // ---- mail wrappings ----
@@ -320,17 +360,19 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function cli(args: string[]): Promise<CliRun> {
+/** `ptelint <args>` in-process, its output captured (no terminal); `over` replaces parts of the wiring (env, cwd). */
+export async function cli(args: string[], over: Partial<CliIo> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const status = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
     env: { NO_COLOR: '1' },
     runCheck,
     runPatch,
     rules: listRules(),
     version: 'test',
+    ...over,
   });
   return { status, stdout, stderr };
 }

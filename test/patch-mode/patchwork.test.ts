@@ -10,30 +10,15 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ROOT, gitDiff, lineOf, patchMail, removeTemps, replaceOnce, tempDir } from './helpers.js';
+import { ROOT, gitDiff, grantFromVma, harmlessEdit, lineOf, migrateMail, removeTemps, RESTORE, tempDir } from './helpers.js';
 
 afterAll(removeTemps);
 
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 
-const BASE = `static void restore_one(struct vm_area_struct *vma, unsigned long addr, pte_t *ptep, struct page *page)
-{
-	pte_t old = ptep_get(ptep);
-	swp_entry_t entry = pte_to_swp_entry(old);
-	pte_t pte = mk_pte(page, vma->vm_page_prot);
-
-	if (is_writable_migration_entry(entry))
-		pte = pte_mkwrite(pte, vma);
-	set_pte_at(vma->vm_mm, addr, ptep, pte);
-}
-
-static int unrelated(int x)
-{
-	return x + 1;
-}
-`;
-const BUGGY = replaceOnce(BASE, '\tif (is_writable_migration_entry(entry))', '\tif (vma->vm_flags & VM_WRITE)');
-const HARMLESS = replaceOnce(BASE, '\treturn x + 1;', '\treturn x + 2;');
+const BASE = RESTORE;
+const BUGGY = grantFromVma(BASE);
+const HARMLESS = harmlessEdit(BASE);
 
 /** Patchwork's CheckCreate constraints: the list of what a body breaks (empty when it is valid). */
 function checkCreateViolations(body: Record<string, unknown>): string[] {
@@ -65,8 +50,8 @@ describe('patch --format patchwork', () => {
   test('a two-patch series: one check per patch, in order, each beside its Message-ID', () => {
     const dir = tempDir();
     const series = path.join(dir, 'series.mbox');
-    const first = patchMail(gitDiff(BASE, BUGGY, 'mm/migrate.c'), '[PATCH 1/2] mm/migrate: restore write from the VMA', ['Message-ID: <20240101.1@example.org>']);
-    const second = patchMail(gitDiff(BUGGY, replaceOnce(BUGGY, '\treturn x + 1;', '\treturn x + 2;'), 'mm/migrate.c'), '[PATCH 2/2] mm/migrate: tweak', [
+    const first = migrateMail(BASE, BUGGY, '[PATCH 1/2] mm/migrate: restore write from the VMA', ['Message-ID: <20240101.1@example.org>']);
+    const second = migrateMail(BUGGY, harmlessEdit(BUGGY), '[PATCH 2/2] mm/migrate: tweak', [
       'Message-ID: <20240101.2@example.org>',
     ]);
     // mbox: a blank line before each `From ` separator.
@@ -89,7 +74,7 @@ describe('patch --format patchwork', () => {
   });
 
   test('from standard input, a clean patch is a success; a bare diff has no Message-ID (null)', () => {
-    const clean = run(['-'], patchMail(gitDiff(BASE, HARMLESS, 'mm/migrate.c'), '[PATCH] tweak', ['Message-ID:\n <folded@example.org>']));
+    const clean = run(['-'], migrateMail(BASE, HARMLESS, '[PATCH] tweak', ['Message-ID:\n <folded@example.org>']));
     expect(clean.status).toBe(0);
     expect(clean.entries).toHaveLength(1);
     expect(clean.entries[0].message_id).toBe('folded@example.org');
@@ -105,7 +90,7 @@ describe('patch --format patchwork', () => {
     const mm = path.join(dir, 'mm');
     spawnSync('mkdir', [mm]);
     writeFileSync(path.join(mm, 'migrate.c'), 'static int other(void)\n{\n\treturn 0;\n}\n');
-    const mail = patchMail(gitDiff(BASE, BUGGY, 'mm/migrate.c'), '[PATCH] x', ['Message-ID: <x@example.org>']);
+    const mail = migrateMail(BASE, BUGGY, '[PATCH] x', ['Message-ID: <x@example.org>']);
     const r = run(['--tree', dir, '-'], mail);
     expect(r.entries).toHaveLength(1);
     expect(r.entries[0].check.state).not.toBe('success');

@@ -1,8 +1,9 @@
-// A three-patch series made by `git format-patch --cover-letter` at test time, on mm/migrate.c of
-// the 6.12 corpus: 1 adds a comment in remove_migration_pte(), 2 grants write from the VMA (the
-// bug), 3 reverts 2. Each patch is made against the state the previous one left, so 2 needs 1's
-// comment in its context and 3 only applies on top of 2. With --tree the series is applied in
-// order: 2 introduces the finding, 3 fixes it, 1 and the cover letter report nothing.
+// A three-patch series made by `git format-patch --cover-letter` at test time, on mm/migrate.c
+// (sources/migrate.c, written for these tests, with a 6.12 Makefile): 1 adds a comment in
+// remove_migration_pte(), 2 grants write from the VMA (the bug), 3 reverts 2. Each patch is made
+// against the state the previous one left, so 2 needs 1's comment in its context and 3 only
+// applies on top of 2. With --tree the series is applied in order: 2 introduces the finding, 3
+// fixes it, 1 and the cover letter report nothing.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,12 +14,12 @@ import {
   brief,
   cliJson,
   editRemoveMigrationPte,
+  fixtureMaterial,
   git,
   GOOD_GUARD,
   GRANT_TEXT,
   lineAt,
   lineOf,
-  material,
   migrateTree,
   MIGRATE,
   removeTemps,
@@ -45,7 +46,7 @@ let tree: string;
 let grantLine: number;
 
 beforeAll(() => {
-  m = material();
+  m = fixtureMaterial();
   const s1 = editRemoveMigrationPte(m.original, GOOD_GUARD, COMMENT + GOOD_GUARD);
   const s2 = editRemoveMigrationPte(s1, GOOD_GUARD, BAD_GUARD);
   const s3 = editRemoveMigrationPte(s2, BAD_GUARD, GOOD_GUARD);

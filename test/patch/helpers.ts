@@ -2,12 +2,7 @@
 // source), ways to wrap it as the list archives and mailers do, and a content-only view of the
 // result for comparing those wrappings.
 
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import type { FilePatch, PatchInput } from '../../src/input/patch-types.js';
-
-/** `../shared/seeds/` next to the repository (CI clones the repository beside `shared/`). */
-export const SEEDS = path.join(fileURLToPath(new URL('../..', import.meta.url)), '..', 'shared', 'seeds');
 
 /** One file, one hunk: tabs, a blank context line, `=` signs, a line longer than 76 columns. */
 export const DEMO_DIFF = [

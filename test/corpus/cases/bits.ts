@@ -7,22 +7,15 @@
 import { expect } from 'vitest';
 import { allRules } from '../../../rules/index.js';
 import type { Rule } from '../../../src/engine/define-rule.js';
-import type { MutationCase, Version } from '../mutation-harness.js';
+import type { MutationCase, Needle } from '../mutation-harness.js';
 
 export const R3 = 'uffd-wp-propagate';
 export const R5 = 'soft-dirty-propagate';
 export const GAIN = 'soft-dirty-spurious-gain';
 
-interface Case {
-  name: string;
-  version: Version;
-  file: string;
-  fn: string;
-  find: string;
-  replace: string;
-  rule: string;
-  /** Where it must fire: the nearest occurrence of `needle` to the edit, inside the function. */
-  at: { needle: string; direction?: 'forward' | 'backward' };
+interface Case extends Pick<MutationCase, 'name' | 'version' | 'file' | 'fn' | 'find' | 'replace' | 'rule'> {
+  /** Where it must fire: one place. */
+  at: Needle;
   /** Words the message must contain: the direction and the source entry. */
   says: string[];
 }
