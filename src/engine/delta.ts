@@ -6,10 +6,11 @@
 
 import type { Finding, Incomplete, PatchFinding, PatchStatus } from '../finding.js';
 import type { FileImages, SourceImage } from '../input/images.js';
-import { extractFunctions } from '../lang/slice.js';
+import { extractFunctions, type SourceFunction } from '../lang/slice.js';
 import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
-import { hunkCarryFindings, type HunkInput } from './hunk-carries.js';
+import { hunkCarryFindings, type HunkInput, type ImageAnalysis } from './hunk-carries.js';
+import { collectEvidence, emptyEvidence, type EvidenceWanted } from './patch-mode/hunk-evidence.js';
 import { GAP_CALL } from '../analysis/gap.js';
 import { hunkFactFindings } from './hunk-facts.js';
 import { helperPolicyFindings } from './helper-policy.js';
@@ -162,17 +163,29 @@ function gappedFunctions(image: SourceImage): Set<string> {
   return new Set(extractFunctions(image.text).filter((fn) => fn.text.includes(GAP_CALL)).map((fn) => fn.name));
 }
 
-function analyzeImage(path: string, image: SourceImage, only: Set<string>, options: DeltaOptions) {
-  return analyzeText(path, image.text, {
+function analyzeImage(path: string, image: SourceImage, only: Set<string>, options: DeltaOptions): ImageAnalysis {
+  const evidence = emptyEvidence();
+  const wanted: EvidenceWanted = {
+    carries: image.partial && options.rules.some((r) => r.meta.hunkCarry),
+    facts: image.partial && options.rules.some((r) => r.meta.hunkFacts),
+    rules: options.rules,
+    legacyArch: options.legacyArch ?? false,
+  };
+  const result = analyzeText(path, image.text, {
     rules: options.rules,
     kernelVersion: options.kernelVersion,
     onlyFunctions: only,
-    partial: image.partial,
-    visibleLine: (line) => image.inputLineOf(line) !== undefined,
-    collectCarries: image.partial && options.rules.some((r) => r.meta.hunkCarry),
-    collectFacts: image.partial && options.rules.some((r) => r.meta.hunkFacts),
+    // A function whose every line is real (a patch that adds or rewrites it whole) is complete.
+    partlyVisible: (fn) => image.partial && !allLinesVisible(fn, image),
     legacyArch: options.legacyArch ?? false,
+    onAnalyzed: wanted.carries || wanted.facts ? (fn, facts) => collectEvidence(fn, facts, wanted, evidence) : undefined,
   });
+  return { ...result, evidence };
+}
+
+function allLinesVisible(fn: SourceFunction, image: SourceImage): boolean {
+  for (let line = fn.startLine; line <= fn.endLine; line++) if (image.inputLineOf(line) === undefined) return false;
+  return true;
 }
 
 /**

@@ -9,7 +9,7 @@
 import { hunkFinding } from './hunk-finding.js';
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
-import { type FoundBatchPolicy } from './analyze.js';
+import type { FoundBatchPolicy } from './patch-mode/hunk-evidence.js';
 import type { Rule } from './define-rule.js';
 import type { HunkInput } from './hunk-carries.js';
 
@@ -20,8 +20,8 @@ export function helperPolicyFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
-  const before = new Map(pre.result.batchPolicies.map((p) => [p.function, p]));
-  for (const after of post.result.batchPolicies) {
+  const before = new Map(pre.result.evidence.batchPolicies.map((p) => [p.function, p]));
+  for (const after of post.result.evidence.batchPolicies) {
     const was = before.get(after.function);
     if (!was) continue;
     // Only a helper the patch changed: its builder call or the flags it passes.

@@ -10,7 +10,8 @@ import { hunkFinding } from './hunk-finding.js';
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
 import { extractFunctions } from '../lang/slice.js';
-import { type AnalyzeResult, type FoundCarry } from './analyze.js';
+import type { AnalyzeResult } from './analyze.js';
+import type { FoundCarry, HunkEvidence } from './patch-mode/hunk-evidence.js';
 import type { Rule } from './define-rule.js';
 
 /**
@@ -19,19 +20,24 @@ import type { Rule } from './define-rule.js';
  */
 export interface HunkInput {
   path: string;
-  pre?: { image: SourceImage; result: AnalyzeResult };
-  post?: { image: SourceImage; result: AnalyzeResult };
+  pre?: { image: SourceImage; result: ImageAnalysis };
+  post?: { image: SourceImage; result: ImageAnalysis };
   rules: Rule[];
   patch: number;
   inputName: string;
+}
+
+/** An image's analysis and the evidence collected from its functions. */
+export interface ImageAnalysis extends AnalyzeResult {
+  evidence: HunkEvidence;
 }
 
 export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
-  const removed = onChangedLines(pre.result.carries, pre.image);
-  const added = onChangedLines(post.result.carries, post.image);
+  const removed = onChangedLines(pre.result.evidence.carries, pre.image);
+  const added = onChangedLines(post.result.evidence.carries, post.image);
   const postRanges = ranges(post.image.text);
   const preRanges = ranges(pre.image.text);
   for (const rule of input.rules) {
@@ -45,8 +51,8 @@ export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
       const come = added.filter((c) => c.kind === check.kind && c.function === fn);
       // Counted over the whole visible function: a carry respelled, moved, or left in another arm
       // of the function does not count as lost; fewer carries after the patch than before does.
-      const before = pre.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
-      const after = post.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
+      const before = pre.result.evidence.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
+      const after = post.result.evidence.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
       if (gone.length > 0 && after < before && !gone.every((c) => movedIntoHelper(c, fn, post))) {
         // Where the deletion was: the post-image's changed line of this function nearest to it.
         const at = nearestChanged(post.image, postRanges.get(fn), gone[0].line - (preRanges.get(fn)?.start ?? 0) + (postRanges.get(fn)?.start ?? 0));
@@ -68,11 +74,11 @@ export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
  * `pte_mkuffd_wp`), so a helper that carries the bit for present entries only does not cover the
  * swap path.
  */
-function movedIntoHelper(carry: FoundCarry, fn: string, post: { image: SourceImage; result: AnalyzeResult }): boolean {
+function movedIntoHelper(carry: FoundCarry, fn: string, post: { image: SourceImage; result: ImageAnalysis }): boolean {
   const functions = extractFunctions(post.image.text);
   const body = functions.find((f) => f.name === fn)?.text ?? '';
   const tests = bitTestsIn(carry.guard);
-  return post.result.carries.some((k) => k.function !== fn && k.kind === carry.kind && k.call === carry.call &&
+  return post.result.evidence.carries.some((k) => k.function !== fn && k.kind === carry.kind && k.call === carry.call &&
     new RegExp(`\\b${k.function}\\s*\\(`).test(body) &&
     bitTestsIn(k.guard).some((t) => tests.includes(t)));
 }

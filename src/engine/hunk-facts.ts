@@ -14,7 +14,7 @@
 import { hunkFinding } from './hunk-finding.js';
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
-import { type FoundFact } from './analyze.js';
+import type { FoundFact } from './patch-mode/hunk-evidence.js';
 import type { FactVerdict, Rule, SeenFact } from './define-rule.js';
 import { codeLineNear, nearestChanged, ranges, type HunkInput } from './hunk-carries.js';
 
@@ -29,7 +29,7 @@ export function hunkFactFindings(input: HunkInput): PatchFinding[] {
   for (const rule of input.rules) {
     const check = rule.meta.hunkFacts;
     if (!check) continue;
-    const mine = (side: Side) => side.result.facts.filter((f) => f.rule === rule.meta.id);
+    const mine = (side: Side) => side.result.evidence.facts.filter((f) => f.rule === rule.meta.id);
     const before = mine(pre);
     const after = mine(post);
     const functions = new Set([...before, ...after].map((f) => f.function));

@@ -4,7 +4,8 @@
 
 import type { PatchFinding } from '../finding.js';
 import type { SourceImage } from '../input/images.js';
-import { fillPlaceholders, fingerprintOf } from './analyze.js';
+import { fillPlaceholders } from './message-template.js';
+import { fingerprintOf } from './fingerprint.js';
 import type { Rule } from './define-rule.js';
 import type { HunkInput } from './hunk-carries.js';
 
