@@ -13,6 +13,7 @@ import { deltaForFile } from './delta.js';
 import { compareFindings } from '../../finding.js';
 import { stripComponents } from '../../input/patch/diff-paths.js';
 import { errorOrder } from '../../report/order.js';
+import { SourceLines } from '../../input/source-lines.js';
 
 export interface PatchOptions {
   /** Patch files, mbox files, mails; `-` is standard input. */
@@ -52,7 +53,7 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   const fixed = (options.tree && detectKernelVersion(options.tree)) || (options.git && detectKernelVersion(repoDir)) || options.kernelVersion;
   let version: KernelVersion = fixed || NEWEST_KERNEL;
   const files = new Set<string>();
-  const imageLines = new Map<string, string[]>();
+  const imageLines = new SourceLines();
   const parsedPatches: Array<Patch | undefined> = [];
 
   const addDelta = (patch: PatchReport, images: FileImages[], inputName: string): void => {
@@ -66,8 +67,8 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
       if (!img.pre && !img.post) continue;
       files.add(img.path);
       const patchNo = result.patches.length;
-      if (img.pre) imageLines.set(`${patchNo}:pre:${img.path}`, img.pre.text.split('\n'));
-      if (img.post) imageLines.set(`${patchNo}:post:${img.path}`, img.post.text.split('\n'));
+      if (img.pre) imageLines.add(imageKey(patchNo, 'pre', img.path), img.pre.text);
+      if (img.post) imageLines.add(imageKey(patchNo, 'post', img.path), img.post.text);
       const d = deltaForFile(img, { rules, kernelVersion: version, inputName, patch: patchNo, legacyArch: options.legacyArch });
       result.findings.push(...d.findings);
       result.incomplete.push(...d.incomplete);
@@ -134,9 +135,14 @@ export async function runPatch(options: PatchOptions): Promise<PatchRun> {
   result.summary.durationMs = Math.round(performance.now() - started);
   return {
     result,
-    sourceLine: (f) => imageLines.get(`${f.patch}:${f.status === 'fixed' ? 'pre' : 'post'}:${f.file}`)?.[f.line - 1],
+    sourceLine: (f) => imageLines.line(imageKey(f.patch, f.status === 'fixed' ? 'pre' : 'post', f.file), f.line),
     patchOf: (n) => parsedPatches[n - 1],
   };
+}
+
+/** The key of an image's lines: a series can hold several versions of one file. */
+function imageKey(patch: number, side: 'pre' | 'post', file: string): string {
+  return `${patch}:${side}:${file}`;
 }
 
 /** The repository of `--repo`, the current directory's (undefined outside one), or none. */
