@@ -7,8 +7,8 @@
 import type { Finding, Incomplete, PatchFinding } from '../../finding.js';
 import type { FileImages } from '../../input/images.js';
 import type { KernelVersion } from '../../kernel-version.js';
-import { hunkCarryFindings, type HunkInput } from './hunk-carries.js';
-import { analyseImage, SlicedImage } from './image-analysis.js';
+import { hunkCarryFindings } from './hunk-carries.js';
+import { analyseImage, SlicedImage, type HunkInput } from './image-analysis.js';
 import { patchFinding } from './patch-finding.js';
 import { GAP_CALL } from '../../analysis/gap.js';
 import { hunkFactFindings } from './hunk-facts.js';

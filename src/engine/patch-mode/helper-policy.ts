@@ -11,7 +11,7 @@ import type { PatchFinding } from '../../finding.js';
 import type { SourceImage } from '../../input/images.js';
 import type { FoundBatchPolicy } from './hunk-evidence.js';
 import type { Rule } from '../define-rule.js';
-import type { HunkInput } from './hunk-carries.js';
+import type { HunkInput } from './image-analysis.js';
 
 
 const FLAG: Record<'write' | 'softDirty', string> = { write: 'FPB_RESPECT_WRITE', softDirty: 'FPB_RESPECT_SOFT_DIRTY' };

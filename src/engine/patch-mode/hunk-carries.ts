@@ -10,21 +10,8 @@ import { hunkFinding } from './patch-finding.js';
 import type { PatchFinding } from '../../finding.js';
 import type { SourceImage } from '../../input/images.js';
 import type { FoundCarry } from './hunk-evidence.js';
-import { codeLineNear, nearestChanged, type AnalysedImage } from './image-analysis.js';
+import { codeLineNear, nearestChanged, type AnalysedImage, type HunkInput } from './image-analysis.js';
 import type { Rule } from '../define-rule.js';
-
-/**
- * One file of a patch as the checks from hunks alone read it (this module, hunk-facts.ts,
- * helper-policy.ts): both images with their analyses, the rules, and where the patch came from.
- */
-export interface HunkInput {
-  path: string;
-  pre?: AnalysedImage;
-  post?: AnalysedImage;
-  rules: Rule[];
-  patch: number;
-  inputName: string;
-}
 
 export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;

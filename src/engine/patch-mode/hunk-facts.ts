@@ -16,8 +16,7 @@ import type { PatchFinding } from '../../finding.js';
 import type { SourceImage } from '../../input/images.js';
 import type { FoundFact } from './hunk-evidence.js';
 import type { FactVerdict, Rule, SeenFact } from '../define-rule.js';
-import type { HunkInput } from './hunk-carries.js';
-import { codeLineNear, nearestChanged } from './image-analysis.js';
+import { codeLineNear, nearestChanged, type HunkInput } from './image-analysis.js';
 
 type Side = NonNullable<HunkInput['pre']>;
 

@@ -43,6 +43,19 @@ export interface AnalysedImage {
   evidence: HunkEvidence;
 }
 
+/**
+ * One file of a patch as the checks from hunks alone read it (hunk-carries.ts, hunk-facts.ts,
+ * helper-policy.ts): both images with their analyses, the rules, and where the patch came from.
+ */
+export interface HunkInput {
+  path: string;
+  pre?: AnalysedImage;
+  post?: AnalysedImage;
+  rules: Rule[];
+  patch: number;
+  inputName: string;
+}
+
 export interface ImageAnalysisOptions {
   rules: Rule[];
   kernelVersion: KernelVersion;

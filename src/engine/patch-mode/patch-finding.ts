@@ -8,7 +8,7 @@ import type { Finding, PatchFinding, PatchStatus } from '../../finding.js';
 import type { SourceImage } from '../../input/images.js';
 import { buildFinding } from '../finding-factory.js';
 import type { Rule } from '../define-rule.js';
-import type { HunkInput } from './hunk-carries.js';
+import type { HunkInput } from './image-analysis.js';
 
 /** Which patch of the run a finding belongs to, and the name of its input. */
 export interface PatchPlace {
