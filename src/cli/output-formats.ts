@@ -65,7 +65,18 @@ const out = (text: string): Write => ({ to: 'stdout', text });
 const err = (text: string): Write => ({ to: 'stderr', text });
 const errors = (v: CommonView & { result: RunResult }, color = v.color.stderr): Write => err(formatTextErrors(v.result.errors, { color }));
 
+// In the order --help lists them.
 export const FORMATS: Record<OutputFormat, FormatEntry> = {
+  text: {
+    codeFrames: true,
+    check: (v) => [
+      out(formatTextFindings(v.all ? v.result.findings : v.alerts.findings, { color: v.color.stdout, sourceLine: v.sourceLine })),
+      errors(v),
+      // The summary counts what is new; the baseline's findings are one number of their own.
+      ...(v.quiet ? [] : [out(formatTextFooter({ ...v.alerts, summary: { ...v.alerts.summary, findings: v.alerts.findings.length } }, { color: v.color.stdout, verbose: v.verbose }))]),
+    ],
+    patch: (v) => [out(formatPatchText(v.result, { color: v.color.stdout, all: v.all, sourceLine: v.sourceLine, quiet: v.quiet })), errors(v)],
+  },
   // Errors travel inside the JSON, the SARIF and the workflow commands: a script reading stdout
   // must not also have to parse stderr.
   json: {
@@ -84,19 +95,17 @@ export const FORMATS: Record<OutputFormat, FormatEntry> = {
     check: (v) => [out(formatGithubReport(v.alerts))],
     patch: (v) => [out(formatGithubReport(v.gated, { all: v.all }))],
   },
+  mail: { patch: (v) => [out(formatPatchMail(v.gated, v.patchOf, { all: v.all, quiet: v.quiet })), errors(v)] },
   // b4 reads every stdout line as a finding and every stderr line as a failure: nothing else.
   checkpatch: { patch: (v) => [out(formatCheckpatchReport(v.gated)), errors(v, false)] },
   b4: { patch: (v) => [out(formatB4Report(v.gated, v.failOn))] },
   patchwork: { patch: (v) => [out(formatPatchworkReport(v.gated, v.failOn)), errors(v)] },
-  mail: { patch: (v) => [out(formatPatchMail(v.gated, v.patchOf, { all: v.all, quiet: v.quiet })), errors(v)] },
-  text: {
-    codeFrames: true,
-    check: (v) => [
-      out(formatTextFindings(v.all ? v.result.findings : v.alerts.findings, { color: v.color.stdout, sourceLine: v.sourceLine })),
-      errors(v),
-      // The summary counts what is new; the baseline's findings are one number of their own.
-      ...(v.quiet ? [] : [out(formatTextFooter({ ...v.alerts, summary: { ...v.alerts.summary, findings: v.alerts.findings.length } }, { color: v.color.stdout, verbose: v.verbose }))]),
-    ],
-    patch: (v) => [out(formatPatchText(v.result, { color: v.color.stdout, all: v.all, sourceLine: v.sourceLine, quiet: v.quiet })), errors(v)],
-  },
 };
+
+/** The formats of `check` and of `patch`, from the table. */
+export const CHECK_FORMATS = formatsWith('check');
+export const PATCH_FORMATS = formatsWith('patch');
+
+function formatsWith(command: 'check' | 'patch'): OutputFormat[] {
+  return (Object.keys(FORMATS) as OutputFormat[]).filter((f) => FORMATS[f][command] !== undefined);
+}

@@ -11,14 +11,12 @@ import type { PatchRunResult, RunResult } from '../finding.js';
 import { shouldUseColor } from '../report/color.js';
 import type { RuleDescriptor } from '../report/sarif.js';
 import type { SourceLineLookup } from '../report/text.js';
-import { FORMATS, type PatchView, type Write } from './output-formats.js';
+import { CHECK_FORMATS, FORMATS, PATCH_FORMATS, type PatchView, type Write } from './output-formats.js';
 import { linesOf, loadSourceLines } from '../input/source-lines.js';
 import { EXIT_CLEAN, EXIT_USAGE, exitCodeFor } from './exit-code.js';
 import type { FailOn, OutputFormat } from './options.js';
 import {
   FAIL_ON_LEVELS,
-  OUTPUT_FORMATS,
-  PATCH_OUTPUT_FORMATS,
   parseJobs,
   parseKernelVersionFlag,
   ruleIdListParser,
@@ -159,7 +157,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .command('check')
     .description('analyze C sources and headers (files or directories)')
     .argument('[paths...]', 'files and directories to analyze', ['.'])
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated; turns on rules that are off by default)', ruleIdListParser(ruleIds))
     .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
     .addOption(
@@ -200,7 +198,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--no-repo', 'do not read pre-images from any git repository')
     .option('--all', 'also print findings the patch neither introduces nor fixes')
-    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines; checkpatch, b4: per-patch checks of b4; patchwork: Patchwork check bodies)').choices(PATCH_OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines; checkpatch, b4: per-patch checks of b4; patchwork: Patchwork check bodies)').choices(PATCH_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated)', ruleIdListParser(ruleIds))
     .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
     .addOption(
