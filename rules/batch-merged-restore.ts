@@ -30,7 +30,7 @@ export default defineRule({
         '{{sink}}() writes a value made writable from the batch\'s merged write bit (line {{line}}) to {{count}} entries: read-only PTEs of the batch become writable',
     },
     helperPolicy: { bit: 'write', messageId: 'helperPolicy' },
-    // From hunks alone (src/engine/hunk-facts.ts): the restore is often many lines below the clear,
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the restore is often many lines below the clear,
     // outside every hunk (the 2026 lazyfree fix: about 90 lines), so the write-protect of the merged value is
     // judged where the patch changes it: deleting it is the bug, adding it the fix.
     hunkFacts: { messageId: 'wrprotectDropped', collect: mergedProtections },

@@ -54,7 +54,7 @@ export default defineRule({
         'the fork\'s exclusivity clear {{call}}() (under {{guard}}) is missing from this function in this version: parent and child keep an entry that claims an exclusive page (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'forkShare', messageId: 'hunkCarry' },
-    // From hunks alone (src/engine/hunk-facts.ts): the entry types a fork copy's type test admits.
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the entry types a fork copy's type test admits.
     // The downgrade it guards is often below the hunk, but both images share it: a condition the
     // patch narrows (`!is_readable_migration_entry()` -> `is_writable_migration_entry()`) stops
     // downgrading the types it no longer admits.

@@ -28,7 +28,7 @@ export default defineRule({
       respelledPresent:
         '{{at_call}}() is a present-entry accessor, but the patch puts it where {{call}}({{value}}) read {{value}} as a non-present entry: on x86 it reads or sets a swp bit instead (judged from the hunks)',
     },
-    // From hunks alone (src/engine/hunk-facts.ts): the pre-image's swap accessor on a value types
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the pre-image's swap accessor on a value types
     // it at that point for both images; the same access respelled in the present family on the
     // same value is the bug, whatever the unseen lines hold. A swap accessor merely deleted is a
     // lost carry (R3/R5), not a kind error. A respelled uffd-wp clear is uffd-wp-clear-on-unregistered-dst's

@@ -43,7 +43,7 @@ export default defineRule({
       noWrprotect:
         '{{call}}() on a value restored from a read-only entry is not followed by {{wrprotect}}() before {{sink}}() at line {{line}}: on sparc64 (6.1) and older loongarch *_mkdirty() also sets write',
     },
-    // From hunks alone (src/engine/hunk-facts.ts): the write-protects of a value on a way where the
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the write-protects of a value on a way where the
     // source entry was not writable (`else pte = pte_wrprotect(pte)` after is_writable_migration_entry()).
     // The *_mkdirty() and the installer are often outside the hunk, but both images share them: a
     // patch that deletes the write-protect leaves the restored entry to whatever *_mkdirty() set.

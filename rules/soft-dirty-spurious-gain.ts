@@ -23,7 +23,7 @@ export default defineRule({
       gained:
         '{{mkdirty}}() sets soft-dirty on x86, and on the path where {{predicate}} is false nothing clears it before {{sink}}() at line {{sinkLine}}',
     },
-    // From hunks alone (src/engine/hunk-facts.ts): the soft-dirty clears on the way where the old
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the soft-dirty clears on the way where the old
     // entry was not soft-dirty (`else pte = pte_clear_soft_dirty(pte)`). The *_mkdirty() and the
     // installer may be out of sight, but both images share them: a patch that deletes the clear
     // lets *_mkdirty() mark the entry soft-dirty on that way. A patch that deletes the carry with

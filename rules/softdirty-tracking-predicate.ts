@@ -26,7 +26,7 @@ export default defineRule({
       invertedNoTracking:
         '!({{test}}) holds when soft-dirty tracking is active, but is used here to allow {{decision}}: use !vma_soft_dirty_enabled({{vma}})',
     },
-    // From hunks alone (src/engine/hunk-facts.ts): vma_soft_dirty_enabled(vma) respelled by the
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): vma_soft_dirty_enabled(vma) respelled by the
     // patch as a raw `vma->vm_flags & VM_SOFTDIRTY` test on the same VMA inverts what is tested,
     // whatever the decision below the hunk is (76aefad628aa).
     hunkFacts: {

@@ -26,7 +26,7 @@ export default defineRule({
       exclusiveWithoutProvenance:
         '{{what}} marks the page exclusive although no guard derives it from the entry (pte_swp_exclusive(), !is_readable_migration_entry()) or a fresh copy: a possibly shared or pinned page becomes exclusive',
     },
-    // From hunks alone (src/engine/hunk-facts.ts): a condition that proves the page exclusive from
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): a condition that proves the page exclusive from
     // its source (pte_swp_exclusive(), a refcount of 1, the migration type) in a swap-in or restore
     // path. The RMAP_EXCLUSIVE it guards is often below the hunk, but both images share it: a patch
     // that turns the proof into something weaker (`if (1)`, `folio_test_swapcache()`) grants

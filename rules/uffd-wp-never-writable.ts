@@ -30,7 +30,7 @@ export default defineRule({
       uffdOnWritable:
         '{{call}}() sets uffd-wp on a value that may be writable ({{source}}, line {{line}}) without a *_wrprotect(): in {{version}} *_mkuffd_wp() does not clear the write bit',
     },
-    // From hunks alone (src/engine/hunk-facts.ts): the uffd-wp tests guarding a write grant, and
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the uffd-wp tests guarding a write grant, and
     // where *_mkuffd_wp() does not clear write (before 6.5) the write-protects of a value on a
     // uffd-wp way. A patch that deletes one leaves the uffd-wp entry writable, whatever the unseen
     // lines hold.

@@ -31,7 +31,7 @@ export default defineRule({
         'the uffd-wp carry {{call}}() (under {{guard}}) is missing from this function in this version: the entry loses uffd-wp on that path (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'uffdCarry', messageId: 'hunkCarry' },
-    // From hunks alone (src/engine/hunk-facts.ts): the uffd-wp markers a zap leaves under a uffd-wp
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the uffd-wp markers a zap leaves under a uffd-wp
     // test (`make_pte_marker(PTE_MARKER_UFFD_WP)`), or the helpers that leave one: a patch that
     // deletes one lets the zapped entry's uffd-wp go with it.
     hunkFacts: { messageId: 'markerDropped', collect: uffdMarkers },

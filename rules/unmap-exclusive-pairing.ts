@@ -31,7 +31,7 @@ export default defineRule({
       encoderDropped:
         'the patch removes {{call}}() from this unmap path: {{effect}} (judged from the hunks)',
     },
-    // From hunks alone (src/engine/hunk-facts.ts): the exclusivity encoders of an unmap path. The
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts): the exclusivity encoders of an unmap path. The
     // try-share and the installer are mostly out of sight, but both images share them: an encoder
     // the patch deletes or respells as a plain readable entry is lost. Fork copies are
     // fork-exclusive-clear's (there an exclusive entry is the bug, dropping it the fix).

@@ -70,7 +70,7 @@ export default defineRule({
       reasonDropped:
         'the patch removes {{call}}() from {{predicate}}(): a way to true no longer rules out {{reason}}, so the entry can become writable without the fault it needs (judged from the hunks)',
     },
-    // From hunks alone (src/engine/hunk-facts.ts) the predicate's other ways are out of sight, but
+    // From hunks alone (src/engine/patch-mode/hunk-facts.ts) the predicate's other ways are out of sight, but
     // a test of a fault reason that the pre-image has on the patch's lines and the post-image lost
     // (counted per reason, so a respelled test such as 6.1's vma_soft_dirty_enabled() &&
     // !pte_soft_dirty() -> pte_needs_soft_dirty_wp() is no change) is a way to true the patch opened.

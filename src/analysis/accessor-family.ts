@@ -1,4 +1,4 @@
-// The family an entry accessor belongs to, as patch-mode facts (src/engine/hunk-facts.ts): a
+// The family an entry accessor belongs to, as patch-mode facts (src/engine/patch-mode/hunk-facts.ts): a
 // swap-family accessor (`pte_swp_uffd_wp(x)`, `pte_swp_clear_uffd_wp(x)`) says that `x` holds a
 // non-present entry where it is applied; the same access respelled in the present family
 // (`pte_uffd_wp(x)`, `huge_pte_mkuffd_wp(x)`) on the same value is then a present accessor on a

@@ -5,7 +5,7 @@
 // new entry's construction that the full analyses (bit-transfer.ts, uffd-clearing.ts) pair. What
 // it does see is a hunk that deletes such a statement and adds none back: the typical one-line
 // loss (a lost *_mkuffd_wp). The delta engine pairs the carries a hunk removes
-// with those it adds (src/engine/hunk-carries.ts); this module says which calls are carries.
+// with those it adds (src/engine/patch-mode/hunk-carries.ts); this module says which calls are carries.
 
 import type { SyntaxNode } from '../lang/parser.js';
 import type { FunctionFacts } from './facts.js';

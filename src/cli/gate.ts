@@ -11,7 +11,6 @@ import { EXIT_USAGE } from './exit-code.js';
 import { readBaseline } from '../gate/baseline.js';
 import { detectKernelVersion } from '../input/kernel-tree.js';
 import { describeFsError } from '../input/fs-error.js';
-import type { SourceLineLookup } from '../report/text.js';
 import { NEWEST_KERNEL } from '../kernel-version.js';
 import type { Rule } from '../engine/define-rule.js';
 import { selectRulesFrom } from '../engine/registry.js';
@@ -175,11 +174,6 @@ export function treeProblem(tree: string): string | undefined {
   } catch (error) {
     return describeFsError(error);
   }
-}
-
-export function linesOf(name: string, text: string): SourceLineLookup {
-  const lines = text.split(/\r?\n/);
-  return (file, line) => (file === name ? lines[line - 1] : undefined);
 }
 
 export async function readProcessStdin(): Promise<Buffer> {

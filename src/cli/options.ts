@@ -13,12 +13,7 @@ export type FailOn = Severity | 'never';
 export const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warning', 'note', 'never'];
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'github' | 'mail' | 'checkpatch' | 'b4' | 'patchwork';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'github'];
-/**
- * `patch` can also answer as a reply to the patch mail, and as the per-patch checks of b4
- * (checkpatch lines for prep/am --check, JSON for review) and of Patchwork.
- */
-export const PATCH_OUTPUT_FORMATS: readonly OutputFormat[] = [...OUTPUT_FORMATS, 'mail', 'checkpatch', 'b4', 'patchwork'];
+// The formats each command has are the keys of the table in output-formats.ts.
 
 /** `patch --quiet`: what a clean patch gets. */
 

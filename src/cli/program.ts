@@ -9,19 +9,14 @@ import type { CheckOptions } from '../engine/run-options.js';
 import type { KernelVersion } from '../kernel-version.js';
 import type { PatchRunResult, RunResult } from '../finding.js';
 import { shouldUseColor } from '../report/color.js';
-import { formatJsonReport } from '../report/json.js';
-import { formatGithubReport } from '../report/github.js';
 import type { RuleDescriptor } from '../report/sarif.js';
-import { formatSarifReport } from '../report/sarif.js';
 import type { SourceLineLookup } from '../report/text.js';
-import { formatTextErrors, formatTextFindings, formatTextFooter } from '../report/text.js';
-import { loadSourceLines } from '../input/source-lines.js';
+import { CHECK_FORMATS, FORMATS, PATCH_FORMATS, type PatchView, type Write } from './output-formats.js';
+import { linesOf, loadSourceLines } from '../input/source-lines.js';
 import { EXIT_CLEAN, EXIT_USAGE, exitCodeFor } from './exit-code.js';
 import type { FailOn, OutputFormat } from './options.js';
 import {
   FAIL_ON_LEVELS,
-  OUTPUT_FORMATS,
-  PATCH_OUTPUT_FORMATS,
   parseJobs,
   parseKernelVersionFlag,
   ruleIdListParser,
@@ -29,12 +24,6 @@ import {
 } from './options.js';
 import { catalogueIdsText, formatRuleExplanation, formatRuleTable, rulesForExplain } from './rule-text.js';
 import type { PatchOptions, PatchRun } from '../engine/run-patch.js';
-import { formatPatchJsonReport } from '../report/patch-json.js';
-import { formatPatchText } from '../report/patch-text.js';
-import { formatPatchMail } from '../report/patch-mail.js';
-import { formatCheckpatchReport } from '../report/checkpatch.js';
-import { formatB4Report } from '../report/b4.js';
-import { formatPatchworkReport } from '../report/patchwork.js';
 import { exitCodeForPatch } from './exit-code.js';
 import { kbuildHelpCommand, runKbuild } from './kbuild.js';
 import type { ColorMode } from '../report/color.js';
@@ -44,7 +33,6 @@ import type { ConfigFlag } from './gate.js';
 import {
   applyCheckBaseline,
   applyPatchBaseline,
-  linesOf,
   overrideSeverities,
   readProcessStdin,
   settingsFor,
@@ -96,6 +84,7 @@ interface PatchFlags {
   color: ColorMode;
   verbose?: boolean;
   strip?: number;
+  timing?: boolean;
 }
 
 interface CheckFlags {
@@ -117,10 +106,13 @@ interface CheckFlags {
   color: ColorMode;
   stdinFilename: string;
   cache?: string | true;
+  timing?: boolean;
 }
 
 const CONFIG_HELP = 'read settings from this file instead of the nearest .ptelint.json';
 const BASELINE_HELP = 'known findings (a file written by --write-baseline): reported as baseline, never failing the run';
+
+const TIMING_HELP = "--format json: add the run's duration (durationMs) to the summary; without it, the same input gives the same bytes";
 
 const LEGACY_ARCH_HELP =
   'legacy architectures, where *_mkdirty() can set the write bit (6.1 sparc64, older loongarch): also run the rules meant for them';
@@ -165,7 +157,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .command('check')
     .description('analyze C sources and headers (files or directories)')
     .argument('[paths...]', 'files and directories to analyze', ['.'])
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated; turns on rules that are off by default)', ruleIdListParser(ruleIds))
     .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
     .addOption(
@@ -184,6 +176,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--no-config', 'do not look for a .ptelint.json')
     .option('--shard <i/n>', 'analyze only the i-th of n deterministic shards of the files (CI matrices)', parseShard)
     .option('--stdin-filename <name>', 'with the path -: the name standard input is reported under', '<stdin>')
+    .option('--timing', TIMING_HELP)
     .addOption(quietOption())
     .addOption(colorOption())
     .addHelpText('after', EXIT_HELP)
@@ -205,7 +198,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     )
     .option('--no-repo', 'do not read pre-images from any git repository')
     .option('--all', 'also print findings the patch neither introduces nor fixes')
-    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines; checkpatch, b4: per-patch checks of b4; patchwork: Patchwork check bodies)').choices(PATCH_OUTPUT_FORMATS).default('text'))
+    .addOption(new Option('--format <format>', 'output format (mail: a reply quoting the patch, findings under their lines; checkpatch, b4: per-patch checks of b4; patchwork: Patchwork check bodies)').choices(PATCH_FORMATS).default('text'))
     .option('--rule <ids>', 'run only these rules (comma-separated)', ruleIdListParser(ruleIds))
     .option('--disable <ids>', 'never run these rules (comma-separated)', ruleIdListParser(ruleIds))
     .addOption(
@@ -220,6 +213,7 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--no-config', 'do not look for a .ptelint.json')
     .option('-p, --strip <n>', 'leading path components to strip from plain diff -u names, as patch -pN (default: 1 when both sides start a/ b/ or the same directory)', parseStripCount)
     .option('--verbose', 'say which kernel version applies')
+    .option('--timing', TIMING_HELP)
     .addOption(quietOption())
     .addOption(colorOption())
     .addHelpText('after', EXIT_HELP)
@@ -290,35 +284,17 @@ async function patch(inputs: string[], flags: PatchFlags, io: CliIo, command: Co
   if (settings.config) result = withoutIgnored(result, ignoreMatcher(settings.config), flags.tree ?? settings.config.dir);
   result = applyPatchBaseline(result, settings.baseline);
   result.summary = { ...result.summary, inputErrors: result.errors.length };
-  const stdoutColor = shouldUseColor(io.stdout, io.env, flags.color);
-  const stderrColor = shouldUseColor(io.stderr, io.env, flags.color);
-  // Machine formats carry unchanged findings only with --all, as the text does; findings known to
-  // the baseline stay in the JSON (with that status) but are not alerts or annotations.
   const shown: PatchRunResult = flags.all ? result : { ...result, findings: result.findings.filter((f) => f.status !== 'unchanged') };
-  const alerts: PatchRunResult = { ...shown, findings: shown.findings.filter((f) => f.status !== 'baseline') };
-  const gated: PatchRunResult = { ...result, findings: result.findings.filter((f) => f.status !== 'baseline') };
-  if (flags.format === 'json') {
-    io.stdout.write(formatPatchJsonReport(shown));
-  } else if (flags.format === 'sarif') {
-    io.stdout.write(formatSarifReport(alerts, io.rules.map((r) => ruleDescriptor(r, settings.config)), io.version));
-  } else if (flags.format === 'github') {
-    io.stdout.write(formatGithubReport(gated, { all: flags.all === true }));
-  } else if (flags.format === 'checkpatch') {
-    // b4 reads every stdout line as a finding and every stderr line as a failure: nothing else.
-    io.stdout.write(formatCheckpatchReport(gated));
-    io.stderr.write(formatTextErrors(result.errors, { color: false }));
-  } else if (flags.format === 'b4') {
-    io.stdout.write(formatB4Report(gated, settings.failOn));
-  } else if (flags.format === 'patchwork') {
-    io.stdout.write(formatPatchworkReport(gated, settings.failOn));
-    io.stderr.write(formatTextErrors(result.errors, { color: stderrColor }));
-  } else if (flags.format === 'mail') {
-    io.stdout.write(formatPatchMail(gated, (n) => run.patchOf?.(n), { all: flags.all === true, quiet: flags.quiet === true }));
-    io.stderr.write(formatTextErrors(result.errors, { color: stderrColor }));
-  } else {
-    io.stdout.write(formatPatchText(result, { color: stdoutColor, all: flags.all === true, sourceLine: run.sourceLine, quiet: flags.quiet === true }));
-    io.stderr.write(formatTextErrors(result.errors, { color: stderrColor }));
-  }
+  const view: PatchView = {
+    ...commonView(flags, io, settings),
+    result,
+    shown,
+    alerts: { ...shown, findings: shown.findings.filter((f) => f.status !== 'baseline') },
+    gated: { ...result, findings: result.findings.filter((f) => f.status !== 'baseline') },
+    sourceLine: run.sourceLine,
+    patchOf: (n) => run.patchOf?.(n),
+  };
+  writeAll(io, FORMATS[flags.format].patch!(view));
   return exitCodeForPatch(result, settings.failOn);
 }
 
@@ -360,29 +336,36 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo, command: Com
   }
   result.summary = { ...result.summary, inputErrors: result.errors.length };
   const alerts: RunResult = { ...result, findings: result.findings.filter((f) => !f.baseline) };
-
-  if (flags.format === 'json') {
-    // Errors travel inside the JSON (and the SARIF, and the workflow commands): a script reading
-    // stdout must not also have to parse stderr.
-    io.stdout.write(formatJsonReport(result));
-  } else if (flags.format === 'sarif') {
-    // Known findings are left out of SARIF: code scanning makes an alert of every result it gets,
-    // and the point of a baseline is that they are not alerts.
-    io.stdout.write(formatSarifReport(alerts, io.rules.map((r) => ruleDescriptor(r, settings.config)), io.version));
-  } else if (flags.format === 'github') {
-    io.stdout.write(formatGithubReport(alerts));
-  } else {
-    const shown = flags.all ? result.findings : alerts.findings;
+  const format = FORMATS[flags.format];
+  let sourceLine: SourceLineLookup = () => undefined;
+  if (format.codeFrames) {
     const load = io.loadSourceLines ?? loadSourceLines;
-    const sourceLine: SourceLineLookup =
-      stdinText !== undefined ? linesOf(flags.stdinFilename, stdinText) : await load(shown.map((f) => f.file));
-    const stdoutColor = shouldUseColor(io.stdout, io.env, flags.color);
-    io.stdout.write(formatTextFindings(shown, { color: stdoutColor, sourceLine }));
-    io.stderr.write(formatTextErrors(result.errors, { color: shouldUseColor(io.stderr, io.env, flags.color) }));
-    // The summary counts what is new; the baseline's findings are one number of their own.
-    if (flags.quiet !== true) io.stdout.write(formatTextFooter({ ...alerts, summary: { ...alerts.summary, findings: alerts.findings.length } }, { color: stdoutColor, verbose: flags.verbose === true }));
+    const quoted = (flags.all ? result : alerts).findings.map((f) => f.file);
+    sourceLine = stdinText !== undefined ? linesOf(flags.stdinFilename, stdinText) : await load(quoted);
   }
+  writeAll(io, format.check!({ ...commonView(flags, io, settings), result, alerts, verbose: flags.verbose === true, sourceLine }));
   return exitCodeFor(result, settings.failOn);
+}
+
+/** What every format's view holds, from the flags and the settings. */
+function commonView(
+  flags: { all?: boolean; quiet?: boolean; color: ColorMode; timing?: boolean },
+  io: CliIo,
+  settings: { failOn: FailOn; config?: PtelintConfig },
+): { rules: RuleDescriptor[]; version: string; color: { stdout: boolean; stderr: boolean }; all: boolean; quiet: boolean; failOn: FailOn; timing: boolean } {
+  return {
+    rules: io.rules.map((r) => ruleDescriptor(r, settings.config)),
+    version: io.version,
+    color: { stdout: shouldUseColor(io.stdout, io.env, flags.color), stderr: shouldUseColor(io.stderr, io.env, flags.color) },
+    all: flags.all === true,
+    quiet: flags.quiet === true,
+    failOn: settings.failOn,
+    timing: flags.timing === true,
+  };
+}
+
+function writeAll(io: CliIo, writes: Write[]): void {
+  for (const w of writes) io[w.to].write(w.text);
 }
 
 /** What the SARIF log says about a rule (reporters do not import the engine's Rule type). */

@@ -1,5 +1,5 @@
 // What a patch input is, once read: the shared vocabulary of the patch reader (src/input/patch/)
-// and of the pre/post-image builder and delta (src/input/images.ts, src/engine/delta.ts).
+// and of the pre/post-image builder and delta (src/input/images.ts, src/engine/patch-mode/delta.ts).
 
 export type HunkLineKind = ' ' | '-' | '+';
 

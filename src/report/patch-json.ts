@@ -3,16 +3,16 @@
 
 import type { PatchFinding, PatchReport, PatchRunResult } from '../finding.js';
 import { errorOrder, findingOrder, incompleteOrder } from './order.js';
-import { errorObject, findingObject as baseFindingObject, incompleteObject, summaryObject } from './json.js';
+import { errorObject, findingObject as baseFindingObject, incompleteObject, summaryObject, type JsonOptions } from './json.js';
 
-export function formatPatchJsonReport(result: PatchRunResult): string {
+export function formatPatchJsonReport(result: PatchRunResult, options: JsonOptions = {}): string {
   const report = {
     version: 1,
     findings: [...result.findings].sort(findingOrder).map(findingObject),
     errors: [...result.errors].sort(errorOrder).map(errorObject),
     incomplete: [...result.incomplete].sort(incompleteOrder).map(incompleteObject),
     patches: result.patches.map(patchObject),
-    summary: summaryObject(result.summary),
+    summary: summaryObject(result.summary, options),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }

@@ -169,6 +169,13 @@ describe('check: output', () => {
     expect(parsed.findings[0]).not.toHaveProperty('help');
     expect(r.status).toBe(1);
   });
+
+  it('puts the run time in the JSON only with --timing', async () => {
+    const plain = JSON.parse((await run(['check', '--format', 'json'], { result: result() })).stdout);
+    expect(plain.summary).toEqual({ files: 1, functions: 1, findings: 0 });
+    const timed = JSON.parse((await run(['check', '--format', 'json', '--timing'], { result: result() })).stdout);
+    expect(timed.summary).toEqual({ files: 1, functions: 1, findings: 0, durationMs: 3 });
+  });
 });
 
 describe('usage errors exit 2', () => {

@@ -59,7 +59,7 @@ describe('slicer and analyzer', () => {
         expect(f.line).toBeLessThanOrEqual(lineCount);
       }
       expect(analyzeText('mm/fuzz.c', text)).toEqual(a);
-      analyzeText('mm/fuzz.c', text, { partial: true, prefilter: false });
+      analyzeText('mm/fuzz.c', text, { partlyVisible: () => true, prefilter: false });
     });
   });
 

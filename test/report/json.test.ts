@@ -47,8 +47,7 @@ describe('formatJsonReport', () => {
   "summary": {
     "files": 3,
     "functions": 10,
-    "findings": 1,
-    "durationMs": 42
+    "findings": 1
   }
 }
 `);
@@ -70,7 +69,15 @@ describe('formatJsonReport', () => {
     const parsed = JSON.parse(formatJsonReport(result({ findings: [shuffled] })));
     expect(Object.keys(parsed)).toEqual(['version', 'findings', 'errors', 'incomplete', 'summary']);
     expect(Object.keys(parsed.findings[0])).toEqual(['rule', 'severity', 'file', 'line', 'column', 'function', 'message', 'fingerprint']);
-    expect(Object.keys(parsed.summary)).toEqual(['files', 'functions', 'findings', 'durationMs']);
+    expect(Object.keys(parsed.summary)).toEqual(['files', 'functions', 'findings']);
+  });
+
+  it('has the run duration only with timing (--timing), last in the summary', () => {
+    const timed = JSON.parse(formatJsonReport(result({ summary: { files: 1, functions: 2, findings: 0, durationMs: 42, baseline: 0 } }), { timing: true }));
+    expect(timed.summary).toEqual({ files: 1, functions: 2, findings: 0, baseline: 0, durationMs: 42 });
+    const untimed = formatJsonReport(result({ summary: { files: 1, functions: 2, findings: 0, durationMs: 42 } }));
+    expect(untimed).not.toContain('durationMs');
+    expect(untimed).toBe(formatJsonReport(result({ summary: { files: 1, functions: 2, findings: 0, durationMs: 7 } })));
   });
 
   it('sorts findings by file, line, column, rule; errors by file; incomplete by file, line', () => {

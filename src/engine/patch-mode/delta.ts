@@ -4,16 +4,16 @@
 // a patch moves lines, and many real fixes are one-line deletions whose effect shows only when the
 // whole post-image function is evaluated again.
 
-import type { Finding, Incomplete, PatchFinding, PatchStatus } from '../finding.js';
-import type { FileImages, SourceImage } from '../input/images.js';
-import { extractFunctions } from '../lang/slice.js';
-import type { KernelVersion } from '../kernel-version.js';
-import { analyzeText } from './analyze.js';
-import { hunkCarryFindings, type HunkInput } from './hunk-carries.js';
-import { GAP_CALL } from '../analysis/gap.js';
+import type { Finding, Incomplete, PatchFinding } from '../../finding.js';
+import type { FileImages } from '../../input/images.js';
+import type { KernelVersion } from '../../kernel-version.js';
+import { hunkCarryFindings } from './hunk-carries.js';
+import { analyseImage, SlicedImage, type HunkInput } from './image-analysis.js';
+import { patchFinding } from './patch-finding.js';
+import { GAP_CALL } from '../../analysis/gap.js';
 import { hunkFactFindings } from './hunk-facts.js';
 import { helperPolicyFindings } from './helper-policy.js';
-import type { Rule } from './define-rule.js';
+import type { Rule } from '../define-rule.js';
 
 
 export interface DeltaOptions {
@@ -35,14 +35,19 @@ export interface FileDelta {
 
 /** Findings of one file's pre- and post-image, with their status. */
 export function deltaForFile(images: FileImages, options: DeltaOptions): FileDelta {
-  const touched = new Set<string>([...touchedFunctions(images.pre), ...touchedFunctions(images.post)]);
+  // Each image is sliced once here; the analysis and every check below read these slices.
+  const preSliced = images.pre && new SlicedImage(images.pre);
+  const postSliced = images.post && new SlicedImage(images.post);
+  const touched = new Set<string>([...touchedFunctions(preSliced), ...touchedFunctions(postSliced)]);
   const out: FileDelta = { findings: [], incomplete: [], functions: 0 };
   if (touched.size === 0) return out;
-  const pre = images.pre ? analyzeImage(images.path, images.pre, touched, options) : undefined;
-  const post = images.post ? analyzeImage(images.path, images.post, touched, options) : undefined;
+  const preImage = preSliced && analyseImage(images.path, preSliced, touched, options);
+  const postImage = postSliced && analyseImage(images.path, postSliced, touched, options);
+  const pre = preImage?.result;
+  const post = postImage?.result;
   const preKeys = new Set(pre?.findings.map((f) => f.fingerprint));
   const postKeys = new Set(post?.findings.map((f) => f.fingerprint));
-  const alike = gapAlike(images, pre?.findings ?? [], post?.findings ?? [], preKeys, postKeys);
+  const alike = gapAlike(preSliced, postSliced, pre?.findings ?? [], post?.findings ?? [], preKeys, postKeys);
   const rewritten = pairRewrites(
     (post?.findings ?? []).filter((f) => !preKeys.has(f.fingerprint) && !alike.has(f)),
     (pre?.findings ?? []).filter((f) => !postKeys.has(f.fingerprint) && !alike.has(f)),
@@ -51,19 +56,19 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   );
   for (const f of post?.findings ?? []) {
     const same = preKeys.has(f.fingerprint) || alike.has(f) || rewritten.post.has(f);
-    out.findings.push(withStatus(f, same ? 'unchanged' : 'introduced', images.post!, options));
+    out.findings.push(patchFinding(f, same ? 'unchanged' : 'introduced', images.post!, options));
   }
   // A function the post-image cannot parse proves nothing gone: its findings are not fixes.
-  const vanished = images.pre && images.post && post ? vanishedFunctions(images.pre.text, images.post.text, touched, post.functionNames) : [];
+  const vanished = preSliced && postSliced && post ? vanishedFunctions(preSliced, postSliced, touched, post.functionNames) : [];
   const unparsedAfter = new Set([...(post?.incomplete ?? []), ...vanished].map((i) => i.function));
   for (const f of pre?.findings ?? []) {
-    if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function) && !alike.has(f) && !rewritten.pre.has(f)) out.findings.push(withStatus(f, 'fixed', images.pre!, options));
+    if (!postKeys.has(f.fingerprint) && !unparsedAfter.has(f.function) && !alike.has(f) && !rewritten.pre.has(f)) out.findings.push(patchFinding(f, 'fixed', images.pre!, options));
   }
   // From hunks alone: carries the patch removes or adds, unless the analysis already said it.
   const hunkInput: HunkInput = {
     path: images.path,
-    pre: images.pre && pre ? { image: images.pre, result: pre } : undefined,
-    post: images.post && post ? { image: images.post, result: post } : undefined,
+    pre: preImage,
+    post: postImage,
     rules: options.rules,
     patch: options.patch,
     inputName: options.inputName,
@@ -79,7 +84,7 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
   // made unparsable (it parsed before) is the patch's doing.
   const unparsedBefore = new Set(pre?.incomplete.map((i) => i.function));
   const parsedBefore = new Set(pre?.findings.map((f) => f.function));
-  const existedBefore = (name: string) => images.pre !== undefined && !unparsedBefore.has(name) && (parsedBefore.has(name) || extractFunctions(images.pre.text).some((fn) => fn.name === name));
+  const existedBefore = (name: string) => preSliced !== undefined && !unparsedBefore.has(name) && (parsedBefore.has(name) || preSliced.ranges.has(name));
   out.incomplete = (post ? [...post.incomplete.map((i) => (existedBefore(i.function) ? { ...i, introduced: true } : i)), ...vanished] : (pre?.incomplete ?? []))
     .map((i) => ({ ...i, file: images.path, patch: options.patch }));
   out.functions = Math.max(pre?.analyzed ?? 0, post?.analyzed ?? 0);
@@ -92,12 +97,12 @@ export function deltaForFile(images: FileImages, options: DeltaOptions): FileDel
  * which hides the function, and everything after it in the file, from the analysis. Deleting a
  * function removes its header too, so that case is not confused with this one.
  */
-function vanishedFunctions(preText: string, postText: string, touched: Set<string>, postNames: string[]): Incomplete[] {
+function vanishedFunctions(pre: SlicedImage, post: SlicedImage, touched: Set<string>, postNames: string[]): Incomplete[] {
   const found = new Set(postNames);
-  const postLines = postText.split('\n');
-  const preLines = preText.split('\n');
+  const postLines = post.image.text.split('\n');
+  const preLines = pre.image.text.split('\n');
   const out: Incomplete[] = [];
-  for (const fn of extractFunctions(preText)) {
+  for (const fn of pre.functions) {
     if (!touched.has(fn.name) || found.has(fn.name)) continue;
     const header = preLines[fn.nameLine - 1]?.trim();
     const at = header ? postLines.findIndex((l) => l.trim() === header) : -1;
@@ -114,11 +119,11 @@ function vanishedFunctions(preText: string, postText: string, touched: Set<strin
  * fixed them (6.1 -> 6.12 wp_page_copy(): the unshare carries are hidden, the flagged `entry =`
  * statement was respelled). Paired in order; returned as one set of the paired findings.
  */
-function gapAlike(images: FileImages, pre: Finding[], post: Finding[], preKeys: Set<string>, postKeys: Set<string>): Set<Finding> {
+function gapAlike(preImage: SlicedImage | undefined, postImage: SlicedImage | undefined, pre: Finding[], post: Finding[], preKeys: Set<string>, postKeys: Set<string>): Set<Finding> {
   const out = new Set<Finding>();
-  if (!images.pre?.partial || !images.post?.partial) return out;
-  const preGapped = gappedFunctions(images.pre);
-  const postGapped = gappedFunctions(images.post);
+  if (!preImage?.image.partial || !postImage?.image.partial) return out;
+  const preGapped = gappedFunctions(preImage);
+  const postGapped = gappedFunctions(postImage);
   const leftover = pre.filter((f) => !postKeys.has(f.fingerprint) && preGapped.has(f.function));
   for (const f of post) {
     if (preKeys.has(f.fingerprint) || !postGapped.has(f.function)) continue;
@@ -158,21 +163,8 @@ function pairRewrites(
   return out;
 }
 
-function gappedFunctions(image: SourceImage): Set<string> {
-  return new Set(extractFunctions(image.text).filter((fn) => fn.text.includes(GAP_CALL)).map((fn) => fn.name));
-}
-
-function analyzeImage(path: string, image: SourceImage, only: Set<string>, options: DeltaOptions) {
-  return analyzeText(path, image.text, {
-    rules: options.rules,
-    kernelVersion: options.kernelVersion,
-    onlyFunctions: only,
-    partial: image.partial,
-    visibleLine: (line) => image.inputLineOf(line) !== undefined,
-    collectCarries: image.partial && options.rules.some((r) => r.meta.hunkCarry),
-    collectFacts: image.partial && options.rules.some((r) => r.meta.hunkFacts),
-    legacyArch: options.legacyArch ?? false,
-  });
+function gappedFunctions(image: SlicedImage): Set<string> {
+  return new Set(image.functions.filter((fn) => fn.text.includes(GAP_CALL)).map((fn) => fn.name));
 }
 
 /**
@@ -181,9 +173,9 @@ function analyzeImage(path: string, image: SourceImage, only: Set<string>, optio
  * folio_unmap_pte_batch(), "mm/mremap: honour writable bit in mremap pte batching") changes the
  * verdict at its caller's restore, which the patch does not touch.
  */
-function touchedFunctions(image: SourceImage | undefined): string[] {
-  if (!image || image.changedLines.length === 0) return [];
-  const functions = extractFunctions(image.text);
+function touchedFunctions(sliced: SlicedImage | undefined): string[] {
+  if (!sliced || sliced.image.changedLines.length === 0) return [];
+  const { image, functions } = sliced;
   const changed = functions.filter((fn) => image.changedLines.some((l) => l >= fn.startLine && l <= fn.endLine)).map((fn) => fn.name);
   if (changed.length === 0) return [];
   const call = new RegExp(`\\b(?:${changed.map(escapeRegExp).join('|')})\\s*\\(`);
@@ -193,11 +185,4 @@ function touchedFunctions(image: SourceImage | undefined): string[] {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function withStatus(f: Finding, status: PatchStatus, image: SourceImage, options: DeltaOptions): PatchFinding {
-  const d: PatchFinding = { ...f, status, partial: image.partial, patch: options.patch };
-  const line = image.inputLineOf(f.line);
-  if (line !== undefined) d.input = { file: options.inputName, line };
-  return d;
 }

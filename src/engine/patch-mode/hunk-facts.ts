@@ -11,12 +11,12 @@
 // line nearest to them (or at the gained fact the rule names), losses from post to pre (what the
 // patch adds back) are `fixed` in the pre-image.
 
-import { hunkFinding } from './hunk-finding.js';
-import type { PatchFinding } from '../finding.js';
-import type { SourceImage } from '../input/images.js';
-import { type FoundFact } from './analyze.js';
-import type { FactVerdict, Rule, SeenFact } from './define-rule.js';
-import { codeLineNear, nearestChanged, ranges, type HunkInput } from './hunk-carries.js';
+import { hunkFinding } from './patch-finding.js';
+import type { PatchFinding } from '../../finding.js';
+import type { SourceImage } from '../../input/images.js';
+import type { FoundFact } from './hunk-evidence.js';
+import type { FactVerdict, Rule, SeenFact } from '../define-rule.js';
+import { codeLineNear, nearestChanged, type HunkInput } from './image-analysis.js';
 
 type Side = NonNullable<HunkInput['pre']>;
 
@@ -24,12 +24,12 @@ export function hunkFactFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
-  const preRanges = ranges(pre.image.text);
-  const postRanges = ranges(post.image.text);
+  const preRanges = pre.sliced.ranges;
+  const postRanges = post.sliced.ranges;
   for (const rule of input.rules) {
     const check = rule.meta.hunkFacts;
     if (!check) continue;
-    const mine = (side: Side) => side.result.facts.filter((f) => f.rule === rule.meta.id);
+    const mine = (side: Side) => side.evidence.facts.filter((f) => f.rule === rule.meta.id);
     const before = mine(pre);
     const after = mine(post);
     const functions = new Set([...before, ...after].map((f) => f.function));

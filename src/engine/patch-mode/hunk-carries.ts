@@ -6,34 +6,21 @@
 // introduced, at the post-image line where they were; carries added where the pre-image had none
 // is reported fixed. A carry moved or respelled inside the function (removed and added) is not.
 
-import { hunkFinding } from './hunk-finding.js';
-import type { PatchFinding } from '../finding.js';
-import type { SourceImage } from '../input/images.js';
-import { extractFunctions } from '../lang/slice.js';
-import { type AnalyzeResult, type FoundCarry } from './analyze.js';
-import type { Rule } from './define-rule.js';
-
-/**
- * One file of a patch as the checks from hunks alone read it (this module, hunk-facts.ts,
- * helper-policy.ts): both images with their analyses, the rules, and where the patch came from.
- */
-export interface HunkInput {
-  path: string;
-  pre?: { image: SourceImage; result: AnalyzeResult };
-  post?: { image: SourceImage; result: AnalyzeResult };
-  rules: Rule[];
-  patch: number;
-  inputName: string;
-}
+import { hunkFinding } from './patch-finding.js';
+import type { PatchFinding } from '../../finding.js';
+import type { SourceImage } from '../../input/images.js';
+import type { FoundCarry } from './hunk-evidence.js';
+import { codeLineNear, nearestChanged, type AnalysedImage, type HunkInput } from './image-analysis.js';
+import type { Rule } from '../define-rule.js';
 
 export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
-  const removed = onChangedLines(pre.result.carries, pre.image);
-  const added = onChangedLines(post.result.carries, post.image);
-  const postRanges = ranges(post.image.text);
-  const preRanges = ranges(pre.image.text);
+  const removed = onChangedLines(pre.evidence.carries, pre.image);
+  const added = onChangedLines(post.evidence.carries, post.image);
+  const postRanges = post.sliced.ranges;
+  const preRanges = pre.sliced.ranges;
   for (const rule of input.rules) {
     const check = rule.meta.hunkCarry;
     if (!check) continue;
@@ -45,8 +32,8 @@ export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
       const come = added.filter((c) => c.kind === check.kind && c.function === fn);
       // Counted over the whole visible function: a carry respelled, moved, or left in another arm
       // of the function does not count as lost; fewer carries after the patch than before does.
-      const before = pre.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
-      const after = post.result.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
+      const before = pre.evidence.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
+      const after = post.evidence.carries.filter((c) => c.kind === check.kind && c.function === fn).length;
       if (gone.length > 0 && after < before && !gone.every((c) => movedIntoHelper(c, fn, post))) {
         // Where the deletion was: the post-image's changed line of this function nearest to it.
         const at = nearestChanged(post.image, postRanges.get(fn), gone[0].line - (preRanges.get(fn)?.start ?? 0) + (postRanges.get(fn)?.start ?? 0));
@@ -68,11 +55,10 @@ export function hunkCarryFindings(input: HunkInput): PatchFinding[] {
  * `pte_mkuffd_wp`), so a helper that carries the bit for present entries only does not cover the
  * swap path.
  */
-function movedIntoHelper(carry: FoundCarry, fn: string, post: { image: SourceImage; result: AnalyzeResult }): boolean {
-  const functions = extractFunctions(post.image.text);
-  const body = functions.find((f) => f.name === fn)?.text ?? '';
+function movedIntoHelper(carry: FoundCarry, fn: string, post: AnalysedImage): boolean {
+  const body = post.sliced.functions.find((f) => f.name === fn)?.text ?? '';
   const tests = bitTestsIn(carry.guard);
-  return post.result.carries.some((k) => k.function !== fn && k.kind === carry.kind && k.call === carry.call &&
+  return post.evidence.carries.some((k) => k.function !== fn && k.kind === carry.kind && k.call === carry.call &&
     new RegExp(`\\b${k.function}\\s*\\(`).test(body) &&
     bitTestsIn(k.guard).some((t) => tests.includes(t)));
 }
@@ -85,30 +71,6 @@ function bitTestsIn(guard: string): string[] {
 function onChangedLines(carries: FoundCarry[], image: SourceImage): FoundCarry[] {
   const changed = new Set(image.changedLines);
   return carries.filter((c) => changed.has(c.line));
-}
-
-export function ranges(text: string): Map<string, { start: number; end: number }> {
-  const out = new Map<string, { start: number; end: number }>();
-  for (const fn of extractFunctions(text)) if (!out.has(fn.name)) out.set(fn.name, { start: fn.startLine, end: fn.endLine });
-  return out;
-}
-
-export function nearestChanged(image: SourceImage, range: { start: number; end: number } | undefined, near: number): number | undefined {
-  const inside = image.changedLines.filter((l) => !range || (l >= range.start && l <= range.end));
-  if (inside.length === 0) return undefined;
-  return inside.reduce((best, l) => (Math.abs(l - near) < Math.abs(best - near) ? l : best));
-}
-
-/**
- * A deletion's position in the post-image is the line after it, often the blank line that closed
- * the removed block: point at the code before it instead (the statement the carry followed).
- */
-export function codeLineNear(image: SourceImage, line: number): number {
-  const lines = image.text.split('\n');
-  const blank = (l: number) => (lines[l - 1] ?? '').trim() === '';
-  if (!blank(line)) return line;
-  for (let l = line - 1; l >= 1 && l >= line - 3; l--) if (!blank(l) && image.inputLineOf(l) !== undefined) return l;
-  return line;
 }
 
 function finding(input: HunkInput, rule: Rule, fn: string, carry: FoundCarry, status: 'introduced' | 'fixed', image: SourceImage, line: number): PatchFinding {

@@ -6,12 +6,12 @@
 // mremap_folio_pte_batch()). Per rule that declares the bit it depends on (RuleMeta.helperPolicy):
 // respected before and not after is introduced, at the helper's builder call; the reverse is fixed.
 
-import { hunkFinding } from './hunk-finding.js';
-import type { PatchFinding } from '../finding.js';
-import type { SourceImage } from '../input/images.js';
-import { type FoundBatchPolicy } from './analyze.js';
-import type { Rule } from './define-rule.js';
-import type { HunkInput } from './hunk-carries.js';
+import { hunkFinding } from './patch-finding.js';
+import type { PatchFinding } from '../../finding.js';
+import type { SourceImage } from '../../input/images.js';
+import type { FoundBatchPolicy } from './hunk-evidence.js';
+import type { Rule } from '../define-rule.js';
+import type { HunkInput } from './image-analysis.js';
 
 
 const FLAG: Record<'write' | 'softDirty', string> = { write: 'FPB_RESPECT_WRITE', softDirty: 'FPB_RESPECT_SOFT_DIRTY' };
@@ -20,8 +20,8 @@ export function helperPolicyFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
   if (!pre || !post || !pre.image.partial || !post.image.partial) return [];
   const out: PatchFinding[] = [];
-  const before = new Map(pre.result.batchPolicies.map((p) => [p.function, p]));
-  for (const after of post.result.batchPolicies) {
+  const before = new Map(pre.evidence.batchPolicies.map((p) => [p.function, p]));
+  for (const after of post.evidence.batchPolicies) {
     const was = before.get(after.function);
     if (!was) continue;
     // Only a helper the patch changed: its builder call or the flags it passes.

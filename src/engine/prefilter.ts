@@ -1,0 +1,13 @@
+// The keyword prefilter: a function (or file) holding none of the enabled rules' keywords cannot
+// hold a finding, so it is never parsed.
+
+import type { Rule } from './define-rule.js';
+import { scannerFor } from './keyword-scanner.js';
+
+/**
+ * Does the text contain any of the rules' keywords? Cheap test before any parsing (one pass of
+ * the rules' keyword automaton, src/engine/keyword-scanner.ts).
+ */
+export function mentionsAnyKeyword(text: string, rules: Rule[]): boolean {
+  return scannerFor(rules).inText(text);
+}
