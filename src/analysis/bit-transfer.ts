@@ -10,24 +10,23 @@
 //     cleared the very slot it installs into, with no setter of the bit on the value's path.
 //
 // Whole-value copies (the installed value is the old entry, modified) carry every bit. Moves (an
-// entry cleared at one slot and installed at another of the same level) are reported for soft-dirty
-// when nothing marks them (mremap's move_soft_dirty_pte()). Zaps (a read-and-cleared entry with
-// nothing installed after it) must leave a uffd-wp marker. A same-file helper that installs a fresh
-// value into a slot it is passed, without reading any entry itself (6.1 hugetlb_install_page()), is
-// checked at its caller.
+// entry cleared at one slot and installed at another of the same level) are offered to a policy that
+// wants moves marked (mremap's move_soft_dirty_pte()). Zaps (a read-and-cleared entry with nothing
+// installed after it) are listed as such. A same-file helper that installs a fresh value into a slot
+// it is passed, without reading any entry itself (6.1 hugetlb_install_page()), is checked at its
+// caller.
+//
+// This module states facts; the rules own the policy: rules/uffd-wp-propagate.ts and
+// rules/soft-dirty-propagate.ts say which losses are findings (CarryPolicy) and what a zap owes.
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
-  ANON_TESTS,
   apiOf,
   BIT_SOURCE_READERS,
   BITLESS_ENTRY_MAKERS,
   CLEARING_READS,
-  DEVICE_PRIVATE_ENTRY_MAKERS,
-  DEVICE_PRIVATE_ENTRY_TESTS,
   ENTRY_EMPTY_TESTS,
   ENTRY_SAME_TESTS,
-  HUGETLB_TESTS,
   KERNEL_PROTECTION,
   SOFT_DIRTY_PREDICATES,
   SOURCE_WRITE_PREDICATES,
@@ -35,7 +34,6 @@ import {
   UFFD_EXCLUDING_WRITE_PREDICATES,
   UFFD_WP_MARKER,
   UFFD_WP_PREDICATES,
-  UFFD_WP_ZAP_INSTALLERS,
   ZERO_PAGE_NAMES,
   type Level,
 } from './kernel-api.js';
@@ -49,7 +47,7 @@ import { slotOriginsOf } from './slot-origin.js';
 export type CarriedBit = 'uffd' | 'softDirty';
 
 /** Which way the entry went: present→swap is "encode", swap→present "decode", ... */
-export type Direction = 'encode' | 'decode' | 'rebuild' | 'split' | 'unshare' | 'copy' | 'replace' | 'move' | 'zap';
+export type Direction = 'encode' | 'decode' | 'rebuild' | 'split' | 'unshare' | 'copy' | 'replace' | 'move';
 
 /** An old entry the function reads: a table slot, a parameter, vmf->orig_pte. */
 export interface OldEntry {
@@ -72,9 +70,23 @@ export interface OldEntry {
   uses: Array<{ point: Point; kind: 'present' | 'swap' | 'marker'; bitTest: boolean }>;
 }
 
+/**
+ * How the installed value came to lack the bit: a fresh construction that never got it, a whole
+ * entry moved to another slot without being marked, one arm of a carry split on the old entry's
+ * kind, or a same-file helper's install.
+ */
+export type LossShape = 'fresh' | 'moved' | 'splitArm' | 'helper';
+
 export interface BitLoss {
   bit: CarriedBit;
+  shape: LossShape;
   direction: Direction;
+  /** The level of the installer (a hugetlb `huge` PTE, a PMD, ...). */
+  level: Level;
+  /** What is known where the value is built and installed (and what the path assumed). */
+  guards: Guard[];
+  /** The calls and constants that build the installed value (empty for a moved entry). */
+  made: ReadonlySet<string>;
   /** The construction of the installed value (or the installer for moved values). */
   node: SyntaxNode;
   sink: Call;
@@ -83,6 +95,27 @@ export interface BitLoss {
   setter: string;
   /** The install is done by a same-file helper called here (6.1 hugetlb_install_page()). */
   viaHelper?: boolean;
+}
+
+/**
+ * A rule's policy for one bit: whether a whole entry moved to another slot must be given the bit
+ * (soft-dirty: the tracker cannot see the move otherwise), and which losses are no finding of the
+ * rule. The analysis finds every transition that lacks the bit; the rule decides.
+ */
+export interface CarryPolicy {
+  bit: CarriedBit;
+  marksMoves: boolean;
+  exempt(loss: BitLoss, bt: BitTransfer): boolean;
+}
+
+/**
+ * An entry read and cleared from its slot with nothing installed after it: the function drops it
+ * (a zap). Entries moved or re-installed are checked at their installer instead.
+ */
+export interface Zap {
+  /** The clearing read (ptep_get_and_clear(), huge_ptep_clear_flush(), ...). */
+  clear: Call;
+  source: OldEntry;
 }
 
 export interface SpuriousGain {
@@ -110,6 +143,15 @@ const SETTER_EFFECTS: Record<CarriedBit, ReadonlySet<string>> = {
   softDirty: new Set(['setSoftDirty', 'clearSoftDirty', 'mkdirty']),
 };
 const SET_EFFECT: Record<CarriedBit, string> = { uffd: 'setUffd', softDirty: 'setSoftDirty' };
+/** Effects that give a value the bit: x86 *_mkdirty() sets soft-dirty too. */
+const MARKS: Record<CarriedBit, ReadonlySet<string>> = {
+  uffd: new Set(['setUffd']),
+  softDirty: new Set(['setSoftDirty', 'mkdirty']),
+};
+/** A writable entry never carries uffd-wp: pte_mkuffd_wp() write-protects (the A3 exclusion). */
+const EXCLUDED_BY_WRITE: Record<CarriedBit, boolean> = { uffd: true, softDirty: false };
+/** A uffd-wp marker (PTE_MARKER_UFFD_WP) holds uffd-wp and nothing else. */
+const HELD_BY_MARKERS: Record<CarriedBit, boolean> = { uffd: true, softDirty: false };
 const GUARD_CLASS: Record<CarriedBit, 'uffd' | 'softDirty'> = { uffd: 'uffd', softDirty: 'softDirty' };
 /** The flag-request origin of GuardClassifier (MM_CP_UFFD_WP): it tests no entry. */
 const REQUEST_ORIGIN = 'request';
@@ -122,9 +164,10 @@ export class BitTransfer {
     this.entries = this.collectEntries();
   }
 
-  /** Installs whose value lost `bit` of the entry it replaces (one per installer). */
-  losses(bit: CarriedBit): BitLoss[] {
+  /** Installs whose value lost the policy's bit of the entry it replaces (one per installer). */
+  losses(policy: CarryPolicy): BitLoss[] {
     const out: BitLoss[] = [];
+    const keep = (loss: BitLoss | undefined): loss is BitLoss => !!loss && !policy.exempt(loss, this);
     // One finding per construction: `if (hugetlb) set_huge_pte_at(.., pte); else set_pte_at(.., pte);`
     // installs one lost value twice.
     const reported = new Set<number>();
@@ -132,20 +175,19 @@ export class BitTransfer {
       if (!sink.value) continue;
       for (const path of this.facts.pathsOf(sink.value)) {
         if (!this.feasible(sink, path)) continue;
-        const loss = this.pathLoss(bit, sink, path);
-        if (loss) {
+        const loss = this.pathLoss(policy, sink, path);
+        if (keep(loss)) {
           if (!reported.has(loss.node.id)) out.push(loss);
           reported.add(loss.node.id);
           break;
         }
       }
     }
-    for (const loss of this.splitArmLosses(bit)) {
+    for (const loss of this.splitArmLosses(policy.bit).filter(keep)) {
       if (!reported.has(loss.node.id)) out.push(loss);
       reported.add(loss.node.id);
     }
-    out.push(...this.helperLosses(bit));
-    if (bit === 'uffd') out.push(...this.zapLosses());
+    out.push(...this.helperLosses(policy.bit).filter(keep));
     return out;
   }
 
@@ -190,24 +232,26 @@ export class BitTransfer {
         const missingPresent = !g.positive === isPresentTest(g.expr);
         const encoded = path.base.kind === 'encode';
         const direction: Direction = encoded ? (missingPresent ? 'encode' : 'rebuild') : (missingPresent ? 'copy' : 'decode');
-        out.push({ bit, direction, node: path.base.node, sink: sink.call, source, setter: s.name });
+        const guards = [...model.pointOf(path.base.node).guards, ...sink.call.point.guards];
+        out.push({
+          bit, shape: 'splitArm', direction, level: sinkLevel(sink), guards, made: this.namesBuilding(path.base.node),
+          node: path.base.node, sink: sink.call, source, setter: s.name,
+        });
       }
     }
     return out;
   }
 
   /**
-   * Zap (R3): a PTE whose bits the function reads is cleared and nothing is installed after it, not
-   * even a uffd-wp marker (pte_install_uffd_wp_if_needed(), zap_install_uffd_wp_if_needed(),
-   * make_pte_marker(PTE_MARKER_UFFD_WP)). Anonymous zaps drop everything by design; PMD-level
-   * zaps have no marker to leave; entries moved or re-installed are checked at their installer.
+   * Zaps: a PTE whose bits the function reads is cleared and nothing is installed after it (a new
+   * entry, the entry itself, or a move's install at the destination, which is checked there).
+   * PMD-level clears are left out: there is no entry to leave in their place.
    */
-  private zapLosses(): BitLoss[] {
-    const out: BitLoss[] = [];
+  zaps(): Zap[] {
+    const out: Zap[] = [];
     const { model } = this.facts;
     // A primitive that returns the cleared entry (get_and_clear_full_ptes()) leaves it to its caller.
     if (/\b(pte|pmd|pud)_t\b/.test(model.node.childForFieldName('type')?.text ?? '')) return out;
-    const markers = model.calls.filter((c) => UFFD_WP_ZAP_INSTALLERS.has(c.name));
     for (const c of model.calls) {
       if (!CLEARING_READS.has(c.name)) continue;
       const level = levelOfCall(c.name);
@@ -215,17 +259,18 @@ export class BitTransfer {
       const key = this.keyOf(c.node);
       const source = this.entries.find((e) => e.key === key);
       if (!source || !source.bitsRead || source.table) continue;
-      const after = (p: Point, node: SyntaxNode): boolean => node.startIndex > c.node.endIndex && this.facts.compatible([c.point, p]);
-      // Something takes the entry's place (a marker, the entry itself, a new entry), or it moves.
-      if (markers.some((m) => after(m.point, m.node))) continue;
       // An install after the clear replaces the entry here or moves it (UFFDIO_MOVE installs a new
       // entry at the destination): checked at that installer.
-      if (this.facts.sinks.some((s) => after(s.call.point, s.call.node) ||
+      if (this.facts.sinks.some((s) => this.after(c, s.call) ||
         (s.value && this.facts.pathsOf(s.value).some((p) => p.base.node.id === c.node.id)))) continue;
-      if (this.guardNames(c.point.guards, true).some((n) => ANON_TESTS.has(n))) continue;
-      out.push({ bit: 'uffd', direction: 'zap', node: c.node, sink: c, source, setter: 'pte_install_uffd_wp_if_needed' });
+      out.push({ clear: c, source });
     }
     return out;
+  }
+
+  /** Does `later` come after the clearing read `clear` on an execution that ran both? */
+  after(clear: Call, later: Call): boolean {
+    return later.node.startIndex > clear.node.endIndex && this.facts.compatible([clear.point, later.point]);
   }
 
   /**
@@ -248,10 +293,12 @@ export class BitTransfer {
       if (this.sourceLacks(bit, guards)) continue;
       const slot = this.canonical(placeName(slotArg));
       const source = this.sourceFor(bit, slot, install.level, guards);
-      if (!source || (bit === 'softDirty' && install.level === 'huge')) continue;
+      if (!source) continue;
       const direction = this.directionOf(install.kind === 'swap', source, slot, install.level, guards, call.point);
-      if (bit === 'uffd' && direction === 'move') continue;
-      out.push({ bit, direction, node: call.node, sink: call, source, setter: setterName(bit, install.level, install.kind), viaHelper: true });
+      out.push({
+        bit, shape: 'helper', direction, level: install.level, guards, made: install.made,
+        node: call.node, sink: call, source, setter: setterName(bit, install.level, install.kind), viaHelper: true,
+      });
     }
     return out;
   }
@@ -260,7 +307,7 @@ export class BitTransfer {
    * As a helper: an install of a fresh value lacking `bit` into a slot passed as a parameter, by a
    * function that reads no old entry (so it cannot know the bit itself).
    */
-  freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap' } | undefined {
+  freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap'; made: ReadonlySet<string> } | undefined {
     if (this.entries.some((e) => e.bitsRead || e.cleared)) return undefined;
     // Handed the old entry by name (hugetlb_install_folio()'s `old`): the transition is its own.
     if (this.origins().some((o) => o.present)) return undefined;
@@ -275,7 +322,7 @@ export class BitTransfer {
         if (this.pairingPredicate(bit, path)) continue;
         const made = this.namesBuilding(path.base.node);
         if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n)) || identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || made.has(UFFD_WP_MARKER)) continue;
-        return { slotParam, level: sinkLevel(sink), kind: path.base.kind === 'encode' ? 'swap' : 'present' };
+        return { slotParam, level: sinkLevel(sink), kind: path.base.kind === 'encode' ? 'swap' : 'present', made };
       }
     }
     return undefined;
@@ -328,46 +375,32 @@ export class BitTransfer {
     return m.some((x) => (x.cls === 'srcWrite' || x.cls === 'faultWrite') && x.positive);
   }
 
-  private pathLoss(bit: CarriedBit, sink: Sink, path: ValuePath): BitLoss | undefined {
+  private pathLoss(policy: CarryPolicy, sink: Sink, path: ValuePath): BitLoss | undefined {
+    const { bit } = policy;
     const level = sinkLevel(sink);
-    if (bit === 'softDirty' && (level === 'huge' || level === 'pud')) return undefined;
     if (kernelMapping(sink, path)) return undefined;
     const slot = sink.slot ? this.canonical(placeName(sink.slot)) : undefined;
     if (path.base.kind === 'read' || path.base.kind === 'readMerged') {
-      return bit === 'softDirty' ? this.unmarkedMove(sink, slot, level, path) : undefined;
+      // The old entry itself, with all its bits; only a move may owe one it never had.
+      return policy.marksMoves ? this.unmarkedMove(bit, sink, slot, level, path) : undefined;
     }
     if (!isFresh(path)) return undefined;
     if (path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) return undefined;
     const made = this.namesBuilding(path.base.node);
     if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n))) return undefined;
-    if (bit === 'uffd' && made.has(UFFD_WP_MARKER)) return undefined;
     if (path.base.node.childForFieldName('function')?.text === 'make_pte_marker') return undefined;
     const guards = [...this.facts.model.pointOf(path.base.node).guards, ...sink.call.point.guards, ...path.assumptions];
     if (this.sourceLacks(bit, guards)) return undefined;
     if (this.pairingPredicate(bit, path)) return undefined;
-    if (bit === 'softDirty') {
-      if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) return undefined;
-    }
     const source = this.sourceFor(bit, slot, level, guards);
     if (!source) return undefined;
-    // A device-private entry rebuilt from a device-private entry (fork, mprotect) deliberately
-    // drops soft-dirty (copy_nonpresent_pte()); a migration entry restored to a device-private one
-    // (remove_migration_pte()) keeps it.
-    if (bit === 'softDirty' && [...made].some((n) => DEVICE_PRIVATE_ENTRY_MAKERS.has(n)) &&
-      this.guardNames(guards, true, source).some((n) => DEVICE_PRIVATE_ENTRY_TESTS.has(n))) {
-      return undefined;
-    }
-    if (bit === 'softDirty' && this.guardNames(guards, true).some((n) => HUGETLB_TESTS.has(n))) return undefined;
     const direction = this.direction(path, source, slot, level, guards);
-    // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state (R3 exemption).
-    if (bit === 'uffd' && direction === 'move') return undefined;
-    if (bit === 'softDirty' && this.zeroPageSource(source)) return undefined;
     const kind = path.base.kind === 'encode' ? 'swap' : 'present';
-    return { bit, direction, node: path.base.node, sink: sink.call, source, setter: setterName(bit, level, kind) };
+    return { bit, shape: 'fresh', direction, level, guards, made, node: path.base.node, sink: sink.call, source, setter: setterName(bit, level, kind) };
   }
 
-  /** R5: an entry moved whole from a cleared slot to another slot of its level must become soft-dirty. */
-  private unmarkedMove(sink: Sink, slot: string | undefined, level: Level, path: ValuePath): BitLoss | undefined {
+  /** An entry moved whole from a cleared slot to another slot of its level, without the bit set on the way. */
+  private unmarkedMove(bit: CarriedBit, sink: Sink, slot: string | undefined, level: Level, path: ValuePath): BitLoss | undefined {
     const base = path.base;
     const fn = base.node.type === 'call_expression' ? base.node.childForFieldName('function')?.text ?? '' : '';
     if (!CLEARING_READS.has(fn) || !base.origin || !slot) return undefined;
@@ -378,7 +411,7 @@ export class BitTransfer {
     if (levelOfCall(fn) !== level) return undefined;
     const sinkGuards = new Set(sink.call.point.guards.map((g) => g.expr.id));
     const marked = path.steps.some(
-      (s) => (s.api.effect === 'setSoftDirty' || s.api.effect === 'mkdirty') && s.call.point.guards.every((g) => sinkGuards.has(g.expr.id)),
+      (s) => MARKS[bit].has(s.api.effect) && s.call.point.guards.every((g) => sinkGuards.has(g.expr.id)),
     );
     if (marked) return undefined;
     // Named by the slot it was moved from (`old_pte`), read where it was cleared.
@@ -386,7 +419,10 @@ export class BitTransfer {
       key: from, name: from, node: base.node, level, present: true, swap: false, marker: false,
       bitsRead: false, table: false, cleared: true, uses: [],
     };
-    return { bit: 'softDirty', direction: 'move', node: sink.call.node, sink: sink.call, source: entry, setter: setterName('softDirty', level, 'present') };
+    return {
+      bit, shape: 'moved', direction: 'move', level, guards: [...sink.call.point.guards, ...path.assumptions], made: new Set(),
+      node: sink.call.node, sink: sink.call, source: entry, setter: setterName(bit, level, 'present'),
+    };
   }
 
   /**
@@ -449,7 +485,7 @@ export class BitTransfer {
         if (!a.definite) continue;
         const m = this.facts.guards.meaningsOf(a);
         if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN) && !this.testsBuiltValue(a.node)) return true;
-        if (bit === 'uffd' && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
+        if (EXCLUDED_BY_WRITE[bit] && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
         // The old entry was empty: nothing to carry.
         if (a.positive && a.node.type === 'call_expression' && ENTRY_EMPTY_TESTS.has(a.node.childForFieldName('function')?.text ?? '')) return true;
       }
@@ -464,12 +500,12 @@ export class BitTransfer {
     return UFFD_EXCLUDING_WRITE_PREDICATES.has(name) || !SOURCE_WRITE_PREDICATES.has(name);
   }
 
-  private zeroPageGuard(guards: Guard[]): boolean {
+  zeroPageGuard(guards: Guard[]): boolean {
     return this.guardNames(guards, true).some((n) => ZERO_PAGE_NAMES.has(n));
   }
 
   /** The old entry maps the zero page: `if (!is_zero_pfn(pte_pfn(orig_pte))) goto abort;` (migrate_vma_insert_page). */
-  private zeroPageSource(source: OldEntry): boolean {
+  zeroPageSource(source: OldEntry): boolean {
     return this.facts.model.calls.some(
       (c) => ZERO_PAGE_NAMES.has(c.name) && this.exitsUnlessTrue(c.node) && c.args.some((a) => this.mentionsEntry(a, source, 0)),
     );
@@ -497,7 +533,7 @@ export class BitTransfer {
   }
 
   /** Names of calls in definite atoms of these guards with this polarity. */
-  private guardNames(guards: Guard[], positive: boolean, of?: OldEntry): string[] {
+  guardNames(guards: Guard[], positive: boolean, of?: OldEntry): string[] {
     const out: string[] = [];
     for (const g of guards) {
       for (const a of atomsOf(g)) {
@@ -515,13 +551,13 @@ export class BitTransfer {
    * bits the function reads. Markers carry uffd-wp only; page-table pointers carry nothing.
    */
   private sourceFor(bit: CarriedBit, slot: string | undefined, level: Level, guards: Guard[]): OldEntry | undefined {
-    const usable = this.entries.filter((e) => !e.table && (bit === 'uffd' || e.present || e.swap) && !this.provenEmpty(e, guards));
+    const usable = this.entries.filter((e) => !e.table && (HELD_BY_MARKERS[bit] || e.present || e.swap) && !this.provenEmpty(e, guards));
     const sameSlot = usable.find((e) => e.key === slot && (e.bitsRead || e.cleared));
     if (sameSlot) return sameSlot;
     const read = usable.find((e) => e.bitsRead && (e.level === level || e.level === 'pmd' || e.level === 'huge' || level === 'huge'));
     if (read) return read;
     // Nothing of the old entry is read here: the slot's origin says what it held.
-    return this.origins().find((o) => (bit === 'uffd' || o.present) && (o.key === `origin:${slot}` || o.key.startsWith('origin:param:')));
+    return this.origins().find((o) => (HELD_BY_MARKERS[bit] || o.present) && (o.key === `origin:${slot}` || o.key.startsWith('origin:param:')));
   }
 
   private originList?: OldEntry[];
@@ -768,14 +804,10 @@ function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): st
 /**
  * The fix for one loss, spelled for the entries involved: the source test of the old entry's kind
  * and level, and the setter of the new entry's (`if (pte_swp_uffd_wp(old_pte)) pte =
- * pte_mkuffd_wp(pte);`), or the marker / move helper for zaps and moves.
+ * pte_mkuffd_wp(pte);`).
  */
 export function carryHelp(loss: BitLoss): string {
   const { bit, source } = loss;
-  if (loss.direction === 'zap') return `install a uffd-wp marker where ${source.name} leaves its slot: pte_install_uffd_wp_if_needed() / zap_install_uffd_wp_if_needed()`;
-  if (bit === 'softDirty' && loss.direction === 'move' && loss.node.id === loss.sink.node.id) {
-    return `mark the moved entry soft-dirty before ${loss.sink.name}(): ${loss.setter}() or move_soft_dirty_${source.level === 'pmd' ? 'pmd' : 'pte'}()`;
-  }
   const level = source.level === 'pmd' ? 'pmd' : source.level === 'huge' ? 'huge_pte' : 'pte';
   const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
   const test = source.marker && !source.present && !source.swap ? 'pte_marker_uffd_wp'
