@@ -4,7 +4,7 @@
 // without a COW fault: the Dirty COW class (DESIGN §7 rows 1-2, CVE-2016-5195, CVE-2022-2590).
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { ForkCopy, isValueWrprotect, keepsSource, mayRunTogether, presentValue, writeProtected, type SlotOp } from '../src/analysis/fork-copy.js';
+import { isValueWrprotect, keepsSource, mayRunTogether, presentValue, writeProtected, type ForkCopy, type SlotOp } from '../src/analysis/fork-copy.js';
 import type { Call } from '../src/analysis/function-model.js';
 
 export default defineRule({
@@ -99,7 +99,7 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    const fork = new ForkCopy(facts);
+    const fork = facts.forkCopy;
     if (!fork.isCopy) return;
     const reported = new Set<number>();
 

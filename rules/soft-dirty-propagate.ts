@@ -4,7 +4,7 @@
 // changes tracking" (mremap'ed entries must be marked soft-dirty).
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { bitTransferOf, carryHelp, type BitLoss, type BitTransfer, type CarryPolicy } from '../src/analysis/bit-transfer.js';
+import { carryHelp, type BitLoss, type BitTransfer, type CarryPolicy } from '../src/analysis/bit-transfer.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { DEVICE_PRIVATE_ENTRY_MAKERS, DEVICE_PRIVATE_ENTRY_TESTS, HUGETLB_TESTS, ZERO_PAGE_NAMES } from '../src/analysis/kernel-api.js';
 import { identifiersIn } from '../src/analysis/syntax.js';
@@ -86,7 +86,7 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    const bt = bitTransferOf(facts);
+    const bt = facts.bitTransfer;
     for (const loss of softDirtyLosses(facts)) {
       // An entry installed whole at another slot: the install itself is where the mark is missing.
       const moved = loss.direction === 'move' && loss.node.id === loss.sink.node.id;
@@ -115,7 +115,7 @@ const policy: CarryPolicy = { bit: 'softDirty', marksMoves: true, exempt };
 
 /** The transitions of this function that lose soft-dirty and are findings of this rule. */
 export function softDirtyLosses(facts: FunctionFacts): BitLoss[] {
-  return bitTransferOf(facts).losses(policy);
+  return facts.bitTransfer.losses(policy);
 }
 
 /** Transitions where soft-dirty has nothing to keep. */

@@ -6,7 +6,7 @@
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { ANON_TESTS, UFFD_WP_MARKER, UFFD_WP_ZAP_INSTALLERS } from '../src/analysis/kernel-api.js';
-import { bitTransferOf, carryHelp, type BitLoss, type CarryPolicy, type Zap } from '../src/analysis/bit-transfer.js';
+import { carryHelp, type BitLoss, type CarryPolicy, type Zap } from '../src/analysis/bit-transfer.js';
 import { UFFDIO_MOVE_HELPERS } from '../src/analysis/kernel-api.js';
 
 export default defineRule({
@@ -110,7 +110,7 @@ export default defineRule({
     // by the computed direction, which needs the source's clear in view (a source cleared by
     // pte_clear() or by a batch helper is not recognised as a move).
     if (UFFDIO_MOVE_HELPERS.has(facts.name)) return;
-    const bt = bitTransferOf(facts);
+    const bt = facts.bitTransfer;
     for (const loss of bt.losses(policy)) {
       report({
         node: loss.node,
@@ -164,7 +164,7 @@ const ZAP_MARKER_SETTER = 'pte_install_uffd_wp_if_needed';
  * (zap_pte_range() installs markers for file-backed memory only).
  */
 function unmarkedZaps(facts: FunctionFacts): Zap[] {
-  const bt = bitTransferOf(facts);
+  const bt = facts.bitTransfer;
   const markers = facts.model.calls.filter((c) => UFFD_WP_ZAP_INSTALLERS.has(c.name));
   return bt.zaps().filter((z) =>
     !markers.some((m) => bt.after(z.clear, m)) && !bt.guardNames(z.clear.point.guards, true).some((n) => ANON_TESTS.has(n)));
@@ -172,7 +172,7 @@ function unmarkedZaps(facts: FunctionFacts): Zap[] {
 
 /** The transitions of this function that lose uffd-wp and are findings of this rule. */
 export function uffdWpLosses(facts: FunctionFacts): Array<BitLoss | Zap> {
-  return [...bitTransferOf(facts).losses(policy), ...unmarkedZaps(facts)];
+  return [...facts.bitTransfer.losses(policy), ...unmarkedZaps(facts)];
 }
 
 /** Installs of a uffd-wp marker under a uffd-wp test, and the helpers that install one. */

@@ -42,7 +42,6 @@ import { atomsOf } from './guards.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import { isInside, type ValuePath } from './value-flow.js';
 import { identifiersIn, unparenthesized } from './syntax.js';
-import { slotOriginsOf } from './slot-origin.js';
 
 export type CarriedBit = 'uffd' | 'softDirty';
 
@@ -116,26 +115,6 @@ export interface Zap {
   /** The clearing read (ptep_get_and_clear(), huge_ptep_clear_flush(), ...). */
   clear: Call;
   source: OldEntry;
-}
-
-export interface SpuriousGain {
-  /** The *_mkdirty() call that sets soft-dirty on x86. */
-  mkdirty: Call;
-  sink: Call;
-  /** The soft-dirty test of the source whose false arm gains the bit. */
-  predicate: SyntaxNode;
-}
-
-const cache = new WeakMap<FunctionFacts, BitTransfer>();
-
-/** The bit-transfer analysis of one function (computed once per function). */
-export function bitTransferOf(facts: FunctionFacts): BitTransfer {
-  let bt = cache.get(facts);
-  if (!bt) {
-    bt = new BitTransfer(facts);
-    cache.set(facts, bt);
-  }
-  return bt;
 }
 
 const SETTER_EFFECTS: Record<CarriedBit, ReadonlySet<string>> = {
@@ -285,7 +264,7 @@ export class BitTransfer {
       if (call.name === this.facts.name) continue;
       const helper = this.facts.file.helper(call.name);
       if (!helper) continue;
-      const install = bitTransferOf(helper).freshInstallWithout(bit);
+      const install = helper.bitTransfer.freshInstallWithout(bit);
       if (!install) continue;
       const slotArg = call.args[install.slotParam];
       if (!slotArg) continue;
@@ -329,50 +308,11 @@ export class BitTransfer {
   }
 
   /**
-   * Restores where x86 *_mkdirty() sets soft-dirty on a path where the source lacked it, with no
-   * *_clear_soft_dirty() after it ("mm/migrate: preserve exact soft-dirty state", 2024).
-   */
-  spuriousGains(): SpuriousGain[] {
-    const out: SpuriousGain[] = [];
-    if (this.facts.hasFaultParameter()) return out;
-    for (const sink of this.facts.sinks) {
-      if (!sink.value || sinkLevel(sink) === 'huge') continue;
-      let found: SpuriousGain | undefined;
-      for (const path of this.facts.pathsOf(sink.value)) {
-        if (!isFresh(path) || !this.feasible(sink, path)) continue;
-        const predicate = this.pairingPredicate('softDirty', path);
-        if (!predicate) continue;
-        // KSM marks the zero pages it maps with pte_mkdirty() (replace_page): not a restore.
-        const guards = [...this.facts.model.pointOf(path.base.node).guards, ...path.assumptions];
-        if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) continue;
-        if (!predicate) continue;
-        // The path that went through the setter had soft-dirty in the source: gaining is fine.
-        if (path.steps.some((s) => s.api.effect === 'setSoftDirty')) continue;
-        const idx = path.steps.findIndex((s, i) => s.api.effect === 'mkdirty' && !this.mkdirtyForWrite(path, i));
-        if (idx < 0) continue;
-        if (path.steps.slice(idx + 1).some((s) => s.api.effect === 'clearSoftDirty')) continue;
-        found = { mkdirty: path.steps[idx].call, sink: sink.call, predicate };
-        break;
-      }
-      if (found) out.push(found);
-    }
-    return out;
-  }
-
-  /**
    * Skipping both arms of `if (sd) pte = mk(pte); else pte = clear(pte);` is no execution: the
    * assumptions a path collects from the redefinitions it skipped must be satisfiable together.
    */
-  private feasible(sink: Sink, path: ValuePath): boolean {
+  feasible(sink: Sink, path: ValuePath): boolean {
     return path.assumptions.length === 0 || this.facts.compatible([sink.call.point], path.assumptions);
-  }
-
-  /** A mkdirty that comes with write permission (maybe_mkwrite(pte_mkdirty(..))) is a write, not a restore. */
-  private mkdirtyForWrite(path: ValuePath, i: number): boolean {
-    const next = path.steps[i + 1];
-    if (next && (next.api.effect === 'grant' || next.api.effect === 'grantVma')) return true;
-    const m = this.facts.meanings(path.steps[i].call.point.guards);
-    return m.some((x) => (x.cls === 'srcWrite' || x.cls === 'faultWrite') && x.positive);
   }
 
   private pathLoss(policy: CarryPolicy, sink: Sink, path: ValuePath): BitLoss | undefined {
@@ -430,7 +370,7 @@ export class BitTransfer {
    * the bit, guarded by a test of the bit on an entry (not a request flag), applied to the same
    * construction. The paths that skip it are the ones where the source lacked the bit.
    */
-  private pairingPredicate(bit: CarriedBit, path: ValuePath): SyntaxNode | undefined {
+  pairingPredicate(bit: CarriedBit, path: ValuePath): SyntaxNode | undefined {
     for (const call of this.facts.model.calls) {
       if (this.facts.api(call)?.effect !== SET_EFFECT[bit]) continue;
       const pred = this.bitTest(bit, call.point.guards);
@@ -570,7 +510,7 @@ export class BitTransfer {
     if (!this.originList) {
       // A pte_t handed to a function that installs only hugetlb entries is a hugetlb entry.
       const huge = this.facts.sinks.length > 0 && this.facts.sinks.every((k) => sinkLevel(k) === 'huge');
-      this.originList = slotOriginsOf(this.facts).map((o) => ({
+      this.originList = this.facts.slotOrigins.map((o) => ({
         key: o.slot ? `origin:${o.slot}` : `origin:param:${o.name}`, name: o.name, node: o.node,
         level: huge && o.level === 'pte' ? 'huge' as const : o.level,
         present: o.kind === 'entry', swap: false, marker: o.kind === 'marker', bitsRead: true, table: false, cleared: false, uses: [],
@@ -779,11 +719,12 @@ function kernelMapping(sink: Sink, path: ValuePath): boolean {
   return KERNEL_PROTECTION.test(path.base.node.text);
 }
 
-function isFresh(path: ValuePath): boolean {
+/** The path starts at a value built here (mk_pte(), swp_entry_to_pte()), not at an old entry. */
+export function isFresh(path: ValuePath): boolean {
   return path.base.kind === 'construct' || path.base.kind === 'encode';
 }
 
-function sinkLevel(sink: Sink): Level {
+export function sinkLevel(sink: Sink): Level {
   return levelOfCall(sink.call.name);
 }
 

@@ -324,7 +324,7 @@ function copyHelperSummary(facts: FunctionFacts, call: Call): { summary: CopyHel
   if (!call.args.some((a) => slotSide(a) === 'dst')) return undefined;
   const helper = facts.file.helper(call.name);
   if (!helper || helper.name === facts.name) return undefined;
-  const inner = new ForkCopy(helper, false);
+  const inner = helper.localForkCopy;
   if (!inner.isCopy) return undefined;
   const params = [...helper.model.params.entries()];
   const valueIndex = params.findIndex(([, type]) => PT_VALUE_TYPE.test(type) && !/\*/.test(type));
