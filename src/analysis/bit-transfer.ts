@@ -39,6 +39,7 @@ import {
 } from './kernel-api.js';
 import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
 import { atomsOf } from './guards.js';
+import { conditionShape } from './condition.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import { isInside, type ValuePath } from './value-flow.js';
 import { identifiersIn, unparenthesized } from './syntax.js';
@@ -760,19 +761,14 @@ export function carryHelp(loss: BitLoss): string {
 const KIND_SPLIT_TESTS = new Set(['pte_present', 'pmd_present', 'pud_present', 'is_swap_pte', 'is_swap_pmd']);
 
 function splitTest(expr: SyntaxNode): { name: string; negated: boolean } | undefined {
-  let n = unparenthesized(expr);
+  let shape = conditionShape(expr);
   let negated = false;
-  for (;;) {
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-      n = unparenthesized(n.childForFieldName('argument')!);
-      negated = !negated;
-    } else if (n.type === 'call_expression' && /^(?:likely|unlikely)$/.test(n.childForFieldName('function')?.text ?? '')) {
-      const a = n.childForFieldName('arguments')?.namedChildren[0];
-      if (!a) return undefined;
-      n = unparenthesized(a);
-    } else break;
+  while (shape.kind === 'not') {
+    shape = conditionShape(shape.arg);
+    negated = !negated;
   }
-  const name = n.type === 'call_expression' ? n.childForFieldName('function')?.text : undefined;
+  const n = shape.node;
+  const name = shape.kind === 'atom' && n.type === 'call_expression' ? n.childForFieldName('function')?.text : undefined;
   return name && KIND_SPLIT_TESTS.has(name) ? { name, negated } : undefined;
 }
 

@@ -28,10 +28,11 @@ import {
   UFFDIO_MOVE_HELPERS,
   type UffdCarrierKind,
 } from './kernel-api.js';
-import { alwaysExits, placeName, TRANSPARENT_WRAPPERS, type Call, type Guard, type Point } from './function-model.js';
+import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import type { ValuePath } from './value-flow.js';
 import { containsCall } from './syntax.js';
+import { evaluateCondition, type Truth } from './condition.js';
 
 export const UFFD_CARRIER_KINDS: readonly UffdCarrierKind[] = ['present', 'swap', 'marker'];
 
@@ -48,8 +49,6 @@ export interface UffdTransfer {
   clears: Call[];
 }
 
-/** Three-valued truth under "destination unregistered, entry of kind K". */
-type Truth = boolean | undefined;
 
 /** Transfers of a possibly-uffd-wp value into another slot that leave some kind uncleared. */
 export function uncoveredUffdTransfers(facts: FunctionFacts): UffdTransfer[] {
@@ -279,28 +278,13 @@ class TransferAnalysis {
 
   private truth(node: SyntaxNode, k: UffdCarrierKind | undefined, origin: string | undefined, uffdHolds: boolean, depth: number): Truth {
     if (depth > 8) return undefined;
-    const n = node;
-    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return this.truth(n.namedChild(0)!, k, origin, uffdHolds, depth);
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-      const v = this.truth(n.childForFieldName('argument')!, k, origin, uffdHolds, depth);
-      return v === undefined ? undefined : !v;
-    }
-    if (n.type === 'binary_expression') {
-      const op = n.childForFieldName('operator')?.text;
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      if (l && r && (op === '&&' || op === '||')) {
-        const a = this.truth(l, k, origin, uffdHolds, depth);
-        const b = this.truth(r, k, origin, uffdHolds, depth);
-        if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
-        return a === true || b === true ? true : a === false && b === false ? false : undefined;
-      }
-      return undefined;
-    }
+    return evaluateCondition(node, (atom) => this.atomTruth(atom, k, origin, uffdHolds, depth));
+  }
+
+  private atomTruth(n: SyntaxNode, k: UffdCarrierKind | undefined, origin: string | undefined, uffdHolds: boolean, depth: number): Truth {
     if (n.type === 'call_expression') {
       const f = n.childForFieldName('function')?.text ?? '';
       const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-      if (TRANSPARENT_WRAPPERS.has(f) && args[0]) return this.truth(args[0], k, origin, uffdHolds, depth);
       const reg = UFFD_WP_REGISTRATION_TESTS.get(f);
       if (reg) {
         const vma = args[reg.vmaArg];
