@@ -22,6 +22,8 @@ import { BitTransfer } from './bit-transfer.js';
 import { ExclusivityAnalysis } from './exclusivity.js';
 import { ForkCopy } from './fork-copy.js';
 import { slotOriginsOf, type SlotOrigin } from './slot-origin.js';
+import { uffdWpTransfersOf, type UffdTransfer } from './uffd-wp-transfers.js';
+import { softDirtyFlagDecisions, type SoftDirtyFlagTest } from './vm-softdirty-tests.js';
 import { containsCall } from './syntax.js';
 
 export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
@@ -108,6 +110,8 @@ export class FunctionFacts {
   private forkCopyCache?: ForkCopy;
   private localForkCopyCache?: ForkCopy;
   private slotOriginsCache?: SlotOrigin[];
+  private uffdWpTransfersCache?: UffdTransfer[];
+  private vmSoftDirtyTestsCache?: SoftDirtyFlagTest[];
   private wrprotectAssignmentsCache?: Assignment[];
 
   /** Present / non-present kind of entry values at each use (src/analysis/entry-kind.ts). */
@@ -133,6 +137,16 @@ export class FunctionFacts {
   /** The fork-copy view of this function's own slot operations (no helper summaries). */
   get localForkCopy(): ForkCopy {
     return (this.localForkCopyCache ??= new ForkCopy(this, false));
+  }
+
+  /** Copies and moves of a possibly-uffd-wp value into another slot, with the kinds left uncleared. */
+  get uffdWpTransfers(): UffdTransfer[] {
+    return (this.uffdWpTransfersCache ??= uffdWpTransfersOf(this));
+  }
+
+  /** Raw `vm_flags & VM_SOFTDIRTY` tests that decide write permission, and what each decides. */
+  get vmSoftDirtyTests(): SoftDirtyFlagTest[] {
+    return (this.vmSoftDirtyTestsCache ??= softDirtyFlagDecisions(this));
   }
 
   /** Old entries known from outside the body: an old-entry parameter, a fault's orig_pte. */

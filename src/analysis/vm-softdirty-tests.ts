@@ -12,7 +12,8 @@
 //     condition guards: a `return false` of an upgrade predicate, a write-protect, a grant, a
 //     soft-dirty batch flag.
 // Tests whose meaning stays unknown (pagemap reporting, clear_refs, VMA flag bookkeeping) are
-// left out: they are not decisions about write permission.
+// left out: they are not decisions about write permission. Which tests are inverted is the
+// decision of rules/softdirty-tracking-predicate.ts (FunctionFacts.vmSoftDirtyTests).
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {

@@ -5,7 +5,8 @@
 // uffd-wp for every kind of entry that reaches the installer: the present bit
 // (`pte_clear_uffd_wp`), the swp bit (`pte_swp_clear_uffd_wp`) and uffd-wp markers (dropped, or
 // `copy_pte_marker()`). This module finds those transfers and computes, per entry kind, whether a
-// clear runs whenever the destination is unregistered and the entry has that kind.
+// clear runs whenever the destination is unregistered and the entry has that kind; which transfers
+// are findings is rules/uffd-wp-clear-on-unregistered-dst.ts's decision.
 //
 // Kinds are judged per value origin: guards that test the entry (`pte_present(pte)`,
 // `is_migration_entry(entry)`, ...) narrow it; an unguarded decode (`pte_to_swp_entry(orig_pte)`)
@@ -15,7 +16,6 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
-  apiOf,
   CLEARING_READS,
   PRESENT_ONLY_ACCESSORS,
   UFFD_CARRIER_KIND_TESTS,
@@ -25,7 +25,6 @@ import {
   UFFD_WP_MARKER_COPIERS,
   UFFD_WP_PREDICATES,
   UFFD_WP_REGISTRATION_TESTS,
-  UFFDIO_MOVE_HELPERS,
   type UffdCarrierKind,
 } from './kernel-api.js';
 import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
@@ -50,33 +49,18 @@ export interface UffdTransfer {
 }
 
 
-/** Transfers of a possibly-uffd-wp value into another slot that leave some kind uncleared. */
-export function uncoveredUffdTransfers(facts: FunctionFacts): UffdTransfer[] {
-  if (isUffdioMove(facts)) return [];
+/**
+ * Every transfer of a possibly-uffd-wp value into another slot, with the kinds of entry that reach
+ * the installer uncleared when the destination is unregistered (FunctionFacts.uffdWpTransfers).
+ */
+export function uffdWpTransfersOf(facts: FunctionFacts): UffdTransfer[] {
   const analysis = new TransferAnalysis(facts);
   const out: UffdTransfer[] = [];
   for (const sink of facts.sinks) {
     const t = analysis.transfer(sink);
-    if (t && t.uncovered.length > 0) out.push(t);
+    if (t) out.push(t);
   }
   return out;
-}
-
-/**
- * UFFDIO_MOVE moves pages between ranges of one userfaultfd (DESIGN §3.D: the ioctl defines the
- * mapping): the known helpers, and any function that takes a destination VMA and clears a source
- * slot (move_present_pte, move_swap_pte, move_pages_huge_pmd). fork never clears the parent's
- * slot; mremap's moves work within `vma` from old to new slots.
- */
-function isUffdioMove(facts: FunctionFacts): boolean {
-  if (UFFDIO_MOVE_HELPERS.has(facts.name)) return true;
-  const dstVma = [...facts.model.params].some(([n, type]) => /^dst/.test(n) && /struct\s+vm_area_struct\b/.test(type));
-  if (!dstVma) return false;
-  return facts.model.calls.some((c) => {
-    if (!CLEARING_READS.has(c.name)) return false;
-    const slot = c.args[apiOf(c.name)?.slotArg ?? 2];
-    return !!slot && /^src/.test(placeName(slot));
-  });
 }
 
 class TransferAnalysis {
