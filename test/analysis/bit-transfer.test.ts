@@ -142,5 +142,12 @@ static int copy(struct vm_area_struct *dst_vma, pte_t *src_pte, pte_t *dst_pte, 
 }`;
     expect(losses(code, 'uffd')).toEqual(['copy:entry:huge_pte_mkuffd_wp']);
     expect(losses(code, 'softDirty')).toEqual([]);
+    // The analysis offers the soft-dirty loss too; the rule exempts it (hugetlb has no soft-dirty).
+    const facts = factsOf(code);
+    const offered = facts.bitTransfer.losses({ bit: 'softDirty', marksMoves: true, exempt: () => false });
+    expect(offered.map((l) => `${l.shape}:${l.level}:${l.direction}:${l.setter}`)).toEqual(['helper:huge:copy:huge_pte_mksoft_dirty']);
+    expect(softDirtyLosses(facts)).toEqual([]);
+    // Computed once per function, whoever asks.
+    expect(facts.bitTransfer).toBe(facts.bitTransfer);
   });
 });
