@@ -24,6 +24,7 @@ import { ForkCopy } from './fork-copy.js';
 import { slotOriginsOf, type SlotOrigin } from './slot-origin.js';
 import { uffdWpTransfersOf, type UffdTransfer } from './uffd-wp-transfers.js';
 import { softDirtyFlagDecisions, type SoftDirtyFlagTest } from './vm-softdirty-tests.js';
+import { returnTruePaths, type ReturnPath } from './predicate-paths.js';
 import { containsCall } from './syntax.js';
 
 export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
@@ -112,6 +113,7 @@ export class FunctionFacts {
   private slotOriginsCache?: SlotOrigin[];
   private uffdWpTransfersCache?: UffdTransfer[];
   private vmSoftDirtyTestsCache?: SoftDirtyFlagTest[];
+  private returnTruePathsCache?: ReturnPath[];
   private wrprotectAssignmentsCache?: Assignment[];
 
   /** Present / non-present kind of entry values at each use (src/analysis/entry-kind.ts). */
@@ -147,6 +149,11 @@ export class FunctionFacts {
   /** Raw `vm_flags & VM_SOFTDIRTY` tests that decide write permission, and what each decides. */
   get vmSoftDirtyTests(): SoftDirtyFlagTest[] {
     return (this.vmSoftDirtyTestsCache ??= softDirtyFlagDecisions(this));
+  }
+
+  /** The ways the function can return true, with what is known on each (for predicates). */
+  get returnTruePaths(): readonly ReturnPath[] {
+    return (this.returnTruePathsCache ??= returnTruePaths(this.model.body));
   }
 
   /** Old entries known from outside the body: an old-entry parameter, a fault's orig_pte. */

@@ -229,6 +229,6 @@ function holds(facts: FunctionFacts, node: SyntaxNode, positive: boolean, tests:
 
 /** Does every way a helper returns true establish one of `tests`? */
 function helperEstablishes(helper: FunctionFacts, tests: MeaningTest[], depth: number): boolean {
-  const paths = returnTruePaths(helper.model.body);
+  const paths = helper.returnTruePaths;
   return paths.length > 0 && paths.every((p) => p.facts.some((f) => establishes(helper, f, tests, depth)));
 }
