@@ -736,8 +736,11 @@ function levelOfCall(name: string): Level {
   return 'pte';
 }
 
+/** How kernel helper names spell each bit (pte_mkuffd_wp(), pte_swp_mksoft_dirty()). */
+const SPELLING: Record<CarriedBit, string> = { uffd: 'uffd_wp', softDirty: 'soft_dirty' };
+
 function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): string {
-  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  const what = SPELLING[bit];
   if (level === 'huge') return kind === 'swap' ? `pte_swp_mk${what}` : `huge_pte_mk${what}`;
   const prefix = level === 'pmd' ? 'pmd' : level === 'pud' ? 'pud' : 'pte';
   return kind === 'swap' ? `${prefix}_swp_mk${what}` : `${prefix}_mk${what}`;
@@ -751,7 +754,7 @@ function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): st
 export function carryHelp(loss: BitLoss): string {
   const { bit, source } = loss;
   const level = source.level === 'pmd' ? 'pmd' : source.level === 'huge' ? 'huge_pte' : 'pte';
-  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  const what = SPELLING[bit];
   const test = source.marker && !source.present && !source.swap ? 'pte_marker_uffd_wp'
     : source.swap && !source.present ? `${level === 'huge_pte' ? 'pte' : level}_swp_${what}` : `${level}_${what}`;
   return `carry the bit from ${source.name}: \`if (${test}(${source.name})) new = ${loss.setter}(new);\` on the value ${loss.sink.name}() installs`;
