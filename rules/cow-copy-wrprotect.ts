@@ -4,7 +4,7 @@
 // without a COW fault: the Dirty COW class (19be0eaffa3a for CVE-2016-5195, 5535be309971 for CVE-2022-2590).
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { ForkCopy, isValueWrprotect, keepsSource, mayRunTogether, presentValue, writeProtected, type SlotOp } from '../src/analysis/fork-copy.js';
+import { isValueWrprotect, keepsSource, mayRunTogether, presentValue, writeProtected, type ForkCopy, type SlotOp } from '../src/analysis/fork-copy.js';
 import type { Call } from '../src/analysis/function-model.js';
 
 export default defineRule({
@@ -99,7 +99,7 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    const fork = new ForkCopy(facts);
+    const fork = facts.forkCopy;
     if (!fork.isCopy) return;
     const reported = new Set<number>();
 

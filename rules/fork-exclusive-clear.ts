@@ -10,7 +10,6 @@ import {
   exclusiveArms,
   guardsAllowType,
   looksLikeForkCopy,
-  ForkCopy,
   isShareStep,
   mayRunTogether,
   typePredicateIn,
@@ -148,7 +147,7 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    const fork = new ForkCopy(facts, false);
+    const fork = facts.localForkCopy;
     if (!fork.isCopy) return;
     const sinks = [...fork.srcWriteBacks, ...fork.dstOps];
     const lineages = new Map<SlotOp, Lineage[]>(sinks.map((op) => [op, fork.lineages(op)]));

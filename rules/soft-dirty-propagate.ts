@@ -4,7 +4,10 @@
 // changes tracking" (mremap'ed entries must be marked soft-dirty).
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { bitTransferOf, carryHelp } from '../src/analysis/bit-transfer.js';
+import { carryHelp, type BitLoss, type BitTransfer, type CarryPolicy } from '../src/analysis/bit-transfer.js';
+import type { FunctionFacts } from '../src/analysis/facts.js';
+import { DEVICE_PRIVATE_ENTRY_MAKERS, DEVICE_PRIVATE_ENTRY_TESTS, HUGETLB_TESTS, ZERO_PAGE_NAMES } from '../src/analysis/kernel-api.js';
+import { identifiersIn } from '../src/analysis/syntax.js';
 
 export default defineRule({
   meta: {
@@ -83,8 +86,9 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    const bt = bitTransferOf(facts);
-    for (const loss of bt.losses('softDirty')) {
+    const bt = facts.bitTransfer;
+    for (const loss of softDirtyLosses(facts)) {
+      // An entry installed whole at another slot: the install itself is where the mark is missing.
       const moved = loss.direction === 'move' && loss.node.id === loss.sink.node.id;
       report({
         node: loss.node,
@@ -97,8 +101,43 @@ export default defineRule({
           sinkLine: lineOf(loss.sink.node),
           setter: loss.setter,
         },
-        help: carryHelp(loss),
+        help: moved ? moveHelp(loss) : carryHelp(loss),
       });
     }
   },
 });
+
+/**
+ * Moves must be marked: mremap() and UFFDIO_MOVE relocate an entry whole, and the tracker sees
+ * the new address only if the moved entry is soft-dirty (move_soft_dirty_pte(), 0f8975ec4db2).
+ */
+const policy: CarryPolicy = { bit: 'softDirty', marksMoves: true, exempt };
+
+/** The transitions of this function that lose soft-dirty and are findings of this rule. */
+export function softDirtyLosses(facts: FunctionFacts): BitLoss[] {
+  return facts.bitTransfer.losses(policy);
+}
+
+/** Transitions where soft-dirty has nothing to keep. */
+function exempt(loss: BitLoss, bt: BitTransfer): boolean {
+  // hugetlb entries have no soft-dirty bit, nor do PUDs (move_huge_pud() moves without one).
+  if (loss.level === 'huge' || loss.level === 'pud') return true;
+  // The zero page is never written: mapping it (KSM's replace_page(), the huge zero page of
+  // move_pages_huge_pmd(), move_zeropage_pte()) tracks nothing, nor does replacing it
+  // (migrate_vma_insert_page() after `if (!is_zero_pfn(pte_pfn(orig_pte))) goto abort;`).
+  if (identifiersIn(loss.node).some((n) => ZERO_PAGE_NAMES.has(n)) || bt.zeroPageGuard(loss.guards)) return true;
+  if (bt.zeroPageSource(loss.source)) return true;
+  // A device-private entry rebuilt from a device-private entry (fork, mprotect) deliberately drops
+  // soft-dirty (copy_nonpresent_pte()); a migration entry restored to a device-private one
+  // (remove_migration_pte()) keeps it.
+  if ([...loss.made].some((n) => DEVICE_PRIVATE_ENTRY_MAKERS.has(n)) &&
+    bt.guardNames(loss.guards, true, loss.source).some((n) => DEVICE_PRIVATE_ENTRY_TESTS.has(n))) {
+    return true;
+  }
+  // Under a hugetlb test the entry is a hugetlb one, whatever installs it.
+  return bt.guardNames(loss.guards, true).some((n) => HUGETLB_TESTS.has(n));
+}
+
+function moveHelp(loss: BitLoss): string {
+  return `mark the moved entry soft-dirty before ${loss.sink.name}(): ${loss.setter}() or move_soft_dirty_${loss.source.level === 'pmd' ? 'pmd' : 'pte'}()`;
+}

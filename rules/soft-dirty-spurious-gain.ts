@@ -5,8 +5,12 @@
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import { apiOf } from '../src/analysis/kernel-api.js';
-import { bitTransferOf } from '../src/analysis/bit-transfer.js';
+import { apiOf, ZERO_PAGE_NAMES } from '../src/analysis/kernel-api.js';
+import { isFresh, sinkLevel } from '../src/analysis/bit-transfer.js';
+import type { Call } from '../src/analysis/function-model.js';
+import { identifiersIn } from '../src/analysis/syntax.js';
+import type { ValuePath } from '../src/analysis/value-flow.js';
+import type { SyntaxNode } from '../src/lang/parser.js';
 
 export default defineRule({
   meta: {
@@ -95,7 +99,7 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    for (const gain of bitTransferOf(facts).spuriousGains()) {
+    for (const gain of spuriousGains(facts)) {
       report({
         node: gain.mkdirty.node,
         messageId: 'gained',
@@ -109,6 +113,55 @@ export default defineRule({
     }
   },
 });
+
+interface SpuriousGain {
+  /** The *_mkdirty() call that sets soft-dirty on x86. */
+  mkdirty: Call;
+  sink: Call;
+  /** The soft-dirty test of the source whose false arm gains the bit. */
+  predicate: SyntaxNode;
+}
+
+/**
+ * Restores where x86 *_mkdirty() sets soft-dirty on a path where the source lacked it, with no
+ * *_clear_soft_dirty() after it ("mm/migrate: preserve exact soft-dirty state", 2024). Fault
+ * handlers dirty the page they map for a write (the tracker wants that), and hugetlb has no
+ * soft-dirty.
+ */
+function spuriousGains(facts: FunctionFacts): SpuriousGain[] {
+  const out: SpuriousGain[] = [];
+  if (facts.hasFaultParameter()) return out;
+  const bt = facts.bitTransfer;
+  for (const sink of facts.sinks) {
+    if (!sink.value || sinkLevel(sink) === 'huge') continue;
+    let found: SpuriousGain | undefined;
+    for (const path of facts.pathsOf(sink.value)) {
+      if (!isFresh(path) || !bt.feasible(sink, path)) continue;
+      const predicate = bt.pairingPredicate('softDirty', path);
+      if (!predicate) continue;
+      // KSM marks the zero pages it maps with pte_mkdirty() (replace_page): not a restore.
+      const guards = [...facts.model.pointOf(path.base.node).guards, ...path.assumptions];
+      if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || bt.zeroPageGuard(guards)) continue;
+      // The path that went through the setter had soft-dirty in the source: gaining is fine.
+      if (path.steps.some((s) => s.api.effect === 'setSoftDirty')) continue;
+      const idx = path.steps.findIndex((s, i) => s.api.effect === 'mkdirty' && !mkdirtyForWrite(facts, path, i));
+      if (idx < 0) continue;
+      if (path.steps.slice(idx + 1).some((s) => s.api.effect === 'clearSoftDirty')) continue;
+      found = { mkdirty: path.steps[idx].call, sink: sink.call, predicate };
+      break;
+    }
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+/** A mkdirty that comes with write permission (maybe_mkwrite(pte_mkdirty(..))) is a write, not a restore. */
+function mkdirtyForWrite(facts: FunctionFacts, path: ValuePath, i: number): boolean {
+  const next = path.steps[i + 1];
+  if (next && (next.api.effect === 'grant' || next.api.effect === 'grantVma')) return true;
+  const m = facts.meanings(path.steps[i].call.point.guards);
+  return m.some((x) => (x.cls === 'srcWrite' || x.cls === 'faultWrite') && x.positive);
+}
 
 /**
  * Soft-dirty clears of a present value under a known not-soft-dirty old entry, and the sets under

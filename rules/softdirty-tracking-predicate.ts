@@ -7,7 +7,7 @@ import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { isWriteUpgradePredicate, SOFT_DIRTY_TRACKING_PREDICATES, SOFT_DIRTY_VMA_FLAG } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import type { SyntaxNode } from '../src/lang/parser.js';
-import { softDirtyFlagDecisions, type WriteDecision } from '../src/analysis/soft-dirty-tracking.js';
+import type { WriteDecision } from '../src/analysis/vm-softdirty-tests.js';
 
 export default defineRule({
   meta: {
@@ -87,9 +87,9 @@ export default defineRule({
     },
   },
   check({ facts, report }) {
-    // src/analysis/soft-dirty-tracking.ts finds the raw flag tests that decide write permission and
+    // src/analysis/vm-softdirty-tests.ts finds the raw flag tests that decide write permission and
     // reads what each decides; the flag asserted (positive) means tracking is off (76aefad628aa).
-    for (const t of softDirtyFlagDecisions(facts)) {
+    for (const t of facts.vmSoftDirtyTests) {
       const data = { test: t.node.text.replace(/\s+/g, ' '), vma: t.vma, decision: decisionName(facts.name, t.decision) };
       // Inverted where the condition means "needs a fault" with the flag set, or "may write" without it.
       if (t.decision === 'needsWriteFault' && t.positive) report({ node: t.node, messageId: 'invertedTracking', data });

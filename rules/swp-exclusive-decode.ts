@@ -5,7 +5,6 @@
 // (1493a1913e34, with 6c287605fd56): do_swap_page() and unuse_pte() read pte_swp_exclusive().
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
-import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
 import type { SyntaxNode } from '../src/lang/parser.js';
@@ -89,7 +88,7 @@ export default defineRule({
     },
   },
   check({ facts, report }) {
-    const excl = new ExclusivityAnalysis(facts);
+    const excl = facts.exclusivity;
     if (!excl.decodesEntry()) return;
     for (const sink of excl.exclusivitySinks()) {
       if (excl.hasProvenance(sink.point)) continue;
@@ -107,7 +106,7 @@ const EXCLUSIVITY_OWN_EVIDENCE = /\b(?:pte|pmd)_swp_exclusive\s*\(|\b(?:folio_re
  * permission: remove_migration_pte()'s is_writable_migration_entry() guards pte_mkwrite()).
  */
 function provenanceConditions(facts: FunctionFacts): HunkFact[] {
-  const excl = new ExclusivityAnalysis(facts);
+  const excl = facts.exclusivity;
   if (looksLikeForkCopy(facts) || (!excl.decodesEntry() && excl.exclusivitySinks().length === 0)) return [];
   const out: HunkFact[] = [];
   const visit = (n: SyntaxNode): void => {

@@ -4,7 +4,6 @@
 // 1493a1913e34 and 6c287605fd56, where try_to_unmap_one() learned to restore and abort.
 
 import { defineRule } from '../src/engine/define-rule.js';
-import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
 
 export default defineRule({
   meta: {
@@ -77,7 +76,7 @@ export default defineRule({
     },
   },
   check({ facts, report }) {
-    const excl = new ExclusivityAnalysis(facts);
+    const excl = facts.exclusivity;
     for (const c of excl.anonRmapCalls()) {
       const data = { call: c.call.name };
       // In a fragment rebuilt from hunks the device-private test that allows an asserted share or

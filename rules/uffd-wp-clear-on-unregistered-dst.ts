@@ -1,14 +1,15 @@
 // R4 (docs/invariants.md#uffd-wp-clear-on-unregistered-dst): fork() and mremap() must not leak
 // uffd-wp state into a VMA that is not uffd-wp registered. Origins: "mm/userfaultfd: fix uffd-wp
 // special cases for fork()" (Peter Xu, 2021) and 0cef0bb836e3 "mm: clear uffd-wp PTE/PMD state on
-// mremap()". The per-kind coverage analysis lives in src/analysis/uffd-clearing.ts.
+// mremap()". The per-kind coverage analysis lives in src/analysis/uffd-wp-transfers.ts.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { atomsOf } from '../src/analysis/guards.js';
 import { accessorFacts, respelledSwapToPresent } from '../src/analysis/accessor-family.js';
-import { uncoveredUffdTransfers, type UffdTransfer } from '../src/analysis/uffd-clearing.js';
-import { UFFD_WP_MARKER_COPIERS, type UffdCarrierKind } from '../src/analysis/kernel-api.js';
+import type { UffdTransfer } from '../src/analysis/uffd-wp-transfers.js';
+import { apiOf, CLEARING_READS, UFFD_WP_MARKER_COPIERS, UFFDIO_MOVE_HELPERS, type UffdCarrierKind } from '../src/analysis/kernel-api.js';
+import { placeName } from '../src/analysis/function-model.js';
 
 const KIND_NAMES: Record<UffdCarrierKind, string> = {
   present: 'present',
@@ -121,7 +122,7 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    for (const t of uncoveredUffdTransfers(facts)) {
+    for (const t of uncoveredTransfers(facts)) {
       const base = { sink: t.sink.call.name, verb: t.mode === 'copy' ? 'copied' : 'moved', source: sourceName(t) };
       const nonMarker = t.uncovered.filter((k) => k !== 'marker');
       if (nonMarker.length === 0) {
@@ -135,6 +136,29 @@ export default defineRule({
     }
   },
 });
+
+/** Transfers of a possibly-uffd-wp value into another slot that leave some kind uncleared. */
+export function uncoveredTransfers(facts: FunctionFacts): UffdTransfer[] {
+  if (isUffdioMove(facts)) return [];
+  return facts.uffdWpTransfers.filter((t) => t.uncovered.length > 0);
+}
+
+/**
+ * UFFDIO_MOVE moves pages between ranges of one userfaultfd (the ioctl defines the mapping): the
+ * known helpers, and any function that takes a destination VMA and clears a source slot
+ * (move_present_pte, move_swap_pte, move_pages_huge_pmd). fork never clears the parent's slot;
+ * mremap's moves work within `vma` from old to new slots.
+ */
+function isUffdioMove(facts: FunctionFacts): boolean {
+  if (UFFDIO_MOVE_HELPERS.has(facts.name)) return true;
+  const dstVma = [...facts.model.params].some(([n, type]) => /^dst/.test(n) && /struct\s+vm_area_struct\b/.test(type));
+  if (!dstVma) return false;
+  return facts.model.calls.some((c) => {
+    if (!CLEARING_READS.has(c.name)) return false;
+    const slot = c.args[apiOf(c.name)?.slotArg ?? 2];
+    return !!slot && /^src/.test(placeName(slot));
+  });
+}
 
 function kindList(kinds: UffdCarrierKind[]): string {
   return kinds.map((k) => KIND_NAMES[k]).join(' or ');

@@ -5,8 +5,8 @@
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import { UFFD_WP_MARKER, UFFD_WP_ZAP_INSTALLERS } from '../src/analysis/kernel-api.js';
-import { bitTransferOf, carryHelp } from '../src/analysis/bit-transfer.js';
+import { ANON_TESTS, UFFD_WP_MARKER, UFFD_WP_ZAP_INSTALLERS } from '../src/analysis/kernel-api.js';
+import { carryHelp, type BitLoss, type CarryPolicy, type Zap } from '../src/analysis/bit-transfer.js';
 import { UFFDIO_MOVE_HELPERS } from '../src/analysis/kernel-api.js';
 
 export default defineRule({
@@ -110,11 +110,11 @@ export default defineRule({
     // by the computed direction, which needs the source's clear in view (a source cleared by
     // pte_clear() or by a batch helper is not recognised as a move).
     if (UFFDIO_MOVE_HELPERS.has(facts.name)) return;
-    const bt = bitTransferOf(facts);
-    for (const loss of bt.losses('uffd')) {
+    const bt = facts.bitTransfer;
+    for (const loss of bt.losses(policy)) {
       report({
         node: loss.node,
-        messageId: loss.viaHelper ? 'lostInHelper' : loss.direction === 'zap' ? 'zapped' : 'lost',
+        messageId: loss.viaHelper ? 'lostInHelper' : 'lost',
         data: {
           source: loss.source.name,
           line: lineOf(bt.lineNode(loss.source)),
@@ -126,8 +126,54 @@ export default defineRule({
         help: carryHelp(loss),
       });
     }
+    for (const zap of unmarkedZaps(facts)) {
+      report({
+        node: zap.clear.node,
+        messageId: 'zapped',
+        data: {
+          source: zap.source.name,
+          line: lineOf(bt.lineNode(zap.source)),
+          direction: 'zap',
+          sink: zap.clear.name,
+          sinkLine: lineOf(zap.clear.node),
+          setter: ZAP_MARKER_SETTER,
+        },
+        help: `install a uffd-wp marker where ${zap.source.name} leaves its slot: pte_install_uffd_wp_if_needed() / zap_install_uffd_wp_if_needed()`,
+      });
+    }
   },
 });
+
+/** Moves keep no uffd-wp of their own: moved entries are checked as whole values. */
+const policy: CarryPolicy = { bit: 'uffd', marksMoves: false, exempt };
+
+/** Transitions where uffd-wp has nothing to keep, or that the bit's owner defines. */
+function exempt(loss: BitLoss): boolean {
+  // A uffd-wp marker installed in the entry's place holds the bit by construction.
+  if (loss.made.has(UFFD_WP_MARKER)) return true;
+  // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state.
+  return loss.direction === 'move';
+}
+
+/** The uffd-wp marker setter a zap owes (named in the message). */
+const ZAP_MARKER_SETTER = 'pte_install_uffd_wp_if_needed';
+
+/**
+ * Zaps must leave a uffd-wp marker (pte_install_uffd_wp_if_needed(), zap_install_uffd_wp_if_needed(),
+ * make_pte_marker(PTE_MARKER_UFFD_WP)) after the clear. Anonymous zaps drop everything by design
+ * (zap_pte_range() installs markers for file-backed memory only).
+ */
+function unmarkedZaps(facts: FunctionFacts): Zap[] {
+  const bt = facts.bitTransfer;
+  const markers = facts.model.calls.filter((c) => UFFD_WP_ZAP_INSTALLERS.has(c.name));
+  return bt.zaps().filter((z) =>
+    !markers.some((m) => bt.after(z.clear, m)) && !bt.guardNames(z.clear.point.guards, true).some((n) => ANON_TESTS.has(n)));
+}
+
+/** The transitions of this function that lose uffd-wp and are findings of this rule. */
+export function uffdWpLosses(facts: FunctionFacts): Array<BitLoss | Zap> {
+  return [...facts.bitTransfer.losses(policy), ...unmarkedZaps(facts)];
+}
 
 /** Installs of a uffd-wp marker under a uffd-wp test, and the helpers that install one. */
 function uffdMarkers(facts: FunctionFacts): HunkFact[] {

@@ -8,7 +8,6 @@ import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
 import { ANON_RMAP_TRY_SHARE, ENTRY_CLEARERS, EXCLUSIVITY_ENCODERS } from '../src/analysis/kernel-api.js';
-import { ExclusivityAnalysis } from '../src/analysis/exclusivity.js';
 
 export default defineRule({
   meta: {
@@ -126,7 +125,7 @@ export default defineRule({
     },
   },
   check({ facts, lineOf, report }) {
-    const excl = new ExclusivityAnalysis(facts);
+    const excl = facts.exclusivity;
     const shares = excl.anonRmapCalls().filter((c) => c.family === 'share');
     const reported = new Set<number>();
     for (const s of shares) {

@@ -6,7 +6,7 @@
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { isWriteUpgradePredicate, upgradePredicateChecksProtnone } from '../src/analysis/kernel-api.js';
-import { establishes, returnTruePaths, type MeaningTest, type ReturnPath } from '../src/analysis/predicate-paths.js';
+import { establishes, type MeaningTest, type ReturnPath } from '../src/analysis/predicate-paths.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 
 /** One thing a return-true path must have ruled out, and what counts as ruling it out. */
@@ -166,7 +166,7 @@ export default defineRule({
     // Several ways can reach one return (6.1: the private way through the exclusivity block and the
     // shared way around it): one finding per return, naming what any of them lacks.
     const byReturn = new Map<number, { path: ReturnPath; missing: Set<Check> }>();
-    for (const path of returnTruePaths(facts.model.body)) {
+    for (const path of facts.returnTruePaths) {
       const missing = missingChecks(facts, name, path);
       if (missing.length === 0) continue;
       const entry = byReturn.get(path.node.id) ?? { path, missing: new Set<Check>() };

@@ -10,24 +10,23 @@
 //     cleared the very slot it installs into, with no setter of the bit on the value's path.
 //
 // Whole-value copies (the installed value is the old entry, modified) carry every bit. Moves (an
-// entry cleared at one slot and installed at another of the same level) are reported for soft-dirty
-// when nothing marks them (mremap's move_soft_dirty_pte()). Zaps (a read-and-cleared entry with
-// nothing installed after it) must leave a uffd-wp marker. A same-file helper that installs a fresh
-// value into a slot it is passed, without reading any entry itself (6.1 hugetlb_install_page()), is
-// checked at its caller.
+// entry cleared at one slot and installed at another of the same level) are offered to a policy that
+// wants moves marked (mremap's move_soft_dirty_pte()). Zaps (a read-and-cleared entry with nothing
+// installed after it) are listed as such. A same-file helper that installs a fresh value into a slot
+// it is passed, without reading any entry itself (6.1 hugetlb_install_page()), is checked at its
+// caller.
+//
+// This module states facts; the rules own the policy: rules/uffd-wp-propagate.ts and
+// rules/soft-dirty-propagate.ts say which losses are findings (CarryPolicy) and what a zap owes.
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
-  ANON_TESTS,
   apiOf,
   BIT_SOURCE_READERS,
   BITLESS_ENTRY_MAKERS,
   CLEARING_READS,
-  DEVICE_PRIVATE_ENTRY_MAKERS,
-  DEVICE_PRIVATE_ENTRY_TESTS,
   ENTRY_EMPTY_TESTS,
   ENTRY_SAME_TESTS,
-  HUGETLB_TESTS,
   KERNEL_PROTECTION,
   SOFT_DIRTY_PREDICATES,
   SOURCE_WRITE_PREDICATES,
@@ -35,21 +34,20 @@ import {
   UFFD_EXCLUDING_WRITE_PREDICATES,
   UFFD_WP_MARKER,
   UFFD_WP_PREDICATES,
-  UFFD_WP_ZAP_INSTALLERS,
   ZERO_PAGE_NAMES,
   type Level,
 } from './kernel-api.js';
 import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
 import { atomsOf } from './guards.js';
+import { conditionShape } from './condition.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import { isInside, type ValuePath } from './value-flow.js';
 import { identifiersIn, unparenthesized } from './syntax.js';
-import { slotOriginsOf } from './slot-origin.js';
 
 export type CarriedBit = 'uffd' | 'softDirty';
 
 /** Which way the entry went: present→swap is "encode", swap→present "decode", ... */
-export type Direction = 'encode' | 'decode' | 'rebuild' | 'split' | 'unshare' | 'copy' | 'replace' | 'move' | 'zap';
+export type Direction = 'encode' | 'decode' | 'rebuild' | 'split' | 'unshare' | 'copy' | 'replace' | 'move';
 
 /** An old entry the function reads: a table slot, a parameter, vmf->orig_pte. */
 export interface OldEntry {
@@ -72,9 +70,23 @@ export interface OldEntry {
   uses: Array<{ point: Point; kind: 'present' | 'swap' | 'marker'; bitTest: boolean }>;
 }
 
+/**
+ * How the installed value came to lack the bit: a fresh construction that never got it, a whole
+ * entry moved to another slot without being marked, one arm of a carry split on the old entry's
+ * kind, or a same-file helper's install.
+ */
+export type LossShape = 'fresh' | 'moved' | 'splitArm' | 'helper';
+
 export interface BitLoss {
   bit: CarriedBit;
+  shape: LossShape;
   direction: Direction;
+  /** The level of the installer (a hugetlb `huge` PTE, a PMD, ...). */
+  level: Level;
+  /** What is known where the value is built and installed (and what the path assumed). */
+  guards: Guard[];
+  /** The calls and constants that build the installed value (empty for a moved entry). */
+  made: ReadonlySet<string>;
   /** The construction of the installed value (or the installer for moved values). */
   node: SyntaxNode;
   sink: Call;
@@ -85,24 +97,25 @@ export interface BitLoss {
   viaHelper?: boolean;
 }
 
-export interface SpuriousGain {
-  /** The *_mkdirty() call that sets soft-dirty on x86. */
-  mkdirty: Call;
-  sink: Call;
-  /** The soft-dirty test of the source whose false arm gains the bit. */
-  predicate: SyntaxNode;
+/**
+ * A rule's policy for one bit: whether a whole entry moved to another slot must be given the bit
+ * (soft-dirty: the tracker cannot see the move otherwise), and which losses are no finding of the
+ * rule. The analysis finds every transition that lacks the bit; the rule decides.
+ */
+export interface CarryPolicy {
+  bit: CarriedBit;
+  marksMoves: boolean;
+  exempt(loss: BitLoss, bt: BitTransfer): boolean;
 }
 
-const cache = new WeakMap<FunctionFacts, BitTransfer>();
-
-/** The bit-transfer analysis of one function (computed once per function). */
-export function bitTransferOf(facts: FunctionFacts): BitTransfer {
-  let bt = cache.get(facts);
-  if (!bt) {
-    bt = new BitTransfer(facts);
-    cache.set(facts, bt);
-  }
-  return bt;
+/**
+ * An entry read and cleared from its slot with nothing installed after it: the function drops it
+ * (a zap). Entries moved or re-installed are checked at their installer instead.
+ */
+export interface Zap {
+  /** The clearing read (ptep_get_and_clear(), huge_ptep_clear_flush(), ...). */
+  clear: Call;
+  source: OldEntry;
 }
 
 const SETTER_EFFECTS: Record<CarriedBit, ReadonlySet<string>> = {
@@ -110,6 +123,15 @@ const SETTER_EFFECTS: Record<CarriedBit, ReadonlySet<string>> = {
   softDirty: new Set(['setSoftDirty', 'clearSoftDirty', 'mkdirty']),
 };
 const SET_EFFECT: Record<CarriedBit, string> = { uffd: 'setUffd', softDirty: 'setSoftDirty' };
+/** Effects that give a value the bit: x86 *_mkdirty() sets soft-dirty too. */
+const MARKS: Record<CarriedBit, ReadonlySet<string>> = {
+  uffd: new Set(['setUffd']),
+  softDirty: new Set(['setSoftDirty', 'mkdirty']),
+};
+/** A writable entry never carries uffd-wp: pte_mkuffd_wp() write-protects (the A3 exclusion). */
+const EXCLUDED_BY_WRITE: Record<CarriedBit, boolean> = { uffd: true, softDirty: false };
+/** A uffd-wp marker (PTE_MARKER_UFFD_WP) holds uffd-wp and nothing else. */
+const HELD_BY_MARKERS: Record<CarriedBit, boolean> = { uffd: true, softDirty: false };
 const GUARD_CLASS: Record<CarriedBit, 'uffd' | 'softDirty'> = { uffd: 'uffd', softDirty: 'softDirty' };
 /** The flag-request origin of GuardClassifier (MM_CP_UFFD_WP): it tests no entry. */
 const REQUEST_ORIGIN = 'request';
@@ -122,9 +144,10 @@ export class BitTransfer {
     this.entries = this.collectEntries();
   }
 
-  /** Installs whose value lost `bit` of the entry it replaces (one per installer). */
-  losses(bit: CarriedBit): BitLoss[] {
+  /** Installs whose value lost the policy's bit of the entry it replaces (one per installer). */
+  losses(policy: CarryPolicy): BitLoss[] {
     const out: BitLoss[] = [];
+    const keep = (loss: BitLoss | undefined): loss is BitLoss => !!loss && !policy.exempt(loss, this);
     // One finding per construction: `if (hugetlb) set_huge_pte_at(.., pte); else set_pte_at(.., pte);`
     // installs one lost value twice.
     const reported = new Set<number>();
@@ -132,20 +155,19 @@ export class BitTransfer {
       if (!sink.value) continue;
       for (const path of this.facts.pathsOf(sink.value)) {
         if (!this.feasible(sink, path)) continue;
-        const loss = this.pathLoss(bit, sink, path);
-        if (loss) {
+        const loss = this.pathLoss(policy, sink, path);
+        if (keep(loss)) {
           if (!reported.has(loss.node.id)) out.push(loss);
           reported.add(loss.node.id);
           break;
         }
       }
     }
-    for (const loss of this.splitArmLosses(bit)) {
+    for (const loss of this.splitArmLosses(policy.bit).filter(keep)) {
       if (!reported.has(loss.node.id)) out.push(loss);
       reported.add(loss.node.id);
     }
-    out.push(...this.helperLosses(bit));
-    if (bit === 'uffd') out.push(...this.zapLosses());
+    out.push(...this.helperLosses(policy.bit).filter(keep));
     return out;
   }
 
@@ -190,24 +212,26 @@ export class BitTransfer {
         const missingPresent = !g.positive === isPresentTest(g.expr);
         const encoded = path.base.kind === 'encode';
         const direction: Direction = encoded ? (missingPresent ? 'encode' : 'rebuild') : (missingPresent ? 'copy' : 'decode');
-        out.push({ bit, direction, node: path.base.node, sink: sink.call, source, setter: s.name });
+        const guards = [...model.pointOf(path.base.node).guards, ...sink.call.point.guards];
+        out.push({
+          bit, shape: 'splitArm', direction, level: sinkLevel(sink), guards, made: this.namesBuilding(path.base.node),
+          node: path.base.node, sink: sink.call, source, setter: s.name,
+        });
       }
     }
     return out;
   }
 
   /**
-   * Zap (R3): a PTE whose bits the function reads is cleared and nothing is installed after it, not
-   * even a uffd-wp marker (pte_install_uffd_wp_if_needed(), zap_install_uffd_wp_if_needed(),
-   * make_pte_marker(PTE_MARKER_UFFD_WP)). Anonymous zaps drop everything by design; PMD-level
-   * zaps have no marker to leave; entries moved or re-installed are checked at their installer.
+   * Zaps: a PTE whose bits the function reads is cleared and nothing is installed after it (a new
+   * entry, the entry itself, or a move's install at the destination, which is checked there).
+   * PMD-level clears are left out: there is no entry to leave in their place.
    */
-  private zapLosses(): BitLoss[] {
-    const out: BitLoss[] = [];
+  zaps(): Zap[] {
+    const out: Zap[] = [];
     const { model } = this.facts;
     // A primitive that returns the cleared entry (get_and_clear_full_ptes()) leaves it to its caller.
     if (/\b(pte|pmd|pud)_t\b/.test(model.node.childForFieldName('type')?.text ?? '')) return out;
-    const markers = model.calls.filter((c) => UFFD_WP_ZAP_INSTALLERS.has(c.name));
     for (const c of model.calls) {
       if (!CLEARING_READS.has(c.name)) continue;
       const level = levelOfCall(c.name);
@@ -215,17 +239,18 @@ export class BitTransfer {
       const key = this.keyOf(c.node);
       const source = this.entries.find((e) => e.key === key);
       if (!source || !source.bitsRead || source.table) continue;
-      const after = (p: Point, node: SyntaxNode): boolean => node.startIndex > c.node.endIndex && this.facts.compatible([c.point, p]);
-      // Something takes the entry's place (a marker, the entry itself, a new entry), or it moves.
-      if (markers.some((m) => after(m.point, m.node))) continue;
       // An install after the clear replaces the entry here or moves it (UFFDIO_MOVE installs a new
       // entry at the destination): checked at that installer.
-      if (this.facts.sinks.some((s) => after(s.call.point, s.call.node) ||
+      if (this.facts.sinks.some((s) => this.after(c, s.call) ||
         (s.value && this.facts.pathsOf(s.value).some((p) => p.base.node.id === c.node.id)))) continue;
-      if (this.guardNames(c.point.guards, true).some((n) => ANON_TESTS.has(n))) continue;
-      out.push({ bit: 'uffd', direction: 'zap', node: c.node, sink: c, source, setter: 'pte_install_uffd_wp_if_needed' });
+      out.push({ clear: c, source });
     }
     return out;
+  }
+
+  /** Does `later` come after the clearing read `clear` on an execution that ran both? */
+  after(clear: Call, later: Call): boolean {
+    return later.node.startIndex > clear.node.endIndex && this.facts.compatible([clear.point, later.point]);
   }
 
   /**
@@ -240,7 +265,7 @@ export class BitTransfer {
       if (call.name === this.facts.name) continue;
       const helper = this.facts.file.helper(call.name);
       if (!helper) continue;
-      const install = bitTransferOf(helper).freshInstallWithout(bit);
+      const install = helper.bitTransfer.freshInstallWithout(bit);
       if (!install) continue;
       const slotArg = call.args[install.slotParam];
       if (!slotArg) continue;
@@ -248,10 +273,12 @@ export class BitTransfer {
       if (this.sourceLacks(bit, guards)) continue;
       const slot = this.canonical(placeName(slotArg));
       const source = this.sourceFor(bit, slot, install.level, guards);
-      if (!source || (bit === 'softDirty' && install.level === 'huge')) continue;
+      if (!source) continue;
       const direction = this.directionOf(install.kind === 'swap', source, slot, install.level, guards, call.point);
-      if (bit === 'uffd' && direction === 'move') continue;
-      out.push({ bit, direction, node: call.node, sink: call, source, setter: setterName(bit, install.level, install.kind), viaHelper: true });
+      out.push({
+        bit, shape: 'helper', direction, level: install.level, guards, made: install.made,
+        node: call.node, sink: call, source, setter: setterName(bit, install.level, install.kind), viaHelper: true,
+      });
     }
     return out;
   }
@@ -260,7 +287,7 @@ export class BitTransfer {
    * As a helper: an install of a fresh value lacking `bit` into a slot passed as a parameter, by a
    * function that reads no old entry (so it cannot know the bit itself).
    */
-  freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap' } | undefined {
+  freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap'; made: ReadonlySet<string> } | undefined {
     if (this.entries.some((e) => e.bitsRead || e.cleared)) return undefined;
     // Handed the old entry by name (hugetlb_install_folio()'s `old`): the transition is its own.
     if (this.origins().some((o) => o.present)) return undefined;
@@ -275,99 +302,46 @@ export class BitTransfer {
         if (this.pairingPredicate(bit, path)) continue;
         const made = this.namesBuilding(path.base.node);
         if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n)) || identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || made.has(UFFD_WP_MARKER)) continue;
-        return { slotParam, level: sinkLevel(sink), kind: path.base.kind === 'encode' ? 'swap' : 'present' };
+        return { slotParam, level: sinkLevel(sink), kind: path.base.kind === 'encode' ? 'swap' : 'present', made };
       }
     }
     return undefined;
   }
 
   /**
-   * Restores where x86 *_mkdirty() sets soft-dirty on a path where the source lacked it, with no
-   * *_clear_soft_dirty() after it ("mm/migrate: preserve exact soft-dirty state", 2024).
-   */
-  spuriousGains(): SpuriousGain[] {
-    const out: SpuriousGain[] = [];
-    if (this.facts.hasFaultParameter()) return out;
-    for (const sink of this.facts.sinks) {
-      if (!sink.value || sinkLevel(sink) === 'huge') continue;
-      let found: SpuriousGain | undefined;
-      for (const path of this.facts.pathsOf(sink.value)) {
-        if (!isFresh(path) || !this.feasible(sink, path)) continue;
-        const predicate = this.pairingPredicate('softDirty', path);
-        if (!predicate) continue;
-        // KSM marks the zero pages it maps with pte_mkdirty() (replace_page): not a restore.
-        const guards = [...this.facts.model.pointOf(path.base.node).guards, ...path.assumptions];
-        if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) continue;
-        if (!predicate) continue;
-        // The path that went through the setter had soft-dirty in the source: gaining is fine.
-        if (path.steps.some((s) => s.api.effect === 'setSoftDirty')) continue;
-        const idx = path.steps.findIndex((s, i) => s.api.effect === 'mkdirty' && !this.mkdirtyForWrite(path, i));
-        if (idx < 0) continue;
-        if (path.steps.slice(idx + 1).some((s) => s.api.effect === 'clearSoftDirty')) continue;
-        found = { mkdirty: path.steps[idx].call, sink: sink.call, predicate };
-        break;
-      }
-      if (found) out.push(found);
-    }
-    return out;
-  }
-
-  /**
    * Skipping both arms of `if (sd) pte = mk(pte); else pte = clear(pte);` is no execution: the
    * assumptions a path collects from the redefinitions it skipped must be satisfiable together.
    */
-  private feasible(sink: Sink, path: ValuePath): boolean {
+  feasible(sink: Sink, path: ValuePath): boolean {
     return path.assumptions.length === 0 || this.facts.compatible([sink.call.point], path.assumptions);
   }
 
-  /** A mkdirty that comes with write permission (maybe_mkwrite(pte_mkdirty(..))) is a write, not a restore. */
-  private mkdirtyForWrite(path: ValuePath, i: number): boolean {
-    const next = path.steps[i + 1];
-    if (next && (next.api.effect === 'grant' || next.api.effect === 'grantVma')) return true;
-    const m = this.facts.meanings(path.steps[i].call.point.guards);
-    return m.some((x) => (x.cls === 'srcWrite' || x.cls === 'faultWrite') && x.positive);
-  }
-
-  private pathLoss(bit: CarriedBit, sink: Sink, path: ValuePath): BitLoss | undefined {
+  private pathLoss(policy: CarryPolicy, sink: Sink, path: ValuePath): BitLoss | undefined {
+    const { bit } = policy;
     const level = sinkLevel(sink);
-    if (bit === 'softDirty' && (level === 'huge' || level === 'pud')) return undefined;
     if (kernelMapping(sink, path)) return undefined;
     const slot = sink.slot ? this.canonical(placeName(sink.slot)) : undefined;
     if (path.base.kind === 'read' || path.base.kind === 'readMerged') {
-      return bit === 'softDirty' ? this.unmarkedMove(sink, slot, level, path) : undefined;
+      // The old entry itself, with all its bits; only a move may owe one it never had.
+      return policy.marksMoves ? this.unmarkedMove(bit, sink, slot, level, path) : undefined;
     }
     if (!isFresh(path)) return undefined;
     if (path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) return undefined;
     const made = this.namesBuilding(path.base.node);
     if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n))) return undefined;
-    if (bit === 'uffd' && made.has(UFFD_WP_MARKER)) return undefined;
     if (path.base.node.childForFieldName('function')?.text === 'make_pte_marker') return undefined;
     const guards = [...this.facts.model.pointOf(path.base.node).guards, ...sink.call.point.guards, ...path.assumptions];
     if (this.sourceLacks(bit, guards)) return undefined;
     if (this.pairingPredicate(bit, path)) return undefined;
-    if (bit === 'softDirty') {
-      if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || this.zeroPageGuard(guards)) return undefined;
-    }
     const source = this.sourceFor(bit, slot, level, guards);
     if (!source) return undefined;
-    // A device-private entry rebuilt from a device-private entry (fork, mprotect) deliberately
-    // drops soft-dirty (copy_nonpresent_pte()); a migration entry restored to a device-private one
-    // (remove_migration_pte()) keeps it.
-    if (bit === 'softDirty' && [...made].some((n) => DEVICE_PRIVATE_ENTRY_MAKERS.has(n)) &&
-      this.guardNames(guards, true, source).some((n) => DEVICE_PRIVATE_ENTRY_TESTS.has(n))) {
-      return undefined;
-    }
-    if (bit === 'softDirty' && this.guardNames(guards, true).some((n) => HUGETLB_TESTS.has(n))) return undefined;
     const direction = this.direction(path, source, slot, level, guards);
-    // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state (R3 exemption).
-    if (bit === 'uffd' && direction === 'move') return undefined;
-    if (bit === 'softDirty' && this.zeroPageSource(source)) return undefined;
     const kind = path.base.kind === 'encode' ? 'swap' : 'present';
-    return { bit, direction, node: path.base.node, sink: sink.call, source, setter: setterName(bit, level, kind) };
+    return { bit, shape: 'fresh', direction, level, guards, made, node: path.base.node, sink: sink.call, source, setter: setterName(bit, level, kind) };
   }
 
-  /** R5: an entry moved whole from a cleared slot to another slot of its level must become soft-dirty. */
-  private unmarkedMove(sink: Sink, slot: string | undefined, level: Level, path: ValuePath): BitLoss | undefined {
+  /** An entry moved whole from a cleared slot to another slot of its level, without the bit set on the way. */
+  private unmarkedMove(bit: CarriedBit, sink: Sink, slot: string | undefined, level: Level, path: ValuePath): BitLoss | undefined {
     const base = path.base;
     const fn = base.node.type === 'call_expression' ? base.node.childForFieldName('function')?.text ?? '' : '';
     if (!CLEARING_READS.has(fn) || !base.origin || !slot) return undefined;
@@ -378,7 +352,7 @@ export class BitTransfer {
     if (levelOfCall(fn) !== level) return undefined;
     const sinkGuards = new Set(sink.call.point.guards.map((g) => g.expr.id));
     const marked = path.steps.some(
-      (s) => (s.api.effect === 'setSoftDirty' || s.api.effect === 'mkdirty') && s.call.point.guards.every((g) => sinkGuards.has(g.expr.id)),
+      (s) => MARKS[bit].has(s.api.effect) && s.call.point.guards.every((g) => sinkGuards.has(g.expr.id)),
     );
     if (marked) return undefined;
     // Named by the slot it was moved from (`old_pte`), read where it was cleared.
@@ -386,7 +360,10 @@ export class BitTransfer {
       key: from, name: from, node: base.node, level, present: true, swap: false, marker: false,
       bitsRead: false, table: false, cleared: true, uses: [],
     };
-    return { bit: 'softDirty', direction: 'move', node: sink.call.node, sink: sink.call, source: entry, setter: setterName('softDirty', level, 'present') };
+    return {
+      bit, shape: 'moved', direction: 'move', level, guards: [...sink.call.point.guards, ...path.assumptions], made: new Set(),
+      node: sink.call.node, sink: sink.call, source: entry, setter: setterName(bit, level, 'present'),
+    };
   }
 
   /**
@@ -394,7 +371,7 @@ export class BitTransfer {
    * the bit, guarded by a test of the bit on an entry (not a request flag), applied to the same
    * construction. The paths that skip it are the ones where the source lacked the bit.
    */
-  private pairingPredicate(bit: CarriedBit, path: ValuePath): SyntaxNode | undefined {
+  pairingPredicate(bit: CarriedBit, path: ValuePath): SyntaxNode | undefined {
     for (const call of this.facts.model.calls) {
       if (this.facts.api(call)?.effect !== SET_EFFECT[bit]) continue;
       const pred = this.bitTest(bit, call.point.guards);
@@ -449,7 +426,7 @@ export class BitTransfer {
         if (!a.definite) continue;
         const m = this.facts.guards.meaningsOf(a);
         if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN) && !this.testsBuiltValue(a.node)) return true;
-        if (bit === 'uffd' && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
+        if (EXCLUDED_BY_WRITE[bit] && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
         // The old entry was empty: nothing to carry.
         if (a.positive && a.node.type === 'call_expression' && ENTRY_EMPTY_TESTS.has(a.node.childForFieldName('function')?.text ?? '')) return true;
       }
@@ -464,12 +441,12 @@ export class BitTransfer {
     return UFFD_EXCLUDING_WRITE_PREDICATES.has(name) || !SOURCE_WRITE_PREDICATES.has(name);
   }
 
-  private zeroPageGuard(guards: Guard[]): boolean {
+  zeroPageGuard(guards: Guard[]): boolean {
     return this.guardNames(guards, true).some((n) => ZERO_PAGE_NAMES.has(n));
   }
 
   /** The old entry maps the zero page: `if (!is_zero_pfn(pte_pfn(orig_pte))) goto abort;` (migrate_vma_insert_page). */
-  private zeroPageSource(source: OldEntry): boolean {
+  zeroPageSource(source: OldEntry): boolean {
     return this.facts.model.calls.some(
       (c) => ZERO_PAGE_NAMES.has(c.name) && this.exitsUnlessTrue(c.node) && c.args.some((a) => this.mentionsEntry(a, source, 0)),
     );
@@ -497,7 +474,7 @@ export class BitTransfer {
   }
 
   /** Names of calls in definite atoms of these guards with this polarity. */
-  private guardNames(guards: Guard[], positive: boolean, of?: OldEntry): string[] {
+  guardNames(guards: Guard[], positive: boolean, of?: OldEntry): string[] {
     const out: string[] = [];
     for (const g of guards) {
       for (const a of atomsOf(g)) {
@@ -515,13 +492,13 @@ export class BitTransfer {
    * bits the function reads. Markers carry uffd-wp only; page-table pointers carry nothing.
    */
   private sourceFor(bit: CarriedBit, slot: string | undefined, level: Level, guards: Guard[]): OldEntry | undefined {
-    const usable = this.entries.filter((e) => !e.table && (bit === 'uffd' || e.present || e.swap) && !this.provenEmpty(e, guards));
+    const usable = this.entries.filter((e) => !e.table && (HELD_BY_MARKERS[bit] || e.present || e.swap) && !this.provenEmpty(e, guards));
     const sameSlot = usable.find((e) => e.key === slot && (e.bitsRead || e.cleared));
     if (sameSlot) return sameSlot;
     const read = usable.find((e) => e.bitsRead && (e.level === level || e.level === 'pmd' || e.level === 'huge' || level === 'huge'));
     if (read) return read;
     // Nothing of the old entry is read here: the slot's origin says what it held.
-    return this.origins().find((o) => (bit === 'uffd' || o.present) && (o.key === `origin:${slot}` || o.key.startsWith('origin:param:')));
+    return this.origins().find((o) => (HELD_BY_MARKERS[bit] || o.present) && (o.key === `origin:${slot}` || o.key.startsWith('origin:param:')));
   }
 
   private originList?: OldEntry[];
@@ -534,7 +511,7 @@ export class BitTransfer {
     if (!this.originList) {
       // A pte_t handed to a function that installs only hugetlb entries is a hugetlb entry.
       const huge = this.facts.sinks.length > 0 && this.facts.sinks.every((k) => sinkLevel(k) === 'huge');
-      this.originList = slotOriginsOf(this.facts).map((o) => ({
+      this.originList = this.facts.slotOrigins.map((o) => ({
         key: o.slot ? `origin:${o.slot}` : `origin:param:${o.name}`, name: o.name, node: o.node,
         level: huge && o.level === 'pte' ? 'huge' as const : o.level,
         present: o.kind === 'entry', swap: false, marker: o.kind === 'marker', bitsRead: true, table: false, cleared: false, uses: [],
@@ -743,11 +720,12 @@ function kernelMapping(sink: Sink, path: ValuePath): boolean {
   return KERNEL_PROTECTION.test(path.base.node.text);
 }
 
-function isFresh(path: ValuePath): boolean {
+/** The path starts at a value built here (mk_pte(), swp_entry_to_pte()), not at an old entry. */
+export function isFresh(path: ValuePath): boolean {
   return path.base.kind === 'construct' || path.base.kind === 'encode';
 }
 
-function sinkLevel(sink: Sink): Level {
+export function sinkLevel(sink: Sink): Level {
   return levelOfCall(sink.call.name);
 }
 
@@ -758,8 +736,11 @@ function levelOfCall(name: string): Level {
   return 'pte';
 }
 
+/** How kernel helper names spell each bit (pte_mkuffd_wp(), pte_swp_mksoft_dirty()). */
+const SPELLING: Record<CarriedBit, string> = { uffd: 'uffd_wp', softDirty: 'soft_dirty' };
+
 function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): string {
-  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  const what = SPELLING[bit];
   if (level === 'huge') return kind === 'swap' ? `pte_swp_mk${what}` : `huge_pte_mk${what}`;
   const prefix = level === 'pmd' ? 'pmd' : level === 'pud' ? 'pud' : 'pte';
   return kind === 'swap' ? `${prefix}_swp_mk${what}` : `${prefix}_mk${what}`;
@@ -768,16 +749,12 @@ function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): st
 /**
  * The fix for one loss, spelled for the entries involved: the source test of the old entry's kind
  * and level, and the setter of the new entry's (`if (pte_swp_uffd_wp(old_pte)) pte =
- * pte_mkuffd_wp(pte);`), or the marker / move helper for zaps and moves.
+ * pte_mkuffd_wp(pte);`).
  */
 export function carryHelp(loss: BitLoss): string {
   const { bit, source } = loss;
-  if (loss.direction === 'zap') return `install a uffd-wp marker where ${source.name} leaves its slot: pte_install_uffd_wp_if_needed() / zap_install_uffd_wp_if_needed()`;
-  if (bit === 'softDirty' && loss.direction === 'move' && loss.node.id === loss.sink.node.id) {
-    return `mark the moved entry soft-dirty before ${loss.sink.name}(): ${loss.setter}() or move_soft_dirty_${source.level === 'pmd' ? 'pmd' : 'pte'}()`;
-  }
   const level = source.level === 'pmd' ? 'pmd' : source.level === 'huge' ? 'huge_pte' : 'pte';
-  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  const what = SPELLING[bit];
   const test = source.marker && !source.present && !source.swap ? 'pte_marker_uffd_wp'
     : source.swap && !source.present ? `${level === 'huge_pte' ? 'pte' : level}_swp_${what}` : `${level}_${what}`;
   return `carry the bit from ${source.name}: \`if (${test}(${source.name})) new = ${loss.setter}(new);\` on the value ${loss.sink.name}() installs`;
@@ -787,19 +764,14 @@ export function carryHelp(loss: BitLoss): string {
 const KIND_SPLIT_TESTS = new Set(['pte_present', 'pmd_present', 'pud_present', 'is_swap_pte', 'is_swap_pmd']);
 
 function splitTest(expr: SyntaxNode): { name: string; negated: boolean } | undefined {
-  let n = unparenthesized(expr);
+  let shape = conditionShape(expr);
   let negated = false;
-  for (;;) {
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-      n = unparenthesized(n.childForFieldName('argument')!);
-      negated = !negated;
-    } else if (n.type === 'call_expression' && /^(?:likely|unlikely)$/.test(n.childForFieldName('function')?.text ?? '')) {
-      const a = n.childForFieldName('arguments')?.namedChildren[0];
-      if (!a) return undefined;
-      n = unparenthesized(a);
-    } else break;
+  while (shape.kind === 'not') {
+    shape = conditionShape(shape.arg);
+    negated = !negated;
   }
-  const name = n.type === 'call_expression' ? n.childForFieldName('function')?.text : undefined;
+  const n = shape.node;
+  const name = shape.kind === 'atom' && n.type === 'call_expression' ? n.childForFieldName('function')?.text : undefined;
   return name && KIND_SPLIT_TESTS.has(name) ? { name, negated } : undefined;
 }
 

@@ -2,7 +2,7 @@
 // them in a diff: `if (pte_swp_uffd_wp(old)) pte = pte_mkuffd_wp(pte);`,
 // `pte = move_soft_dirty_pte(pte);`, `if (!userfaultfd_wp(dst_vma)) pte = pte_clear_uffd_wp(pte);`.
 // Patch mode without a tree sees a few lines around each hunk, rarely the old entry's read and the
-// new entry's construction that the full analyses (bit-transfer.ts, uffd-clearing.ts) pair. What
+// new entry's construction that the full analyses (bit-transfer.ts, uffd-wp-transfers.ts) pair. What
 // it does see is a hunk that deletes such a statement and adds none back: the typical one-line
 // loss (a lost *_mkuffd_wp). The delta engine pairs the carries a hunk removes
 // with those it adds (src/engine/patch-mode/hunk-carries.ts); this module says which calls are carries.

@@ -24,6 +24,7 @@ import {
 import { alwaysExits, TRANSPARENT_WRAPPERS, type Call, type Guard, type Point } from './function-model.js';
 import { armsExclusive, isInside } from './value-flow.js';
 import { atomsOf, isFalseLiteral, isTrueLiteral } from './guards.js';
+import { conditionShape } from './condition.js';
 import type { FunctionFacts, Sink } from './facts.js';
 
 /** Assertion wrappers: a call inside one has its result "checked" by crashing or warning. */
@@ -284,21 +285,20 @@ export class ExclusivityAnalysis {
    * `x = true` counts by its own guard (`if (folio != swapcache) exclusive = true;`).
    */
   proves(node: SyntaxNode, positive: boolean, visiting: Set<string>): boolean {
-    const n = node;
-    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return this.proves(n.namedChild(0)!, positive, visiting);
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-      const arg = n.childForFieldName('argument');
-      return !!arg && this.proves(arg, !positive, visiting);
+    const shape = conditionShape(node);
+    if (shape.kind === 'not') return this.proves(shape.arg, !positive, visiting);
+    if (shape.kind === 'and' || shape.kind === 'or') {
+      const { left: l, right: r } = shape;
+      // A conjunction holds (or a disjunction fails): one side suffices. Otherwise both must.
+      if ((shape.kind === 'and') === positive) return this.proves(l, positive, visiting) || this.proves(r, positive, visiting);
+      return this.proves(l, positive, visiting) && this.proves(r, positive, visiting);
     }
+    const n = shape.node;
     if (n.type === 'binary_expression') {
       const op = n.childForFieldName('operator')?.text;
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
       if (!l || !r) return false;
-      const conj = (op === '&&' && positive) || (op === '||' && !positive);
-      const disj = (op === '||' && positive) || (op === '&&' && !positive);
-      if (conj) return this.proves(l, positive, visiting) || this.proves(r, positive, visiting);
-      if (disj) return this.proves(l, positive, visiting) && this.proves(r, positive, visiting);
       // folio != swapcache: a new copy (or KSM copy) of the swapped page.
       const swapcache = /\bswapcache\b/.test(l.text) || /\bswapcache\b/.test(r.text);
       if (swapcache && ((op === '!=' && positive) || (op === '==' && !positive))) return true;
@@ -309,8 +309,6 @@ export class ExclusivityAnalysis {
     }
     if (n.type === 'call_expression') {
       const f = n.childForFieldName('function')?.text ?? '';
-      const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-      if (TRANSPARENT_WRAPPERS.has(f) && args[0]) return this.proves(args[0], positive, visiting);
       return positive ? EXCLUSIVITY_PROVENANCE_TRUE.has(f) : EXCLUSIVITY_PROVENANCE_FALSE.has(f);
     }
     if (n.type === 'identifier' && positive && !visiting.has(n.text)) {

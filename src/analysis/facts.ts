@@ -18,6 +18,13 @@ import { buildFunctionModel, type Assignment, type Call, type FunctionModel, typ
 import { armsExclusive, ValueFlow, type ValuePath } from './value-flow.js';
 import { atomsOf, consistent, GuardClassifier, isFalseLiteral, type Meaning } from './guards.js';
 import { EntryKinds } from './entry-kind.js';
+import { BitTransfer } from './bit-transfer.js';
+import { ExclusivityAnalysis } from './exclusivity.js';
+import { ForkCopy } from './fork-copy.js';
+import { slotOriginsOf, type SlotOrigin } from './slot-origin.js';
+import { uffdWpTransfersOf, type UffdTransfer } from './uffd-wp-transfers.js';
+import { softDirtyFlagDecisions, type SoftDirtyFlagTest } from './vm-softdirty-tests.js';
+import { returnTruePaths, type ReturnPath } from './predicate-paths.js';
 import { containsCall } from './syntax.js';
 
 export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
@@ -96,12 +103,62 @@ export class FunctionFacts {
     this.installsEntry = partial || this.sinks.length > 0 || model.calls.some((c) => apiOf(c.name)?.effect === 'encode');
   }
 
+  // The analyses of this function, each computed on first use and kept: rules read them here
+  // (`facts.bitTransfer`, `facts.exclusivity`, ...) rather than building their own.
   private entryKindsCache?: EntryKinds;
+  private bitTransferCache?: BitTransfer;
+  private exclusivityCache?: ExclusivityAnalysis;
+  private forkCopyCache?: ForkCopy;
+  private localForkCopyCache?: ForkCopy;
+  private slotOriginsCache?: SlotOrigin[];
+  private uffdWpTransfersCache?: UffdTransfer[];
+  private vmSoftDirtyTestsCache?: SoftDirtyFlagTest[];
+  private returnTruePathsCache?: ReturnPath[];
   private wrprotectAssignmentsCache?: Assignment[];
 
-  /** Present / non-present kind of entry values at each use (R6; src/analysis/entry-kind.ts). */
+  /** Present / non-present kind of entry values at each use (src/analysis/entry-kind.ts). */
   get entryKinds(): EntryKinds {
     return (this.entryKindsCache ??= new EntryKinds(this.flow, this.partial, this.version));
+  }
+
+  /** Which tracking bits (uffd-wp, soft-dirty) each transition of an entry keeps or lacks. */
+  get bitTransfer(): BitTransfer {
+    return (this.bitTransferCache ??= new BitTransfer(this));
+  }
+
+  /** PG_anon_exclusive: encoders, try-share calls, exclusivity sinks and their provenance. */
+  get exclusivity(): ExclusivityAnalysis {
+    return (this.exclusivityCache ??= new ExclusivityAnalysis(this));
+  }
+
+  /** The fork-copy view: parent- and child-side slot operations, same-file copy helpers included. */
+  get forkCopy(): ForkCopy {
+    return (this.forkCopyCache ??= new ForkCopy(this, true));
+  }
+
+  /** The fork-copy view of this function's own slot operations (no helper summaries). */
+  get localForkCopy(): ForkCopy {
+    return (this.localForkCopyCache ??= new ForkCopy(this, false));
+  }
+
+  /** Copies and moves of a possibly-uffd-wp value into another slot, with the kinds left uncleared. */
+  get uffdWpTransfers(): UffdTransfer[] {
+    return (this.uffdWpTransfersCache ??= uffdWpTransfersOf(this));
+  }
+
+  /** Raw `vm_flags & VM_SOFTDIRTY` tests that decide write permission, and what each decides. */
+  get vmSoftDirtyTests(): SoftDirtyFlagTest[] {
+    return (this.vmSoftDirtyTestsCache ??= softDirtyFlagDecisions(this));
+  }
+
+  /** The ways the function can return true, with what is known on each (for predicates). */
+  get returnTruePaths(): readonly ReturnPath[] {
+    return (this.returnTruePathsCache ??= returnTruePaths(this.model.body));
+  }
+
+  /** Old entries known from outside the body: an old-entry parameter, a fault's orig_pte. */
+  get slotOrigins(): SlotOrigin[] {
+    return (this.slotOriginsCache ??= slotOriginsOf(this));
   }
 
   get name(): string {

@@ -28,6 +28,7 @@ import {
   type SwapEntryType,
 } from './kernel-api.js';
 import { atomsOf } from './guards.js';
+import { evaluateCondition, type Truth } from './condition.js';
 import { armsExclusive } from './value-flow.js';
 import { containsCall, withoutParensAndCasts } from './syntax.js';
 
@@ -324,7 +325,7 @@ function copyHelperSummary(facts: FunctionFacts, call: Call): { summary: CopyHel
   if (!call.args.some((a) => slotSide(a) === 'dst')) return undefined;
   const helper = facts.file.helper(call.name);
   if (!helper || helper.name === facts.name) return undefined;
-  const inner = new ForkCopy(helper, false);
+  const inner = helper.localForkCopy;
   if (!inner.isCopy) return undefined;
   const params = [...helper.model.params.entries()];
   const valueIndex = params.findIndex(([, type]) => PT_VALUE_TYPE.test(type) && !/\*/.test(type));
@@ -337,8 +338,6 @@ function copyHelperSummary(facts: FunctionFacts, call: Call): { summary: CopyHel
 }
 
 // --- Entry types under a guard (R8: READ_EXCLUSIVE is exclusive too) -------------------------------
-
-type Tri = boolean | undefined;
 
 /**
  * Does the conjunction of `guards` possibly hold for an entry of type `t`? Type predicates of the
@@ -369,31 +368,13 @@ export function typePredicateIn(guards: Guard[], family: SwapEntryFamily): Synta
   return undefined;
 }
 
-function evalTri(node: SyntaxNode, family: SwapEntryFamily, t: SwapEntryType): Tri {
-  const n = withoutParensAndCasts(node);
-  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-    const v = evalTri(n.childForFieldName('argument')!, family, t);
-    return v === undefined ? undefined : !v;
-  }
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.text;
-    const l = n.childForFieldName('left');
-    const r = n.childForFieldName('right');
-    if (l && r && (op === '&&' || op === '||')) {
-      const a = evalTri(l, family, t);
-      const b = evalTri(r, family, t);
-      if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
-      return a === true || b === true ? true : a === false && b === false ? false : undefined;
-    }
-  }
-  if (n.type === 'call_expression') {
-    const name = n.childForFieldName('function')?.text ?? '';
-    const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-    if (TRANSPARENT_WRAPPERS.has(name) && args[0]) return evalTri(args[0], family, t);
-    const p = SWAP_ENTRY_TYPE_PREDICATES.get(name);
-    if (p && p.family === family) return p.holdsFor.includes(t);
-  }
-  return undefined;
+/** The truth of a condition for an entry of type `t`: the family's type predicates are known, the rest is not. */
+function evalTri(node: SyntaxNode, family: SwapEntryFamily, t: SwapEntryType): Truth {
+  return evaluateCondition(node, (atom) => {
+    if (atom.type !== 'call_expression') return undefined;
+    const p = SWAP_ENTRY_TYPE_PREDICATES.get(atom.childForFieldName('function')?.text ?? '');
+    return p && p.family === family ? p.holdsFor.includes(t) : undefined;
+  });
 }
 
 /**

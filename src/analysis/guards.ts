@@ -22,7 +22,8 @@ import {
   UFFD_WP_UPGRADE_BLOCKERS,
   UPGRADE_PREDICATES,
 } from './kernel-api.js';
-import { TRANSPARENT_WRAPPERS, type Guard } from './function-model.js';
+import type { Guard } from './function-model.js';
+import { conditionShape } from './condition.js';
 import type { ValueFlow } from './value-flow.js';
 import { identifiersIn } from './syntax.js';
 
@@ -80,30 +81,16 @@ export function atomsOf(guard: Guard): Atom[] {
 }
 
 function split(node: SyntaxNode, positive: boolean, definite: boolean, out: Atom[]): void {
-  const n = node;
-  if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return split(n.namedChild(0)!, positive, definite, out);
-  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-    const arg = n.childForFieldName('argument');
-    if (arg) return split(arg, !positive, definite, out);
+  const shape = conditionShape(node);
+  if (shape.kind === 'not') return split(shape.arg, !positive, definite, out);
+  if (shape.kind === 'and' || shape.kind === 'or') {
+    // a && b holds: both hold. a || b fails: both fail. Otherwise each is only possible.
+    const both = (shape.kind === 'and') === positive;
+    split(shape.left, positive, definite && both, out);
+    split(shape.right, positive, definite && both, out);
+    return;
   }
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.text;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if (left && right && (op === '&&' || op === '||')) {
-      // a && b holds: both hold. a || b fails: both fail. Otherwise each is only possible.
-      const both = (op === '&&') === positive;
-      split(left, positive, definite && both, out);
-      split(right, positive, definite && both, out);
-      return;
-    }
-  }
-  if (n.type === 'call_expression') {
-    const f = n.childForFieldName('function')?.text ?? '';
-    const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-    if (TRANSPARENT_WRAPPERS.has(f) && args.length >= 1) return split(args[0], positive, definite, out);
-  }
-  out.push({ node: n, positive, definite });
+  out.push({ node: shape.node, positive, definite });
 }
 
 /** Calls whose truth means the page is mapped exclusively by this process. */
@@ -175,23 +162,18 @@ export class GuardClassifier {
    * assigned is evidence, `true` (a fresh folio) or `false`.
    */
   provesExclusive(node: SyntaxNode, visiting = new Set<string>()): boolean {
-    const n = node.type === 'parenthesized_expression' && node.namedChildCount === 1 ? node.namedChild(0)! : node;
+    const shape = conditionShape(node);
+    if (shape.kind === 'and') return this.provesExclusive(shape.left, visiting) || this.provesExclusive(shape.right, visiting);
+    if (shape.kind === 'or') return this.provesExclusive(shape.left, visiting) && this.provesExclusive(shape.right, visiting);
+    if (shape.kind !== 'atom') return false;
+    const n = shape.node;
     if (n.type === 'binary_expression') {
-      const op = n.childForFieldName('operator')?.text;
       const l = n.childForFieldName('left');
       const r = n.childForFieldName('right');
       if (!l || !r) return false;
-      if (op === '&&') return this.provesExclusive(l, visiting) || this.provesExclusive(r, visiting);
-      if (op === '||') return this.provesExclusive(l, visiting) && this.provesExclusive(r, visiting);
-      if (op === '==') return /^(folio_ref_count|page_count|folio_mapcount|page_mapcount)\b/.test(l.text) && r.text === '1';
-      return false;
+      return n.childForFieldName('operator')?.text === '==' && /^(folio_ref_count|page_count|folio_mapcount|page_mapcount)\b/.test(l.text) && r.text === '1';
     }
-    if (n.type === 'call_expression') {
-      const f = n.childForFieldName('function')?.text ?? '';
-      const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-      if (TRANSPARENT_WRAPPERS.has(f) && args[0]) return this.provesExclusive(args[0], visiting);
-      return EXCLUSIVITY_EVIDENCE.has(f);
-    }
+    if (n.type === 'call_expression') return EXCLUSIVITY_EVIDENCE.has(n.childForFieldName('function')?.text ?? '');
     if (n.type === 'identifier' && !visiting.has(n.text)) {
       visiting.add(n.text);
       const defs = this.flow.definitionsOf(n.text).filter((d) => d.operator === '=');

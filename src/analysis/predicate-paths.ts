@@ -8,7 +8,8 @@
 // reads same-file helpers the predicate calls (file.helper), as the later split form needs.
 
 import type { SyntaxNode } from '../lang/parser.js';
-import { alwaysExits, TRANSPARENT_WRAPPERS, type Guard } from './function-model.js';
+import { alwaysExits, type Guard } from './function-model.js';
+import { conditionShape } from './condition.js';
 import { isFalseLiteral, isTrueLiteral, type AtomClass } from './guards.js';
 import { isWriteUpgradePredicate } from './kernel-api.js';
 import type { FunctionFacts } from './facts.js';
@@ -203,28 +204,16 @@ export function establishes(facts: FunctionFacts, fact: Guard, tests: MeaningTes
 }
 
 function holds(facts: FunctionFacts, node: SyntaxNode, positive: boolean, tests: MeaningTest[], depth: number): boolean {
-  const n = unparenthesized(node);
-  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-    const arg = n.childForFieldName('argument');
-    return arg ? holds(facts, arg, !positive, tests, depth) : false;
+  const shape = conditionShape(node);
+  if (shape.kind === 'not') return holds(facts, shape.arg, !positive, tests, depth);
+  if (shape.kind === 'and' || shape.kind === 'or') {
+    // Both sides are known to hold (positive &&, negative ||): either establishing suffices.
+    const both = (shape.kind === 'and') === positive;
+    return both
+      ? holds(facts, shape.left, positive, tests, depth) || holds(facts, shape.right, positive, tests, depth)
+      : holds(facts, shape.left, positive, tests, depth) && holds(facts, shape.right, positive, tests, depth);
   }
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.text;
-    const l = n.childForFieldName('left');
-    const r = n.childForFieldName('right');
-    if (l && r && (op === '&&' || op === '||')) {
-      // Both sides are known to hold (positive &&, negative ||): either establishing suffices.
-      const both = (op === '&&') === positive;
-      return both
-        ? holds(facts, l, positive, tests, depth) || holds(facts, r, positive, tests, depth)
-        : holds(facts, l, positive, tests, depth) && holds(facts, r, positive, tests, depth);
-    }
-  }
-  if (n.type === 'call_expression') {
-    const f = n.childForFieldName('function')?.text ?? '';
-    const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-    if (TRANSPARENT_WRAPPERS.has(f) && args[0]) return holds(facts, args[0], positive, tests, depth);
-  }
+  const n = shape.node;
   const meanings = facts.guards.meaningsOf({ node: n, positive, definite: true });
   if (meanings.some((m) => tests.some((t) => t.cls === m.cls && t.positive === m.positive))) return true;
   if (n.type === 'call_expression' && positive) {
@@ -240,6 +229,6 @@ function holds(facts: FunctionFacts, node: SyntaxNode, positive: boolean, tests:
 
 /** Does every way a helper returns true establish one of `tests`? */
 function helperEstablishes(helper: FunctionFacts, tests: MeaningTest[], depth: number): boolean {
-  const paths = returnTruePaths(helper.model.body);
+  const paths = helper.returnTruePaths;
   return paths.length > 0 && paths.every((p) => p.facts.some((f) => establishes(helper, f, tests, depth)));
 }

@@ -5,7 +5,9 @@ import { describe, expect, test } from 'vitest';
 import { parseC } from '../../src/lang/parser.js';
 import { buildFunctionFacts, type FunctionFacts } from '../../src/analysis/facts.js';
 import { parseKernelVersion } from '../../src/kernel-version.js';
-import { bitTransferOf, type CarriedBit } from '../../src/analysis/bit-transfer.js';
+import type { CarriedBit } from '../../src/analysis/bit-transfer.js';
+import { softDirtyLosses } from '../../rules/soft-dirty-propagate.js';
+import { uffdWpLosses } from '../../rules/uffd-wp-propagate.js';
 
 function factsOf(code: string): FunctionFacts {
   const fns = parseC(code).rootNode.namedChildren.filter((c) => c.type === 'function_definition');
@@ -22,8 +24,11 @@ function factsOf(code: string): FunctionFacts {
   return last;
 }
 
+/** The losses each rule reports (the analysis offers them, the rule's policy filters them). */
 function losses(code: string, bit: CarriedBit): string[] {
-  return bitTransferOf(factsOf(code)).losses(bit).map((l) => `${l.direction}:${l.source.name}:${l.setter}`);
+  const facts = factsOf(code);
+  if (bit === 'softDirty') return softDirtyLosses(facts).map((l) => `${l.direction}:${l.source.name}:${l.setter}`);
+  return uffdWpLosses(facts).map((l) => ('clear' in l ? `zap:${l.source.name}` : `${l.direction}:${l.source.name}:${l.setter}`));
 }
 
 const restore = (carry: string) => `
@@ -137,5 +142,12 @@ static int copy(struct vm_area_struct *dst_vma, pte_t *src_pte, pte_t *dst_pte, 
 }`;
     expect(losses(code, 'uffd')).toEqual(['copy:entry:huge_pte_mkuffd_wp']);
     expect(losses(code, 'softDirty')).toEqual([]);
+    // The analysis offers the soft-dirty loss too; the rule exempts it (hugetlb has no soft-dirty).
+    const facts = factsOf(code);
+    const offered = facts.bitTransfer.losses({ bit: 'softDirty', marksMoves: true, exempt: () => false });
+    expect(offered.map((l) => `${l.shape}:${l.level}:${l.direction}:${l.setter}`)).toEqual(['helper:huge:copy:huge_pte_mksoft_dirty']);
+    expect(softDirtyLosses(facts)).toEqual([]);
+    // Computed once per function, whoever asks.
+    expect(facts.bitTransfer).toBe(facts.bitTransfer);
   });
 });

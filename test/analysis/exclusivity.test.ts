@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { parseC } from '../../src/lang/parser.js';
 import { buildFunctionFacts, type FunctionFacts } from '../../src/analysis/facts.js';
 import { parseKernelVersion } from '../../src/kernel-version.js';
-import { ExclusivityAnalysis } from '../../src/analysis/exclusivity.js';
+import type { ExclusivityAnalysis } from '../../src/analysis/exclusivity.js';
 
 function analysis(code: string): { facts: FunctionFacts; excl: ExclusivityAnalysis } {
   const fn = parseC(code).rootNode.namedChildren.find((c) => c.type === 'function_definition');
@@ -15,7 +15,7 @@ function analysis(code: string): { facts: FunctionFacts; excl: ExclusivityAnalys
   if (!version) throw new Error('bad version');
   const facts = buildFunctionFacts(fn, version, { helper: () => undefined });
   if (!facts) throw new Error('no facts');
-  return { facts, excl: new ExclusivityAnalysis(facts) };
+  return { facts, excl: facts.exclusivity };
 }
 
 function provenance(code: string): boolean[] {

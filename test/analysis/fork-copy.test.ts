@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { parseC } from '../../src/lang/parser.js';
 import { buildFunctionFacts, type FunctionFacts } from '../../src/analysis/facts.js';
 import { parseKernelVersion } from '../../src/kernel-version.js';
-import { exclusiveArms, armShares, ForkCopy, isValueWrprotect, typesMissed } from '../../src/analysis/fork-copy.js';
+import { exclusiveArms, armShares, isValueWrprotect, typesMissed } from '../../src/analysis/fork-copy.js';
 
 function factsOf(code: string, name?: string): FunctionFacts {
   const fns = parseC(code).rootNode.namedChildren.filter((c) => c.type === 'function_definition');
@@ -25,24 +25,24 @@ function factsOf(code: string, name?: string): FunctionFacts {
 
 describe('fork copy recognition', () => {
   test('src/dst slots, in-place write-protect, write-backs; a move is no copy', () => {
-    const fork = new ForkCopy(factsOf(`static void f(struct mm_struct *dst_mm, struct mm_struct *src_mm, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
+    const fork = factsOf(`static void f(struct mm_struct *dst_mm, struct mm_struct *src_mm, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
 {
 	pte_t pte = ptep_get(src_pte);
 
 	ptep_set_wrprotect(src_mm, addr, src_pte);
 	set_pte_at(src_mm, addr, src_pte, pte);
 	set_pte_at(dst_mm, addr, dst_pte, pte_wrprotect(pte));
-}`));
+}`).forkCopy;
     expect(fork.isCopy).toBe(true);
     expect(fork.srcWrprotects.map((o) => o.call.name)).toEqual(['ptep_set_wrprotect']);
     expect(fork.srcWriteBacks.length).toBe(1);
     expect(fork.dstOps.length).toBe(1);
-    const move = new ForkCopy(factsOf(`static void g(struct mm_struct *mm, struct vm_area_struct *src_vma, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
+    const move = factsOf(`static void g(struct mm_struct *mm, struct vm_area_struct *src_vma, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
 {
 	pte_t pte = ptep_clear_flush(src_vma, addr, src_pte);
 
 	set_pte_at(mm, addr, dst_pte, pte);
-}`));
+}`).forkCopy;
     expect(move.isCopy).toBe(false);
   });
 
@@ -58,7 +58,7 @@ describe('fork copy recognition', () => {
 	pte = pte_mkold(pte);
 	set_pte_at(dst_vma->vm_mm, addr, dst_pte, pte);
 }`);
-    const fork = new ForkCopy(facts);
+    const fork = facts.forkCopy;
     const w = fork.srcWrprotects[0];
     const d = fork.dstOps[0];
     const lineages = fork.lineages(d);
@@ -83,7 +83,7 @@ static int caller(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma
 	__copy(dst_vma, src_vma, dst_pte, src_pte, pte, addr, 1);
 	return 1;
 }`;
-    const fork = new ForkCopy(factsOf(code, 'caller'));
+    const fork = factsOf(code, 'caller').forkCopy;
     expect(fork.isCopy).toBe(true);
     expect(fork.dstOps[0].helper).toEqual({ name: '__copy', srcWrprotect: true, dstWrprotect: true });
     expect(fork.dstOps[0].value?.text).toBe('pte');
@@ -108,7 +108,7 @@ describe('entry types a downgrade guard covers', () => {
   });
 
   test('an arm for migration entries owes the readable downgrade', () => {
-    const fork = new ForkCopy(factsOf(`static void f(struct mm_struct *dst_mm, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
+    const fork = factsOf(`static void f(struct mm_struct *dst_mm, pte_t *dst_pte, pte_t *src_pte, unsigned long addr)
 {
 	pte_t pte = ptep_get(src_pte);
 	swp_entry_t entry = pte_to_swp_entry(pte);
@@ -116,7 +116,7 @@ describe('entry types a downgrade guard covers', () => {
 	if (is_migration_entry(entry))
 		count++;
 	set_pte_at(dst_mm, addr, dst_pte, pte);
-}`));
+}`).forkCopy;
     const arms = exclusiveArms(fork);
     expect(arms.map((a) => a.needs)).toEqual(['migration']);
     expect(armShares(arms[0])).toBe(false);

@@ -5,7 +5,8 @@
 // uffd-wp for every kind of entry that reaches the installer: the present bit
 // (`pte_clear_uffd_wp`), the swp bit (`pte_swp_clear_uffd_wp`) and uffd-wp markers (dropped, or
 // `copy_pte_marker()`). This module finds those transfers and computes, per entry kind, whether a
-// clear runs whenever the destination is unregistered and the entry has that kind.
+// clear runs whenever the destination is unregistered and the entry has that kind; which transfers
+// are findings is rules/uffd-wp-clear-on-unregistered-dst.ts's decision.
 //
 // Kinds are judged per value origin: guards that test the entry (`pte_present(pte)`,
 // `is_migration_entry(entry)`, ...) narrow it; an unguarded decode (`pte_to_swp_entry(orig_pte)`)
@@ -15,7 +16,6 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
-  apiOf,
   CLEARING_READS,
   PRESENT_ONLY_ACCESSORS,
   UFFD_CARRIER_KIND_TESTS,
@@ -25,13 +25,13 @@ import {
   UFFD_WP_MARKER_COPIERS,
   UFFD_WP_PREDICATES,
   UFFD_WP_REGISTRATION_TESTS,
-  UFFDIO_MOVE_HELPERS,
   type UffdCarrierKind,
 } from './kernel-api.js';
-import { alwaysExits, placeName, TRANSPARENT_WRAPPERS, type Call, type Guard, type Point } from './function-model.js';
+import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
 import type { FunctionFacts, Sink } from './facts.js';
 import type { ValuePath } from './value-flow.js';
 import { containsCall } from './syntax.js';
+import { evaluateCondition, type Truth } from './condition.js';
 
 export const UFFD_CARRIER_KINDS: readonly UffdCarrierKind[] = ['present', 'swap', 'marker'];
 
@@ -48,36 +48,19 @@ export interface UffdTransfer {
   clears: Call[];
 }
 
-/** Three-valued truth under "destination unregistered, entry of kind K". */
-type Truth = boolean | undefined;
 
-/** Transfers of a possibly-uffd-wp value into another slot that leave some kind uncleared. */
-export function uncoveredUffdTransfers(facts: FunctionFacts): UffdTransfer[] {
-  if (isUffdioMove(facts)) return [];
+/**
+ * Every transfer of a possibly-uffd-wp value into another slot, with the kinds of entry that reach
+ * the installer uncleared when the destination is unregistered (FunctionFacts.uffdWpTransfers).
+ */
+export function uffdWpTransfersOf(facts: FunctionFacts): UffdTransfer[] {
   const analysis = new TransferAnalysis(facts);
   const out: UffdTransfer[] = [];
   for (const sink of facts.sinks) {
     const t = analysis.transfer(sink);
-    if (t && t.uncovered.length > 0) out.push(t);
+    if (t) out.push(t);
   }
   return out;
-}
-
-/**
- * UFFDIO_MOVE moves pages between ranges of one userfaultfd (the ioctl defines the
- * mapping): the known helpers, and any function that takes a destination VMA and clears a source
- * slot (move_present_pte, move_swap_pte, move_pages_huge_pmd). fork never clears the parent's
- * slot; mremap's moves work within `vma` from old to new slots.
- */
-function isUffdioMove(facts: FunctionFacts): boolean {
-  if (UFFDIO_MOVE_HELPERS.has(facts.name)) return true;
-  const dstVma = [...facts.model.params].some(([n, type]) => /^dst/.test(n) && /struct\s+vm_area_struct\b/.test(type));
-  if (!dstVma) return false;
-  return facts.model.calls.some((c) => {
-    if (!CLEARING_READS.has(c.name)) return false;
-    const slot = c.args[apiOf(c.name)?.slotArg ?? 2];
-    return !!slot && /^src/.test(placeName(slot));
-  });
 }
 
 class TransferAnalysis {
@@ -279,28 +262,13 @@ class TransferAnalysis {
 
   private truth(node: SyntaxNode, k: UffdCarrierKind | undefined, origin: string | undefined, uffdHolds: boolean, depth: number): Truth {
     if (depth > 8) return undefined;
-    const n = node;
-    if (n.type === 'parenthesized_expression' && n.namedChildCount === 1) return this.truth(n.namedChild(0)!, k, origin, uffdHolds, depth);
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-      const v = this.truth(n.childForFieldName('argument')!, k, origin, uffdHolds, depth);
-      return v === undefined ? undefined : !v;
-    }
-    if (n.type === 'binary_expression') {
-      const op = n.childForFieldName('operator')?.text;
-      const l = n.childForFieldName('left');
-      const r = n.childForFieldName('right');
-      if (l && r && (op === '&&' || op === '||')) {
-        const a = this.truth(l, k, origin, uffdHolds, depth);
-        const b = this.truth(r, k, origin, uffdHolds, depth);
-        if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
-        return a === true || b === true ? true : a === false && b === false ? false : undefined;
-      }
-      return undefined;
-    }
+    return evaluateCondition(node, (atom) => this.atomTruth(atom, k, origin, uffdHolds, depth));
+  }
+
+  private atomTruth(n: SyntaxNode, k: UffdCarrierKind | undefined, origin: string | undefined, uffdHolds: boolean, depth: number): Truth {
     if (n.type === 'call_expression') {
       const f = n.childForFieldName('function')?.text ?? '';
       const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-      if (TRANSPARENT_WRAPPERS.has(f) && args[0]) return this.truth(args[0], k, origin, uffdHolds, depth);
       const reg = UFFD_WP_REGISTRATION_TESTS.get(f);
       if (reg) {
         const vma = args[reg.vmaArg];

@@ -1,12 +1,13 @@
-// Unit tests of the uffd-wp clearing analysis (src/analysis/uffd-clearing.ts, R4): which installs
-// are transfers, the entry kinds that reach them, and which clears cover which kinds under the
-// "destination unregistered" guard.
+// Unit tests of the uffd-wp transfer facts (src/analysis/uffd-wp-transfers.ts) as
+// rules/uffd-wp-clear-on-unregistered-dst.ts judges them: which installs are transfers, the entry
+// kinds that reach them, and which clears cover which kinds under the "destination unregistered"
+// guard.
 
 import { describe, expect, test } from 'vitest';
 import { parseC } from '../../src/lang/parser.js';
 import { buildFunctionFacts, type FunctionFacts } from '../../src/analysis/facts.js';
 import { parseKernelVersion } from '../../src/kernel-version.js';
-import { uncoveredUffdTransfers } from '../../src/analysis/uffd-clearing.js';
+import { uncoveredTransfers } from '../../rules/uffd-wp-clear-on-unregistered-dst.js';
 
 function factsOf(code: string): FunctionFacts {
   const fn = parseC(code).rootNode.namedChildren.find((c) => c.type === 'function_definition');
@@ -18,7 +19,7 @@ function factsOf(code: string): FunctionFacts {
 }
 
 function uncovered(code: string): string[][] {
-  return uncoveredUffdTransfers(factsOf(code)).map((t) => [t.mode, t.source, ...t.uncovered]);
+  return uncoveredTransfers(factsOf(code)).map((t) => [t.mode, t.source, ...t.uncovered]);
 }
 
 const FORK = 'struct mm_struct *dst_mm, struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma, pte_t *dst_pte, pte_t *src_pte, unsigned long addr';

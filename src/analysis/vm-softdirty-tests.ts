@@ -12,7 +12,8 @@
 //     condition guards: a `return false` of an upgrade predicate, a write-protect, a grant, a
 //     soft-dirty batch flag.
 // Tests whose meaning stays unknown (pagemap reporting, clear_refs, VMA flag bookkeeping) are
-// left out: they are not decisions about write permission.
+// left out: they are not decisions about write permission. Which tests are inverted is the
+// decision of rules/softdirty-tracking-predicate.ts (FunctionFacts.vmSoftDirtyTests).
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
@@ -28,6 +29,7 @@ import {
 } from './kernel-api.js';
 import { TRANSPARENT_WRAPPERS } from './function-model.js';
 import type { FunctionFacts } from './facts.js';
+import { conditionShape } from './condition.js';
 import { unparenthesized, containsCall } from './syntax.js';
 
 /** What a condition that holds decides about write permission. */
@@ -164,13 +166,14 @@ function contextOf(test: SyntaxNode): TestContext | undefined {
 
 /** `pte_soft_dirty(x)` -> true, `!pte_soft_dirty(x)` -> false, anything else -> undefined. */
 function softDirtyBitTest(node: SyntaxNode): boolean | undefined {
-  let n = unparenthesized(node);
+  let shape = conditionShape(node);
   let positive = true;
-  while (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+  while (shape.kind === 'not') {
     positive = !positive;
-    n = unparenthesized(n.childForFieldName('argument')!);
+    shape = conditionShape(shape.arg);
   }
-  if (n.type !== 'call_expression') return undefined;
+  const n = shape.node;
+  if (shape.kind !== 'atom' || n.type !== 'call_expression') return undefined;
   const f = n.childForFieldName('function')?.text ?? '';
   return SOFT_DIRTY_PREDICATES.has(f) || ENTRY_SOFT_DIRTY_PREDICATES.has(f) ? positive : undefined;
 }
