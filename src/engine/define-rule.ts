@@ -8,6 +8,10 @@ import type { KernelVersion } from '../kernel-version.js';
 import type { SyntaxNode } from '../lang/parser.js';
 import type { CarryKind } from '../analysis/carry-calls.js';
 
+// Rules read the nodes that facts point at but never parse: they take the node type from here,
+// not from src/lang/ (docs/architecture-layers.md).
+export type { SyntaxNode } from '../lang/parser.js';
+
 export type Category = 'correctness' | 'suspicious' | 'hygiene';
 /**
  * A mode flag that turns a rule on in addition to the selected ones: `legacy-arch`

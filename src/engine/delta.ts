@@ -10,7 +10,7 @@ import { extractFunctions } from '../lang/slice.js';
 import type { KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
 import { hunkCarryFindings, type HunkInput } from './hunk-carries.js';
-import { GAP_CALL } from '../analysis/gap.js';
+import { GAP_CALL } from '../gap-call.js';
 import { hunkFactFindings } from './hunk-facts.js';
 import { helperPolicyFindings } from './helper-policy.js';
 import type { Rule } from './define-rule.js';

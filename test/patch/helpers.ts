@@ -4,7 +4,7 @@
 
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { FilePatch, PatchInput } from '../../src/input/patch-types.js';
+import type { FilePatch, PatchInput } from '../../src/patch-types.js';
 
 /** `../shared/seeds/` next to the repository (CI clones the repository beside `shared/`). */
 export const SEEDS = path.join(fileURLToPath(new URL('../..', import.meta.url)), '..', 'shared', 'seeds');

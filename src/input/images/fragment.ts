@@ -30,7 +30,7 @@
 // parentheses the next hunk closes are opened (with the next hunk's function name at file scope),
 // `;` stands for a hidden `if` body before `else`, `/*` for a hidden comment start.
 
-import { GAP_CALL } from '../../analysis/gap.js';
+import { GAP_CALL } from '../../gap-call.js';
 import { looksLikeCommentContinuation, scanCode, type ScanState } from './c-scan.js';
 
 export interface FragmentHunk {

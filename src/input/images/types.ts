@@ -1,7 +1,7 @@
 // The pre/post-image vocabulary (DESIGN Part 1 step 2, "Source units"): what src/input/images.ts
 // hands to the delta engine for each file a patch touches.
 
-import type { PatchError } from '../patch-types.js';
+import type { PatchError } from '../../patch-types.js';
 
 /** Where a line of an image came from in the patch input. */
 export interface ImageLineOrigin {

@@ -3,7 +3,7 @@
 // messages, diffstats, review prose, signatures. A diff may be quoted (`> `, `>> `): the depth of
 // the line that opens a file or a hunk is the depth stripped from the lines that follow it.
 
-import type { FilePatch, PatchError } from '../patch-types.js';
+import type { FilePatch, PatchError } from '../../patch-types.js';
 import {
   extendedHeaderPath,
   gitHeaderPath,

@@ -4,7 +4,7 @@
 // without a diff prefix inside a hunk is context with its full text. A line starting with '-' or
 // '+' is always removed/added; the kernel's `--` signature comes after the counts are exhausted.
 
-import type { Hunk, HunkLine, HunkLineKind } from '../patch-types.js';
+import type { Hunk, HunkLine, HunkLineKind } from '../../patch-types.js';
 import type { LineSource } from './lines.js';
 import { quoteDepth, stripQuote, unquote } from './unquote.js';
 
