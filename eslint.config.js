@@ -72,6 +72,10 @@ function boundary(layer) {
       regex: reach,
       message: `${layerName(layer)} may not import ${layerName(other)}: see docs/architecture-layers.md for what each layer may import.`,
     }));
+  if (layer === 'rule API') {
+    // The rule API lives in src/engine/ itself: there a sibling (`./analyze.js`) is the engine.
+    patterns.push({ regex: '^\\./', message: `${layerName(layer)} may not import ${layerName('engine')}: see docs/architecture-layers.md for what each layer may import.` });
+  }
   const { files, ignores } = LAYERS[layer];
   return { files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns }] } };
 }
