@@ -7,6 +7,7 @@
 // whole config over the repository; `npm run lint` has to stay fast on two cores, and tsc
 // (`npm test`) already type-checks everything.
 
+import path from 'node:path';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -26,17 +27,25 @@ function into(folder) {
   return `^(?:\\.\\.?/)+(?:src/)?${folder}`;
 }
 
-// The rule API is one module of src/engine/; rules may import it and nothing else of the engine.
-const RULE_API = 'src/engine/define-rule.ts';
+// The rule API: the modules of src/engine/ that say what a rule is. Rules may import them and
+// nothing else of the engine, and they may not import the rest of the engine themselves.
+const RULE_API = ['src/engine/define-rule.ts'];
+
+/** A regex alternative matching any of `paths` (`.ts` written as the `.js` of an import). */
+function anyOf(paths) {
+  return `(?:${paths.map((p) => p.replace(/\.ts$/, '.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+}
+
+const RULE_API_IN_ENGINE = anyOf(RULE_API.map((p) => path.posix.relative('src/engine', p)));
 
 /** @type {Record<string, { files: string[], ignores?: string[], reach: string }>} */
 const LAYERS = {
   lang: { files: ['src/lang/**'], reach: into('lang/') },
   analysis: { files: ['src/analysis/**'], reach: into('analysis/') },
   input: { files: ['src/input/**'], reach: into('input/') },
-  'rule API': { files: [RULE_API], reach: into('engine/define-rule\\.js$') },
+  'rule API': { files: RULE_API, reach: into(`engine/${RULE_API_IN_ENGINE}$`) },
   rules: { files: ['rules/**'], reach: into('rules/') },
-  engine: { files: ['src/engine/**'], ignores: [RULE_API], reach: into('engine/(?!define-rule\\.js$)') },
+  engine: { files: ['src/engine/**'], ignores: RULE_API, reach: into(`engine/(?!${RULE_API_IN_ENGINE}$)`) },
   report: { files: ['src/report/**'], reach: into('report/') },
   gate: { files: ['src/gate/**'], reach: into('gate/') },
   config: { files: ['src/config/**'], reach: into('config/') },
@@ -61,27 +70,36 @@ const MAY_IMPORT = {
   config: [],
   docs: ['rule API'],
   cli: ['engine', 'rule API', 'input', 'lang', 'report', 'gate', 'config'],
-  testing: ['lang'],
+  testing: ['rule API', 'lang'],
 };
 
-function boundary(layer) {
-  const allowed = new Set([layer, ...MAY_IMPORT[layer]]);
-  const patterns = Object.entries(LAYERS)
-    .filter(([other]) => !allowed.has(other))
-    .map(([other, { reach }]) => ({
-      regex: reach,
-      message: `${layerName(layer)} may not import ${layerName(other)}: see docs/architecture-layers.md for what each layer may import.`,
-    }));
-  if (layer === 'rule API') {
-    // The rule API lives in src/engine/ itself: there a sibling (`./analyze.js`) is the engine.
-    patterns.push({ regex: '^\\./', message: `${layerName(layer)} may not import ${layerName('engine')}: see docs/architecture-layers.md for what each layer may import.` });
-  }
-  const { files, ignores } = LAYERS[layer];
-  return { files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns }] } };
+function message(layer, other) {
+  return `${layerName(layer)} may not import ${layerName(other)}: see docs/architecture-layers.md for what each layer may import.`;
 }
 
 function layerName(layer) {
-  return layer === 'rule API' ? `the rule API (${RULE_API})` : `${layer} (${LAYERS[layer].files[0].replace('/**', '/')})`;
+  return layer === 'rule API' ? `the rule API (${RULE_API.join(', ')})` : `${layer} (${LAYERS[layer].files[0].replace('/**', '/')})`;
+}
+
+function boundaries(layer) {
+  const allowed = new Set([layer, ...MAY_IMPORT[layer]]);
+  const patterns = Object.entries(LAYERS)
+    .filter(([other]) => !allowed.has(other))
+    .map(([other, { reach }]) => ({ regex: reach, message: message(layer, other) }));
+  if (layer !== 'rule API') {
+    const { files, ignores } = LAYERS[layer];
+    return [{ files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns }] } }];
+  }
+  // The rule API lives inside src/engine/, where a relative path that stays in the engine
+  // (`./analyze.js`, `../run.js` from a subfolder) names the engine unless it names the rule API.
+  return RULE_API.map((file) => {
+    const dir = path.posix.dirname(file);
+    const up = path.posix.relative(dir, 'src/engine').split('/').filter(Boolean).length;
+    const others = RULE_API.map((p) => path.posix.relative(dir, p)).map((p) => (p.startsWith('../') ? p : `./${p}`));
+    const staysInEngine = up === 0 ? '\\./' : `(?:\\./|(?:\\.\\./){1,${up}}(?!\\.\\./))`;
+    const sibling = { regex: `^(?!${anyOf(others)}$)${staysInEngine}`, message: message(layer, 'engine') };
+    return { files: [file], rules: { 'no-restricted-imports': ['error', { patterns: [...patterns, sibling] }] } };
+  });
 }
 
 // The vocabulary itself (finding.ts, patch-types.ts, kernel-version.ts, ...) imports no folder.
@@ -131,5 +149,5 @@ export default defineConfig(
     },
   },
   VOCABULARY,
-  ...Object.keys(MAY_IMPORT).map(boundary),
+  ...Object.keys(MAY_IMPORT).flatMap(boundaries),
 );
