@@ -8,7 +8,7 @@ import { apiOf } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
 import { atomsOf } from '../src/analysis/guards.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
-import type { SyntaxNode } from '../src/lang/parser.js';
+import type { SyntaxNode } from '../src/engine/define-rule.js';
 
 export default defineRule({
   meta: {

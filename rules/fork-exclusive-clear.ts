@@ -21,7 +21,7 @@ import type { Call } from '../src/analysis/function-model.js';
 import { atomsOf } from '../src/analysis/guards.js';
 import { EXCLUSIVITY_ENCODERS, SHARED_ENTRY_MAKERS, SWAP_ENTRY_FAMILY_TYPES, SWAP_ENTRY_TYPE_PREDICATES, SWP_EXCLUSIVE_PREDICATES } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import type { SyntaxNode } from '../src/lang/parser.js';
+import type { SyntaxNode } from '../src/engine/define-rule.js';
 
 const TYPE_NAMES: Record<string, string> = { RX: 'READ_EXCLUSIVE', W: 'WRITE' };
 

@@ -11,7 +11,7 @@ import { establishes, type MeaningTest } from '../src/analysis/predicate-paths.j
 import { skipsCertainRedefinition } from '../src/analysis/path-feasibility.js';
 import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
 import type { Guard } from '../src/analysis/function-model.js';
-import type { SyntaxNode } from '../src/lang/parser.js';
+import type { SyntaxNode } from '../src/engine/define-rule.js';
 import type { ValuePath, ValueStep } from '../src/analysis/value-flow.js';
 
 /** "The entry's type is read-only" known on the path (READ, READ_EXCLUSIVE, readable device entry). */

@@ -10,7 +10,7 @@ import { isFresh, sinkLevel } from '../src/analysis/bit-transfer.js';
 import type { Call } from '../src/analysis/function-model.js';
 import { identifiersIn } from '../src/analysis/syntax.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
-import type { SyntaxNode } from '../src/lang/parser.js';
+import type { SyntaxNode } from '../src/engine/define-rule.js';
 
 export default defineRule({
   meta: {

@@ -6,7 +6,7 @@
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import { isWriteUpgradePredicate, SOFT_DIRTY_TRACKING_PREDICATES, SOFT_DIRTY_VMA_FLAG } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import type { SyntaxNode } from '../src/lang/parser.js';
+import type { SyntaxNode } from '../src/engine/define-rule.js';
 import type { WriteDecision } from '../src/analysis/vm-softdirty-tests.js';
 
 export default defineRule({

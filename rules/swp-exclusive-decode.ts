@@ -7,7 +7,7 @@
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
-import type { SyntaxNode } from '../src/lang/parser.js';
+import type { SyntaxNode } from '../src/engine/define-rule.js';
 import { atomsOf } from '../src/analysis/guards.js';
 
 export default defineRule({

@@ -9,7 +9,7 @@ import { apiOf, mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
 import type { Call } from '../src/analysis/function-model.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
-import type { SyntaxNode } from '../src/lang/parser.js';
+import type { SyntaxNode } from '../src/engine/define-rule.js';
 import { atomsOf, isFalseLiteral } from '../src/analysis/guards.js';
 
 export default defineRule({

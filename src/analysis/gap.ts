@@ -9,9 +9,7 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import type { Call } from './function-model.js';
-
-/** The name of the gap statement's call (the same text fragment.ts writes). */
-export const GAP_CALL = '__ptelint_gap';
+import { GAP_CALL } from '../gap-call.js';
 
 /** The operator of a definition a gap may make (src/analysis/value-flow.ts). */
 export const GAP_DEFINITION = '?=';

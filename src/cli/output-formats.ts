@@ -4,7 +4,7 @@
 // terminal or file (findings, then unusable inputs, then the summary).
 
 import type { Finding, PatchRunResult, RunResult, Severity } from '../finding.js';
-import type { Patch } from '../input/patch-types.js';
+import type { Patch } from '../patch-types.js';
 import { formatB4Report } from '../report/b4.js';
 import { formatCheckpatchReport } from '../report/checkpatch.js';
 import { formatGithubReport } from '../report/github.js';

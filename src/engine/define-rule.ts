@@ -11,6 +11,10 @@ import type { HelperPolicyCheck, HunkCarryCheck, HunkFactCheck } from './patch-m
 // The patch-mode checks a rule may declare (their types live with patch mode; rules name them from here).
 export type { FactVerdict, HelperPolicyCheck, HunkCarryCheck, HunkFact, HunkFactCheck, SeenFact } from './patch-mode/rule-checks.js';
 
+// Rules read the nodes that facts point at but never parse: they take the node type from here,
+// not from src/lang/ (docs/architecture-layers.md).
+export type { SyntaxNode } from '../lang/parser.js';
+
 export type Category = 'correctness' | 'suspicious' | 'hygiene';
 /**
  * A mode flag that turns a rule on in addition to the selected ones: `legacy-arch`

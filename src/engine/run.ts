@@ -13,7 +13,7 @@ import type { CheckOptions } from './run-options.js';
 import { modesOf, selectRules } from './registry.js';
 import { analyzeFile, analyzeReadBytes, type FileOutcome } from './analyze-file.js';
 import { selectFiles } from '../input/select-files.js';
-import { errorOrder } from '../report/order.js';
+import { errorOrder } from '../result-order.js';
 import { checkSourceBytes } from '../input/read-source.js';
 import path from 'node:path';
 import { loadCache, saveCache, type CachedOutcomes } from './result-cache.js';

@@ -15,7 +15,7 @@
 //   images/repo-source.ts  the per-file fallback order of `--repo`: blob, series, base-commit, tree, hunks
 //   images/lines.ts        exact line splitting, line maps, changed lines
 
-import type { Patch } from './patch-types.js';
+import type { Patch } from '../patch-types.js';
 import { fromTree } from './images/file-images.js';
 import { partialImages } from './images/partial.js';
 import { TreeState } from './images/tree-reader.js';

@@ -5,7 +5,7 @@
 // script"). One object per patch of the input; b4 pipes one patch mail, so one object.
 
 import type { InputError, PatchFinding, PatchRunResult, Severity } from '../finding.js';
-import { errorOrder } from './order.js';
+import { errorOrder } from '../result-order.js';
 import type { PatchVerdict } from './patch-verdict.js';
 import { oneLine, patchVerdicts, runLevelErrors } from './patch-verdict.js';
 

@@ -6,7 +6,7 @@
 // with exit status 0 is a pass. So a clean patch prints nothing, and input errors go to stderr.
 
 import type { PatchRunResult, Severity } from '../finding.js';
-import { findingOrder } from './order.js';
+import { findingOrder } from '../result-order.js';
 import { oneLine } from './patch-verdict.js';
 
 /** checkpatch's three levels; CHECK is what `--strict` adds, the level of a note. */

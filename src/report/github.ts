@@ -7,7 +7,7 @@
 // the properties.
 
 import type { Finding, InputError, PatchFinding, PatchRunResult, RunResult, Severity } from '../finding.js';
-import { errorOrder, findingOrder } from './order.js';
+import { errorOrder, findingOrder } from '../result-order.js';
 import { formatSummary } from './text.js';
 
 export interface GithubOptions {

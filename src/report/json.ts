@@ -6,7 +6,7 @@
 // purpose: it is prose for people, and the rule id already identifies the fix.
 
 import type { Finding, Incomplete, InputError, RunResult, RunSummary } from '../finding.js';
-import { errorOrder, findingOrder, incompleteOrder } from './order.js';
+import { errorOrder, findingOrder, incompleteOrder } from '../result-order.js';
 
 export const JSON_REPORT_VERSION = 1;
 

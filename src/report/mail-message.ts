@@ -4,7 +4,7 @@
 // no Date or Message-ID of our own (the sending agent adds them), so the same input gives the
 // same bytes.
 
-import type { MailHeaders } from '../input/patch-types.js';
+import type { MailHeaders } from '../patch-types.js';
 
 export interface ReplyTo {
   /** The subject the reply answers (without `Re:`). */
@@ -39,7 +39,6 @@ export function mboxrd(messages: string[]): string {
 
 /** A header value as RFC 2047 `=?UTF-8?B?...?=` words when it is not plain ASCII. */
 export function encodeWords(text: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(text)) return text;
   // Each encoded word at most 75 characters (RFC 2047 section 2): 12 of framing, 60 of base64 = 45 bytes,
   // never splitting a character.

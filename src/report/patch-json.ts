@@ -2,7 +2,7 @@
 // `partial`, `patch` and `input` (where the line sits in the mail), and a `patches` array.
 
 import type { PatchFinding, PatchReport, PatchRunResult } from '../finding.js';
-import { errorOrder, findingOrder, incompleteOrder } from './order.js';
+import { errorOrder, findingOrder, incompleteOrder } from '../result-order.js';
 import { errorObject, findingObject as baseFindingObject, incompleteObject, summaryObject, type JsonOptions } from './json.js';
 
 export function formatPatchJsonReport(result: PatchRunResult, options: JsonOptions = {}): string {

@@ -8,7 +8,7 @@
 // lands under the exact line `input.line` names.
 
 import type { PatchFinding, PatchRunResult } from '../finding.js';
-import type { FilePatch, Hunk, Patch } from '../input/patch-types.js';
+import type { FilePatch, Hunk, Patch } from '../patch-types.js';
 import { mboxrd, replyHeaders } from './mail-message.js';
 
 export interface PatchMailOptions {

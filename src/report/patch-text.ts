@@ -5,7 +5,7 @@
 import type { PatchFinding, PatchReport, PatchRunResult } from '../finding.js';
 import { painter } from './color.js';
 import { formatFinding } from './text.js';
-import { findingOrder } from './order.js';
+import { findingOrder } from '../result-order.js';
 
 export interface PatchTextOptions {
   color: boolean;

@@ -4,7 +4,7 @@
 
 import type { InputError, PatchFinding, PatchReport, PatchRunResult, Severity } from '../finding.js';
 import { SEVERITY_RANK } from '../finding.js';
-import { findingOrder } from './order.js';
+import { findingOrder } from '../result-order.js';
 
 /** `pass` nothing introduced; `warn` something; `fail` an introduced error that reaches --fail-on. */
 export type Verdict = 'pass' | 'warn' | 'fail';

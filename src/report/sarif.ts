@@ -7,7 +7,7 @@
 // in as RuleDescriptor; the CLI maps each Rule onto one.
 
 import type { Finding, Incomplete, InputError, PatchFinding, PatchRunResult, RunResult, Severity } from '../finding.js';
-import { compareStrings, errorOrder, findingOrder, incompleteOrder } from './order.js';
+import { compareStrings, errorOrder, findingOrder, incompleteOrder } from '../result-order.js';
 import { INFORMATION_URI, ruleHelpUri } from './doc-links.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

@@ -8,7 +8,7 @@
 // file ptelint could not read at all, where the check itself failed.
 
 import type { Incomplete, RunResult } from '../finding.js';
-import { errorOrder, findingOrder, incompleteOrder } from './order.js';
+import { errorOrder, findingOrder, incompleteOrder } from '../result-order.js';
 
 export function formatSparseReport(result: RunResult, options: { verbose: boolean }): string {
   const lines = [

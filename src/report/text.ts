@@ -7,7 +7,7 @@ import type { Finding, Incomplete, InputError, RunResult, RunSummary, Severity }
 import type { Paint, Style } from './color.js';
 import { painter } from './color.js';
 import { codeFrame } from './code-frame.js';
-import { errorOrder, findingOrder, incompleteOrder } from './order.js';
+import { errorOrder, findingOrder, incompleteOrder } from '../result-order.js';
 
 /** The text of 1-based `line` of `file` (a Finding's `file`), without its newline. */
 export type SourceLineLookup = (file: string, line: number) => string | undefined;

@@ -9,7 +9,7 @@ import { readPatchText } from '../../src/input/patch/index.js';
 import { applyHunks } from '../../src/input/images/apply-hunks.js';
 import { joinLines, splitLines } from '../../src/input/images/lines.js';
 import { partialImages } from '../../src/input/images/partial.js';
-import type { PatchInput } from '../../src/input/patch-types.js';
+import type { PatchInput } from '../../src/patch-types.js';
 import { fuzz } from './harness.js';
 import { applyEdits, damaged, damageArb, ownSourceArb, shapedArb, unifiedDiff } from './patch-gen.js';
 import { cLinesArb } from './c-source.js';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FilePatch, Hunk, Patch } from '../../src/input/patch-types.js';
+import type { FilePatch, Hunk, Patch } from '../../src/patch-types.js';
 
 /**
  * Reads a unified diff into a Patch. Hunk lengths come from the `@@` counts; inside a hunk a line

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImages, treeSource } from '../../src/input/images.js';
-import type { Patch } from '../../src/input/patch-types.js';
+import type { Patch } from '../../src/patch-types.js';
 import { makeTree, patchFrom } from './helpers.js';
 
 let root: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ignoreMatcher } from '../../src/config/config-file.js';
 import { selectFiles, shardOf } from '../../src/input/select-files.js';
-import { naturalCompare } from '../../src/report/order.js';
+import { naturalCompare } from '../../src/result-order.js';
 
 const root = path.resolve('/srv/linux');
 const files = ['mm/rmap.c', 'mm/kasan/common.c', 'mm/kasan/report.c', 'include/linux/mm.h', 'arch/x86/mm/pgtable.c', 'mm/.hidden/x.c'].map((rel) => ({

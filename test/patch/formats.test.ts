@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { readPatchText } from '../../src/input/patch/index.js';
-import type { FilePatch } from '../../src/input/patch-types.js';
+import type { FilePatch } from '../../src/patch-types.js';
 import {
   DEMO_DIFF,
   DEMO_MESSAGE,

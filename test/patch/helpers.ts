@@ -2,7 +2,7 @@
 // source), ways to wrap it as the list archives and mailers do, and a content-only view of the
 // result for comparing those wrappings.
 
-import type { FilePatch, PatchInput } from '../../src/input/patch-types.js';
+import type { FilePatch, PatchInput } from '../../src/patch-types.js';
 
 /** One file, one hunk: tabs, a blank context line, `=` signs, a line longer than 76 columns. */
 export const DEMO_DIFF = [

@@ -10,7 +10,7 @@ import type { KernelVersion } from '../../kernel-version.js';
 import { hunkCarryFindings } from './hunk-carries.js';
 import { analyseImage, SlicedImage, type HunkInput } from './image-analysis.js';
 import { patchFinding } from './patch-finding.js';
-import { GAP_CALL } from '../../analysis/gap.js';
+import { GAP_CALL } from '../../gap-call.js';
 import { hunkFactFindings } from './hunk-facts.js';
 import { helperPolicyFindings } from './helper-policy.js';
 import type { Rule } from '../define-rule.js';

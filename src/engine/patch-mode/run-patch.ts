@@ -3,7 +3,7 @@
 // cannot be used is an error for that file and the rest goes on.
 
 import type { InputError, PatchFinding, PatchReport, PatchRunResult, Incomplete } from '../../finding.js';
-import type { Patch, PatchError } from '../../input/patch-types.js';
+import type { Patch, PatchError } from '../../patch-types.js';
 import { readPatchFile, readPatchText } from '../../input/patch/index.js';
 import { buildImages, gitRangeImages, GitRepo, noTreeSource, repoSource, treeSource, type FileImages, type ImageSource } from '../../input/images.js';
 import { detectKernelVersion } from '../../input/kernel-tree.js';
@@ -12,7 +12,7 @@ import { modesOf, selectRules } from '../registry.js';
 import { deltaForFile } from './delta.js';
 import { compareFindings } from '../../finding.js';
 import { stripComponents } from '../../input/patch/diff-paths.js';
-import { errorOrder } from '../../report/order.js';
+import { errorOrder } from '../../result-order.js';
 import { SourceLines } from '../../input/source-lines.js';
 
 export interface PatchOptions {

@@ -8,7 +8,7 @@
 // lines are `/*` and a blank line matched a wrong place hundreds of lines away in tests on real
 // kernel diffs.)
 
-import type { Hunk } from '../patch-types.js';
+import type { Hunk } from '../../patch-types.js';
 import { hunkChangedLines, hunkText, type SplitText } from './lines.js';
 
 /** GNU patch's default --fuzz. */

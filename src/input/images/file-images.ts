@@ -1,7 +1,7 @@
 // One file's exact images: its hunks applied to a pre-image text, whichever source gave the text
 // (a tree, a blob, a file at a commit). Also the tree's "previously applied" check.
 
-import type { FilePatch, Hunk, Patch, PatchError } from '../patch-types.js';
+import type { FilePatch, Hunk, Patch, PatchError } from '../../patch-types.js';
 import { applyHunks } from './apply-hunks.js';
 import { hunkHeader, joinLines, makeImage, splitLines } from './lines.js';
 import { checkPatchPath, readTreeFile, resolveInTree, type TreeState } from './tree-reader.js';

@@ -30,7 +30,7 @@
 // parentheses the next hunk closes are opened (with the next hunk's function name at file scope),
 // `;` stands for a hidden `if` body before `else`, `/*` for a hidden comment start.
 
-import { GAP_CALL } from '../../analysis/gap.js';
+import { GAP_CALL } from '../../gap-call.js';
 import { looksLikeCommentContinuation, scanCode, type ScanState } from './c-scan.js';
 
 export interface FragmentHunk {
@@ -253,24 +253,65 @@ function paren(conditional = 0, declarator = false): Item {
 // `type name(` or `type *name(`, not `return name(`: the start of a declarator's parameter list.
 const DECLARATOR_BEFORE = /(?:\b(?!(?:return|else|case|do|goto|sizeof)\b)[A-Za-z_]\w*\s+|\*\s*)[A-Za-z_]\w*\s*$/;
 
+/** A fragment's lines as the scanner leaves them. Indices are 0-based lines of the fragment. */
+interface ScannedFragment {
+  /** The lines as they are, and as code (comments, strings and character constants blanked). */
+  lines: string[];
+  code: string[];
+  /** `code` joined by newlines: the text the character walk's offsets index. */
+  flat: string;
+  /** How many of the fragment's conditionals are open at each line. */
+  conditionalDepth: number[];
+  /** Per segment: it starts inside a comment it does not open itself. */
+  startsInComment: boolean[];
+  /** Stitched segments whose part before ends inside a comment (the gap closes it first). */
+  endsInComment: Set<number>;
+  /** The scanner's state after the last line: an open comment, the conditionals left open. */
+  end: ScanState;
+  /** Leading whitespace stripped by a mail archive: column 0 says nothing about file scope. */
+  mangled: boolean;
+}
+
+/** Where the header puts the fragment's first line. */
+interface StartDepth {
+  /** Blocks the header opens (0: the fragment starts at file scope). */
+  levels: number;
+  /** Parentheses the header opens. */
+  openParens: number;
+  /** With later parts stitched on: the first part's block depth by its indentation, when it tells. */
+  firstDepth?: number;
+  /** Block depth the header gives minus the depth the first part's indentation says. */
+  depthOffset: number;
+}
+
+type OuterKind = 'function' | 'struct' | 'initializer';
+
 function plan(slots: string[], fragment: Fragment): Plan {
+  const scanned = scanFragment(slots, fragment);
+  const start = startDepth(fragment, scanned);
+  const walk = new FragmentWalk(fragment, scanned, start).run();
+  const { header, name, outerKind } = planHeader(fragment, scanned, start, walk.levelEnds);
+  const closer = planCloser(walk.stack, walk.last, scanned.end, outerKind);
+  const outermost = walk.stack[0];
+  let openFunction: string | undefined;
+  // A fragment of comments only says nothing about where it is.
+  if (outermost?.kind === '{' && scanned.flat.trim() !== '') {
+    openFunction = outermost.level === 1 ? (outerKind === 'function' ? name.name : undefined) : outermost.functionName;
+  }
+  return { header, bridges: walk.bridges, closer, openFunction };
+}
+
+/** Scans the fragment hunk by hunk: each may start inside a comment of its own. */
+function scanFragment(slots: string[], fragment: Fragment): ScannedFragment {
   const first = fragment.first;
   const count = fragment.last - first + 1;
   const lines: string[] = [];
   for (let line = first; line <= fragment.last; line++) lines.push(slots[line - 1] ?? '');
-  const atFileStart = first === 1;
-  // Some mail archives strip leading whitespace: when no line is indented and some line is
-  // plainly not at file scope (a statement keyword or `} else` at column 0, or the one space a
-  // stripped changed line keeps), column 0 says nothing about file scope.
-  const mangled = isMangled(lines);
-
-  // Scan hunk by hunk: each may start inside a comment of its own.
   const code: string[] = new Array<string>(count).fill('');
   const conditionalDepth: number[] = new Array<number>(count).fill(0);
   const startsInComment: boolean[] = [];
-  let state: ScanState = { inComment: false, conditionals: [] };
-  // Per stitched segment: the part before it ends inside a comment (the gap closes it first).
   const endsInComment = new Set<number>();
+  let state: ScanState = { inComment: false, conditionals: [] };
   for (const [index, segment] of fragment.segments.entries()) {
     if (fragment.stitched.has(index)) {
       if (state.inComment) endsInComment.add(index);
@@ -292,23 +333,32 @@ function plan(slots: string[], fragment: Fragment): Plan {
     for (let k = segment.last - first + 1; k < count; k++) conditionalDepth[k] = scan.end.conditionals.length;
     state = scan.end;
   }
-  const firstSegmentEnd = fragment.segments[0].last - first;
-  // Stitched parts: runs of segments with hidden lines of the same function between them.
-  const partStarts = [0, ...[...fragment.stitched].sort((a, b) => a - b)];
-  const partLines = (part: number): [number, number] => {
-    const from = fragment.segments[partStarts[part]].first - first;
-    const nextStart = partStarts[part + 1];
-    const to = (nextStart === undefined ? fragment.segments[fragment.segments.length - 1] : fragment.segments[nextStart - 1]).last - first;
-    return [from, to];
-  };
-  const firstPartEnd = partLines(0)[1];
+  return { lines, code, flat: code.join('\n'), conditionalDepth, startsInComment, endsInComment, end: state, mangled: isMangled(lines) };
+}
 
-  // Pass 1: how many blocks and parentheses are open where the fragment starts (the first part
-  // decides; later parts are placed by their indentation, relative to the first).
+/**
+ * 0-based fragment lines [from, to] of the stitched part that starts at segment `start`: the run
+ * of segments up to the next one stitched on across hidden lines.
+ */
+function partLines(fragment: Fragment, start: number): [number, number] {
+  const later = [...fragment.stitched].filter((s) => s > start);
+  const end = later.length === 0 ? fragment.segments.length : Math.min(...later);
+  return [fragment.segments[start].first - fragment.first, fragment.segments[end - 1].last - fragment.first];
+}
+
+/**
+ * Pass 1: how many blocks and parentheses are open where the fragment starts (the first part
+ * decides; later parts are placed by their indentation, relative to the first).
+ */
+function startDepth(fragment: Fragment, scanned: ScannedFragment): StartDepth {
+  const { code, lines, mangled } = scanned;
+  const firstSegmentEnd = fragment.segments[0].last - fragment.first;
+  const firstPartEnd = partLines(fragment, 0)[1];
   let braces = 0;
   let minBraces = 0;
   let parens = 0;
   let minParens = 0;
+  // The depth a column-0 brace says the fragment starts at: its first such brace decides.
   let constraint: number | undefined;
   for (let li = 0; li <= firstPartEnd; li++) {
     const l = code[li];
@@ -329,118 +379,170 @@ function plan(slots: string[], fragment: Fragment): Plan {
       }
     }
   }
+  const atFileStart = fragment.first === 1;
   // With later parts stitched on, the first part's indentation says how deep it starts: the
   // later parts are placed relative to it, so the header opens at least that many blocks.
-  const firstDepth = mangled || fragment.segments.length === 1 ? undefined : estimateStartDepth(lines.slice(0, firstPartEnd + 1), code.slice(0, firstPartEnd + 1), startsInComment[0]);
+  const firstDepth =
+    mangled || fragment.segments.length === 1
+      ? undefined
+      : estimateStartDepth(lines.slice(0, firstPartEnd + 1), code.slice(0, firstPartEnd + 1), scanned.startsInComment[0]);
   let levels: number;
   if (atFileStart) levels = 0;
   else if (constraint !== undefined) levels = Math.max(constraint, -minBraces, 0);
   else levels = Math.max(1 + Math.max(0, -minBraces), fragment.stitched.size > 0 ? (firstDepth ?? 0) : 0);
-  const openParens = atFileStart ? 0 : -minParens;
-  // Block depth the header gives minus the depth the first part's indentation says.
-  const depthOffset = firstDepth === undefined ? 0 : levels - firstDepth;
+  return {
+    levels,
+    openParens: atFileStart ? 0 : -minParens,
+    firstDepth,
+    depthOffset: firstDepth === undefined ? 0 : levels - firstDepth,
+  };
+}
 
-  // Pass 2: which header level each unmatched `}` closes and what follows it, the bridges, and
-  // what is still open at the end.
-  const stack: Item[] = [];
-  for (let level = 1; level <= levels; level++) stack.push(block({ level }));
-  // At file scope, a hunk that closes a parenthesis it did not open starts inside a parameter list.
-  for (let k = 0; k < openParens; k++) stack.push(paren(0, levels === 0));
-  const levelEnds = new Map<number, LevelEnd>();
-  const bridges = new Map<number, string>();
-  const flat = code.join('\n');
-  let offset = 0;
-  let last: string | undefined;
-  let segmentIndex = 0;
-  for (let li = 0; li < count; li++) {
-    const l = code[li];
-    const next = fragment.segments[segmentIndex + 1];
-    if (next !== undefined && fragment.stitched.has(segmentIndex + 1) && li === fragment.segments[segmentIndex].last - first + 1) {
-      // The first hidden line of a gap inside one function: an opaque statement, blocks placed
-      // for the next part's indentation.
-      const part = partStarts.indexOf(segmentIndex + 1);
-      const [from, to] = partLines(part);
-      const gap = planGap(stack, last, lines.slice(from, to + 1), code.slice(from, to + 1), startsInComment[segmentIndex + 1], mangled ? undefined : depthOffset, conditionalDepth[li], endsInComment.has(segmentIndex + 1));
-      bridges.set(first + li, gap.text);
-      last = gap.last;
-    } else if (next !== undefined && li === fragment.segments[segmentIndex].last - first + 1 && li < next.first - first) {
-      // The first hidden line after this hunk, with another hunk of the fragment to come.
-      const nextCode = code.slice(next.first - first, next.last - first + 1);
-      const bridge = planBridge(stack, last, nextCode, startsInComment[segmentIndex + 1], next.section, conditionalDepth[li]);
-      // The hidden lines may open blocks (`if (..) {`): the next hunk's indentation says how many.
-      const outer = stack[0]?.kind === '{' ? (stack[0].level === 1 ? nameFromSection(fragment.segments[0].section)?.name : stack[0].functionName) : undefined;
-      const inFunction = outer !== undefined && nameFromSection(next.section)?.name === outer;
-      const opened = firstDepth === undefined || !inFunction ? 0 : hiddenBlocks(stack, lines.slice(next.first - first, next.last - first + 1), nextCode, depthOffset);
-      for (let k = 0; k < opened; k++) {
-        bridge.text += `${bridge.text === '' ? '' : ' '}if (${GAP_CALL}()) {`;
-        bridge.last = '{';
-        stack.push(block({ conditional: conditionalDepth[li] }));
-      }
-      if (bridge.text !== '') {
-        bridges.set(first + li, bridge.text);
-        last = bridge.last ?? last;
-      }
-    }
-    if (next !== undefined && li === next.first - first) segmentIndex++;
-    for (let i = 0; i < l.length; i++, offset++) {
-      const c = l[i];
-      if (c === ' ' || c === '\t') continue;
-      const top = stack[stack.length - 1];
-      if (c === '{') {
-        const initializer = last === '=' || ((last === ',' || last === '{') && top?.initializer === true);
-        const before = flat.slice(Math.max(0, offset - 128), offset);
-        const typeBody = /\b(?:struct|union|enum)(?:\s+[A-Za-z_]\w*)?\s*$/.test(before);
-        stack.push(
-          block({
-            initializer,
-            doBody: /\bdo\s*$/.test(before),
-            typeBody,
-            conditional: conditionalDepth[li],
-            functionName: stack.length === 0 && !initializer && !typeBody ? definitionName(flat.slice(Math.max(0, offset - 512), offset), fragment.segments[segmentIndex].section) : undefined,
-          }),
-        );
-      } else if (c === '(') {
-        const before = flat.slice(Math.max(0, offset - 128), offset);
-        stack.push(paren(conditionalDepth[li], top === undefined || (top.kind === '{' && DECLARATOR_BEFORE.test(before))));
-      } else if (c === ')') {
-        if (top?.kind === '(') stack.pop();
-      } else if (c === ';') {
-        if (top?.kind === '{') top.sawSemicolon = true;
-      } else if (c === '}') {
-        while (stack.length > 0 && stack[stack.length - 1].kind === '(') stack.pop();
-        const closed = stack.pop();
-        if (closed?.level !== undefined) {
-          const after = flat.slice(offset + 1);
-          levelEnds.set(closed.level, {
-            elseAfter: /^\s*else\b/.test(after),
-            // `} name;` or `} __packed name;`: names apart by blanks. Each name of the loop must
-            // end in a blank, or `}xxxx…` (a 20,000-byte line) splits into names 2^n ways.
-            semicolonAfter: /^[ \t]*(?:[A-Za-z_]\w*[ \t]+)*(?:[A-Za-z_]\w*[ \t]*)?;/.test(after),
-            sawSemicolon: closed.sawSemicolon,
-          });
-        }
-      }
-      last = c;
-    }
-    offset++; // the newline
+/**
+ * Pass 2, character by character: which header level each unmatched `}` closes and what follows
+ * it, the bridges over hidden lines, and what is still open at the end.
+ */
+class FragmentWalk {
+  readonly stack: Item[] = [];
+  readonly levelEnds = new Map<number, LevelEnd>();
+  /** 1-based gap line -> bridge text. */
+  readonly bridges = new Map<number, string>();
+  /** The last character of code (or of a bridge) met. */
+  last: string | undefined;
+
+  constructor(
+    private readonly fragment: Fragment,
+    private readonly scanned: ScannedFragment,
+    private readonly start: StartDepth,
+  ) {
+    for (let level = 1; level <= start.levels; level++) this.stack.push(block({ level }));
+    // At file scope, a hunk that closes a parenthesis it did not open starts inside a parameter list.
+    for (let k = 0; k < start.openParens; k++) this.stack.push(paren(0, start.levels === 0));
   }
 
-  // The header.
+  run(): this {
+    const { segments, first } = this.fragment;
+    const { code, conditionalDepth } = this.scanned;
+    let offset = 0;
+    let segmentIndex = 0;
+    for (let li = 0; li < code.length; li++) {
+      const l = code[li];
+      const next = segments[segmentIndex + 1];
+      if (next !== undefined && li === segments[segmentIndex].last - first + 1) {
+        if (this.fragment.stitched.has(segmentIndex + 1)) this.gap(li, segmentIndex + 1);
+        else if (li < next.first - first) this.bridge(li, segmentIndex + 1);
+      }
+      if (next !== undefined && li === next.first - first) segmentIndex++;
+      for (let i = 0; i < l.length; i++, offset++) {
+        const c = l[i];
+        if (c === ' ' || c === '\t') continue;
+        this.character(c, offset, conditionalDepth[li], segments[segmentIndex].section);
+        this.last = c;
+      }
+      offset++; // the newline
+    }
+    return this;
+  }
+
+  /**
+   * The first hidden line of a gap inside one function, before segment `segment`: an opaque
+   * statement, blocks placed for the next part's indentation.
+   */
+  private gap(li: number, segment: number): void {
+    const { lines, code, startsInComment, mangled, conditionalDepth, endsInComment } = this.scanned;
+    const [from, to] = partLines(this.fragment, segment);
+    const depthOffset = mangled ? undefined : this.start.depthOffset;
+    const gap = planGap(this.stack, this.last, lines.slice(from, to + 1), code.slice(from, to + 1), startsInComment[segment], depthOffset, conditionalDepth[li], endsInComment.has(segment));
+    this.bridges.set(this.fragment.first + li, gap.text);
+    this.last = gap.last;
+  }
+
+  /** The first hidden line after a hunk, with the hunk `segment` of the fragment to come. */
+  private bridge(li: number, segment: number): void {
+    const { segments, first } = this.fragment;
+    const { lines, code, startsInComment, conditionalDepth } = this.scanned;
+    const next = segments[segment];
+    const nextCode = code.slice(next.first - first, next.last - first + 1);
+    const bridge = planBridge(this.stack, this.last, nextCode, startsInComment[segment], next.section, conditionalDepth[li]);
+    // The hidden lines may open blocks (`if (..) {`): the next hunk's indentation says how many.
+    const bottom = this.stack[0];
+    const outer = bottom?.kind === '{' ? (bottom.level === 1 ? nameFromSection(segments[0].section)?.name : bottom.functionName) : undefined;
+    const inFunction = outer !== undefined && nameFromSection(next.section)?.name === outer;
+    const opened =
+      this.start.firstDepth === undefined || !inFunction
+        ? 0
+        : hiddenBlocks(this.stack, lines.slice(next.first - first, next.last - first + 1), nextCode, this.start.depthOffset);
+    for (let k = 0; k < opened; k++) {
+      bridge.text += `${bridge.text === '' ? '' : ' '}if (${GAP_CALL}()) {`;
+      bridge.last = '{';
+      this.stack.push(block({ conditional: conditionalDepth[li] }));
+    }
+    if (bridge.text !== '') {
+      this.bridges.set(first + li, bridge.text);
+      this.last = bridge.last ?? this.last;
+    }
+  }
+
+  /** One non-blank character of code at `offset` in the flat text. */
+  private character(c: string, offset: number, conditional: number, section: string): void {
+    const { stack } = this;
+    const flat = this.scanned.flat;
+    const top = stack[stack.length - 1];
+    if (c === '{') {
+      const initializer = this.last === '=' || ((this.last === ',' || this.last === '{') && top?.initializer === true);
+      const before = flat.slice(Math.max(0, offset - 128), offset);
+      const typeBody = /\b(?:struct|union|enum)(?:\s+[A-Za-z_]\w*)?\s*$/.test(before);
+      const opensDefinition = stack.length === 0 && !initializer && !typeBody;
+      stack.push(
+        block({
+          initializer,
+          doBody: /\bdo\s*$/.test(before),
+          typeBody,
+          conditional,
+          functionName: opensDefinition ? definitionName(flat.slice(Math.max(0, offset - 512), offset), section) : undefined,
+        }),
+      );
+    } else if (c === '(') {
+      const before = flat.slice(Math.max(0, offset - 128), offset);
+      stack.push(paren(conditional, top === undefined || (top.kind === '{' && DECLARATOR_BEFORE.test(before))));
+    } else if (c === ')') {
+      if (top?.kind === '(') stack.pop();
+    } else if (c === ';') {
+      if (top?.kind === '{') top.sawSemicolon = true;
+    } else if (c === '}') {
+      while (stack.length > 0 && stack[stack.length - 1].kind === '(') stack.pop();
+      const closed = stack.pop();
+      if (closed?.level !== undefined) this.levelEnds.set(closed.level, levelEnd(flat.slice(offset + 1), closed));
+    }
+  }
+}
+
+/** What follows the `}` that closes a header level (`after`: the text after it). */
+function levelEnd(after: string, closed: Item): LevelEnd {
+  return {
+    elseAfter: /^\s*else\b/.test(after),
+    // `} name;` or `} __packed name;`: names apart by blanks. Each name of the loop must
+    // end in a blank, or `}xxxx…` (a 20,000-byte line) splits into names 2^n ways.
+    semicolonAfter: /^[ \t]*(?:[A-Za-z_]\w*[ \t]+)*(?:[A-Za-z_]\w*[ \t]*)?;/.test(after),
+    sawSemicolon: closed.sawSemicolon,
+  };
+}
+
+/** The synthetic header line: what the levels and parentheses open at the fragment's start. */
+function planHeader(
+  fragment: Fragment,
+  scanned: ScannedFragment,
+  { levels, openParens }: StartDepth,
+  levelEnds: Map<number, LevelEnd>,
+): { header?: string; name: SyntheticName; outerKind: OuterKind } {
+  const { flat, code, startsInComment, mangled } = scanned;
+  const section = fragment.segments[0].section;
   const fallback = `__ptelint_fragment_${fragment.hunkIndex}`;
-  const name = nameFromSection(fragment.segments[0].section) ?? { name: fallback, head: `void ${fallback}(void)` };
-  const parts: string[] = [];
-  const outer = levelEnds.get(1);
+  const name = nameFromSection(section) ?? { name: fallback, head: `void ${fallback}(void)` };
   const firstCode = flat.search(/\S/);
   const start = firstCode >= 0 ? flat.slice(firstCode) : '';
-  // A `.field =` or `[index] =` designator first: the inside of an initializer.
-  const designated = /^(?:\.\s*[A-Za-z_]\w*|\[[^\]\n]*\])\s*=/.test(start);
-  const outerKind = outer?.semicolonAfter
-    ? outer.sawSemicolon
-      ? 'struct'
-      : 'initializer'
-    : designated && levels === 1 && outer === undefined
-      ? 'initializer'
-      : 'function';
+  const outerKind = outerKindOf(levelEnds.get(1), start, levels);
+  const parts: string[] = [];
   if (levels >= 1) {
     if (outerKind === 'struct') parts.push(`struct ${fallback} {`);
     else if (outerKind === 'initializer') parts.push(`static int ${fallback}[] = {`);
@@ -455,23 +557,34 @@ function plan(slots: string[], fragment: Fragment): Plan {
   if (openParens >= 1) parts.push((levels === 0 ? `void ${name.name}(` : 'if (') + '('.repeat(openParens - 1));
   if ((levels >= 1 || openParens >= 1) && BINARY_START.test(start)) parts.push('1');
   else if (levels >= 1 && openParens === 0 && outerKind === 'function' && /^else\b/.test(start)) parts.push('if (1) ;');
+  const firstLine = code.find((l) => l.trim() !== '') ?? '';
+  const atFileScope = levels === 0 && openParens === 0 && !startsInComment[0];
   // At file scope, a definition whose return type is on the line above the hunk (`static struct
   // page *` / `__rmqueue(struct zone *zone, ..`): the header line stands for that type.
-  if (levels === 0 && openParens === 0 && !startsInComment[0] && /^[A-Za-z_]\w*\s*\(/.test(code.find((l) => l.trim() !== '') ?? '')) {
-    parts.push('void');
-  }
+  if (atFileScope && /^[A-Za-z_]\w*\s*\(/.test(firstLine)) parts.push('void');
   // A hunk that starts at a definition's `{` (its header above, in the section): the header line
   // stands for the definition's header.
-  if (levels === 0 && openParens === 0 && !startsInComment[0] && !mangled && /^\{/.test(code.find((l) => l.trim() !== '') ?? '') && nameFromSection(fragment.segments[0].section)) {
-    parts.push(name.head);
-  }
+  if (atFileScope && !mangled && /^\{/.test(firstLine) && nameFromSection(section)) parts.push(name.head);
   if (startsInComment[0]) parts.push('/*');
-  const header = parts.length > 0 ? parts.join(' ') : undefined;
+  return { header: parts.length > 0 ? parts.join(' ') : undefined, name, outerKind };
+}
 
-  // The closing text, innermost first, `#endif` lines interleaved.
+/**
+ * What the outermost header level is: a struct or an initializer when the `}` closing it is
+ * followed by `;` (members end with `;`, an initializer's do not), an initializer when the
+ * fragment starts with a `.field =` or `[index] =` designator, else a function body.
+ */
+function outerKindOf(outer: LevelEnd | undefined, start: string, levels: number): OuterKind {
+  if (outer?.semicolonAfter) return outer.sawSemicolon ? 'struct' : 'initializer';
+  const designated = /^(?:\.\s*[A-Za-z_]\w*|\[[^\]\n]*\])\s*=/.test(start);
+  return designated && levels === 1 && outer === undefined ? 'initializer' : 'function';
+}
+
+/** The closing text, innermost first, `#endif` lines interleaved. */
+function planCloser(stack: Item[], last: string | undefined, end: ScanState, outerKind: OuterKind): string[] {
   const closer: string[] = [];
-  const text = { out: state.inComment ? '*/' : '', last, afterInitializer: false };
-  let depth = state.conditionals.length;
+  const text: CloseText = { out: end.inComment ? '*/' : '', last, afterInitializer: false };
+  let depth = end.conditionals.length;
   const flush = (): void => {
     if (text.out !== '') closer.push(text.out);
     text.out = '';
@@ -482,8 +595,7 @@ function plan(slots: string[], fragment: Fragment): Plan {
       flush();
       closer.push('#endif');
     }
-    const kind = item.level === 1 && outerKind !== 'function' ? 'outer-initializer' : undefined;
-    closeItem(item, text, kind);
+    closeItem(item, text, item.level === 1 && outerKind !== 'function' ? 'outer-initializer' : undefined);
   }
   for (; depth > 0; depth--) {
     flush();
@@ -493,11 +605,7 @@ function plan(slots: string[], fragment: Fragment): Plan {
   const fileScope = stack.length === 0 || stack[0].kind === '(';
   if (fileScope && text.last !== undefined && /[\w)\]]/.test(text.last)) text.out += ';';
   flush();
-  const outermost = stack[0];
-  let openFunction: string | undefined;
-  // A fragment of comments only says nothing about where it is.
-  if (outermost?.kind === '{' && flat.trim() !== '') openFunction = outermost.level === 1 ? (outerKind === 'function' ? name.name : undefined) : outermost.functionName;
-  return { header, bridges, closer, openFunction };
+  return closer;
 }
 
 interface CloseText {

@@ -3,7 +3,7 @@
 // the opportunistic index refresh away). Every git call is execFile with an argument array.
 
 import { execFile } from 'node:child_process';
-import type { PatchError } from '../patch-types.js';
+import type { PatchError } from '../../patch-types.js';
 import { makeImage, sortedUnique } from './lines.js';
 import type { FileImages, SourceImage } from './types.js';
 

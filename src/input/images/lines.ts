@@ -1,7 +1,7 @@
 // Small shared pieces of the image builder: exact line splitting, hunk naming, and the
 // SourceImage object with its line map.
 
-import type { Hunk, HunkLine } from '../patch-types.js';
+import type { Hunk, HunkLine } from '../../patch-types.js';
 import type { SourceImage } from './types.js';
 
 /** A text as lines without their ends, and the end of each line ('\n', '\r\n', or '' for a last line without one). */

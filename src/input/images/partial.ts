@@ -4,7 +4,7 @@
 // every other line is empty, so line numbers are those of the real file. Each hunk is then made
 // parseable as a function of its own (fragment.ts).
 
-import type { FilePatch, Hunk, PatchError } from '../patch-types.js';
+import type { FilePatch, Hunk, PatchError } from '../../patch-types.js';
 import { namesShown, resolveTruncatedSection, synthesizeFragments, type FragmentHunk } from './fragment.js';
 import { hunkChangedLines, hunkHeader, makeImage } from './lines.js';
 import type { FileImages, SourceImage } from './types.js';

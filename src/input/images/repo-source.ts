@@ -11,7 +11,7 @@
 // When the repository is only the one ptelint happens to run in (not named by --repo), ids it does
 // not hold are not worth a word: most patches were not made in it.
 
-import type { FilePatch, Patch } from '../patch-types.js';
+import type { FilePatch, Patch } from '../../patch-types.js';
 import { fromTree, imagesFromText } from './file-images.js';
 import { partialImages } from './partial.js';
 import type { BlobLookup, GitRepo } from './repo-reader.js';

@@ -1,7 +1,7 @@
 // The pre/post-image vocabulary (docs/architecture.md, "From a patch to two images"): what
 // src/input/images.ts hands to the delta engine for each file a patch touches.
 
-import type { PatchError } from '../patch-types.js';
+import type { PatchError } from '../../patch-types.js';
 
 /** Where a line of an image came from in the patch input. */
 export interface ImageLineOrigin {

@@ -3,7 +3,7 @@
 // messages, diffstats, review prose, signatures. A diff may be quoted (`> `, `>> `): the depth of
 // the line that opens a file or a hunk is the depth stripped from the lines that follow it.
 
-import type { FilePatch, PatchError } from '../patch-types.js';
+import type { FilePatch, PatchError } from '../../patch-types.js';
 import {
   extendedHeaderPath,
   gitHeaderPath,
@@ -112,86 +112,101 @@ function markPlainAdditionOrDeletion(fp: FilePatch): void {
 
 /** Parses every diff in `src`; errors name `input` and, for hunks, the file and hunk. */
 export function parseDiffs(src: LineSource, input: string): DiffParse {
-  const files: FilePatch[] = [];
-  const errors: PatchError[] = [];
-  let current: FilePatch | undefined;
+  const reader = new DiffReader(src, input);
+  for (let i = 0; i < src.count; ) i = reader.read(i);
+  return reader.finish();
+}
+
+/** The state of one parse: the files so far, the one hunks go to, the errors. */
+class DiffReader {
+  private readonly files: FilePatch[] = [];
+  private readonly errors: PatchError[] = [];
+  private current: FilePatch | undefined;
   // Hostile input (50 MB of `@@` lines) must not turn into millions of error objects: past a
   // hundred, problems are only counted, and one error says how many were left out.
-  let dropped = 0;
-  const report = (error: PatchError): void => {
-    if (errors.length < MAX_ERRORS) errors.push(error);
-    else dropped++;
-  };
+  private dropped = 0;
 
-  let i = 0;
-  while (i < src.count) {
+  constructor(
+    private readonly src: LineSource,
+    private readonly input: string,
+  ) {}
+
+  /** Reads what starts at line i (a header, a hunk, or nothing of a diff); returns the next line to read. */
+  read(i: number): number {
     // Cheap rejection first: every header starts with one of 'd', '-', '@', 'B' once unquoted;
     // prose lines are skipped without even being sliced.
-    const k0 = src.firstCode(i);
-    if (k0 !== 0x3e && k0 !== 0x64 && k0 !== 0x2d && k0 !== 0x40 && k0 !== 0x42) {
-      i++;
-      continue;
-    }
-    const q = unquote(src.line(i));
-    const c = q.content;
-    const k = c.charCodeAt(0);
-    if (k !== 0x64 && k !== 0x2d && k !== 0x40 && k !== 0x42) {
-      i++;
-      continue;
-    }
-
-    if (c.startsWith('diff --git ')) {
-      const paths = parseGitDiffLine(c.slice('diff --git '.length));
-      if (paths) {
-        current = { ...paths, hunks: [], binary: false, inputLine: src.inputLine(i) };
-        files.push(current);
-        i = readGitHeader(src, i + 1, q.depth, current);
-        continue;
-      }
-    } else if (c.startsWith('--- ')) {
-      const plus = atDepth(src, i + 1, q.depth);
-      if (plus !== undefined && plus.startsWith('+++ ')) {
-        const names = { old: headerName(c.slice(4)), new: headerName(plus.slice(4)) };
-        const paths = plainPaths(names.old, names.new);
-        current = { ...paths, hunks: [], binary: false, inputLine: src.inputLine(i), plainNames: names };
-        files.push(current);
-        i += 2;
-        continue;
-      }
-    } else if (c.startsWith('@@ -')) {
-      const header = parseHunkHeader(c);
-      if (header) {
-        if (!current) {
-          report({
-            input,
-            line: src.inputLine(i),
-            message: `hunk at input line ${src.inputLine(i)} has no file header (no \`diff --git\` or \`---\`/\`+++\` before it); skipped`,
-          });
-          i++;
-          continue;
-        }
-        // A hunk quoted after review prose still belongs to the last file header: reviewers
-        // quote one hunk, comment, then quote the next one of the same file.
-        const name = { file: fileName(current), hunk: current.hunks.length + 1 };
-        const read = readHunk(src, i, q.depth, header, name);
-        current.hunks.push(read.hunk);
-        for (const p of read.problems) {
-          report({ input, line: p.line, file: name.file, hunk: name.hunk, message: p.message });
-        }
-        i = Math.max(read.next, i + 1);
-        continue;
-      }
-    } else if (c.startsWith('Binary files ')) {
-      // GNU diff's binary notice, outside a git header (inside one, readGitHeader took it).
-      const paths = parseBinaryFilesLine(c);
-      if (paths) {
-        current = { ...paths, hunks: [], binary: true, inputLine: src.inputLine(i) };
-        files.push(current);
-      }
-    }
-    i++;
+    const k0 = this.src.firstCode(i);
+    if (k0 !== 0x3e && k0 !== 0x64 && k0 !== 0x2d && k0 !== 0x40 && k0 !== 0x42) return i + 1;
+    const { content, depth } = unquote(this.src.line(i));
+    let next: number | undefined;
+    if (content.startsWith('diff --git ')) next = this.gitDiff(i, content, depth);
+    else if (content.startsWith('--- ')) next = this.plainDiff(i, content, depth);
+    else if (content.startsWith('@@ -')) next = this.hunk(i, content, depth);
+    else if (content.startsWith('Binary files ')) this.binaryNotice(i, content);
+    return next ?? i + 1;
   }
-  for (const fp of files) if (fp.plainNames) markPlainAdditionOrDeletion(fp);
-  if (dropped > 0) errors.push({ input, message: `${dropped} more problems in ${input === '-' ? 'standard input' : input} not listed` });
-  return { files, errors };
+
+  finish(): DiffParse {
+    const { files, errors, input } = this;
+    for (const fp of files) if (fp.plainNames) markPlainAdditionOrDeletion(fp);
+    if (this.dropped > 0) errors.push({ input, message: `${this.dropped} more problems in ${input === '-' ? 'standard input' : input} not listed` });
+    return { files, errors };
+  }
+
+  private report(error: PatchError): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push(error);
+    else this.dropped++;
+  }
+
+  private open(fp: FilePatch): void {
+    this.current = fp;
+    this.files.push(fp);
+  }
+
+  /** `diff --git a/x b/x` and its extended header; undefined when the line names no paths. */
+  private gitDiff(i: number, content: string, depth: number): number | undefined {
+    const paths = parseGitDiffLine(content.slice('diff --git '.length));
+    if (!paths) return undefined;
+    const fp: FilePatch = { ...paths, hunks: [], binary: false, inputLine: this.src.inputLine(i) };
+    this.open(fp);
+    return readGitHeader(this.src, i + 1, depth, fp);
+  }
+
+  /** A plain `--- x` / `+++ y` pair; undefined when no `+++` follows at the same depth. */
+  private plainDiff(i: number, content: string, depth: number): number | undefined {
+    const plus = atDepth(this.src, i + 1, depth);
+    if (plus === undefined || !plus.startsWith('+++ ')) return undefined;
+    const names = { old: headerName(content.slice(4)), new: headerName(plus.slice(4)) };
+    const paths = plainPaths(names.old, names.new);
+    this.open({ ...paths, hunks: [], binary: false, inputLine: this.src.inputLine(i), plainNames: names });
+    return i + 2;
+  }
+
+  /** A hunk of the last file header; undefined when the line is not a hunk header. */
+  private hunk(i: number, content: string, depth: number): number | undefined {
+    const header = parseHunkHeader(content);
+    if (!header) return undefined;
+    const { src, input, current } = this;
+    if (!current) {
+      this.report({
+        input,
+        line: src.inputLine(i),
+        message: `hunk at input line ${src.inputLine(i)} has no file header (no \`diff --git\` or \`---\`/\`+++\` before it); skipped`,
+      });
+      return i + 1;
+    }
+    // A hunk quoted after review prose still belongs to the last file header: reviewers
+    // quote one hunk, comment, then quote the next one of the same file.
+    const name = { file: fileName(current), hunk: current.hunks.length + 1 };
+    const read = readHunk(src, i, depth, header, name);
+    current.hunks.push(read.hunk);
+    for (const p of read.problems) this.report({ input, line: p.line, file: name.file, hunk: name.hunk, message: p.message });
+    return Math.max(read.next, i + 1);
+  }
+
+  /** GNU diff's binary notice, outside a git header (inside one, readGitHeader took it). */
+  private binaryNotice(i: number, content: string): void {
+    const paths = parseBinaryFilesLine(content);
+    if (paths) this.open({ ...paths, hunks: [], binary: true, inputLine: this.src.inputLine(i) });
+  }
 }

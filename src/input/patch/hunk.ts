@@ -4,7 +4,7 @@
 // without a diff prefix inside a hunk is context with its full text. A line starting with '-' or
 // '+' is always removed/added; the kernel's `--` signature comes after the counts are exhausted.
 
-import type { Hunk, HunkLine, HunkLineKind } from '../patch-types.js';
+import type { Hunk, HunkLine } from '../../patch-types.js';
 import type { LineSource } from './lines.js';
 import { quoteDepth, stripQuote, unquote } from './unquote.js';
 
@@ -96,6 +96,20 @@ function isDashRule(s: string): boolean {
   return t.length > 0 && t.length <= 80 && /^-+$/.test(t);
 }
 
+type HunkStop = 'complete' | 'eof' | 'interjection' | 'header';
+
+/** The lines of a hunk as far as its counts go, and why reading stopped. */
+interface HunkBody {
+  lines: HunkLine[];
+  oldSeen: number;
+  newSeen: number;
+  /** Index of the line where reading stopped. */
+  end: number;
+  stop: HunkStop;
+  /** For `interjection`: the index of the unquoted text that cut the quoted diff. */
+  cutAt: number;
+}
+
 /**
  * Reads the hunk whose header is at `at`, quoted at `depth`. Never reads past the counts; reports
  * truncation (input ended, or the quoted diff was cut by unquoted text), a next header arriving
@@ -109,115 +123,9 @@ export function readHunk(
   header: HunkHeader,
   name: { file: string; hunk: number },
 ): HunkRead {
-  const lines: HunkLine[] = [];
-  const problems: HunkProblem[] = [];
+  const body = readHunkBody(src, at + 1, depth, header);
+  const next = body.stop === 'complete' ? pastNoNewline(src, body.end, depth) : body.end;
   const headerLine = src.inputLine(at);
-  // Built only when a problem is reported: hostile inputs have millions of hunks.
-  const label = (): string => `hunk ${name.hunk} of ${name.file}`;
-  const spec = (): string => `@@ -${header.oldStart},${header.oldLines} +${header.newStart},${header.newLines} @@`;
-  let oldSeen = 0;
-  let newSeen = 0;
-  let i = at + 1;
-  let stop: 'complete' | 'eof' | 'interjection' | 'header' = 'complete';
-
-  let cutAt = -1;
-  // Blank lines quoted less deeply, already known to be followed by more of the quoted diff.
-  let blankUntil = -1;
-  while (oldSeen < header.oldLines || newSeen < header.newLines) {
-    if (i >= src.count) {
-      stop = 'eof';
-      break;
-    }
-    let content = hunkContent(src, i, depth);
-    if (typeof content !== 'string') {
-      if (i >= blankUntil) {
-        const run = shallowRun(src, i, depth);
-        if ('cut' in run) {
-          stop = run.cut < src.count ? 'interjection' : 'eof';
-          cutAt = run.cut;
-          break;
-        }
-        blankUntil = run.take;
-      }
-      content = '';
-    }
-    if (startsHeader(src, i, depth, content)) {
-      stop = 'header';
-      break;
-    }
-    const first = content.charCodeAt(0);
-    if (first === 0x5c /* \ No newline at end of file */) {
-      i++;
-      continue;
-    }
-    let kind: HunkLineKind;
-    let text: string;
-    if (first === 0x2d /* - */) {
-      kind = '-';
-      text = content.slice(1);
-      oldSeen++;
-    } else if (first === 0x2b /* + */) {
-      kind = '+';
-      text = content.slice(1);
-      newSeen++;
-    } else {
-      kind = ' ';
-      // With its prefix space, or without one when the archive stripped it (or it was empty).
-      text = first === 0x20 ? content.slice(1) : content;
-      oldSeen++;
-      newSeen++;
-    }
-    lines.push({ kind, text, inputLine: src.inputLine(i) });
-    i++;
-  }
-
-  if (stop === 'eof' || stop === 'interjection') {
-    const found: string[] = [];
-    if (oldSeen < header.oldLines) found.push(`expected ${header.oldLines} old lines, found ${oldSeen}`);
-    if (newSeen < header.newLines) found.push(`expected ${header.newLines} new lines, found ${newSeen}`);
-    const where =
-      stop === 'interjection' ? ` (the quoted diff is cut by unquoted text at input line ${src.inputLine(cutAt)})` : '';
-    problems.push({ line: headerLine, message: `${label()} truncated: ${found.join('; ')}${where}` });
-  } else if (stop === 'header') {
-    problems.push({
-      line: headerLine,
-      message:
-        `${label()} has wrong hunk counts: header ${spec()} but the next header (input line ${src.inputLine(i)}) ` +
-        `came after ${oldSeen} old and ${newSeen} new lines`,
-    });
-  } else {
-    if (oldSeen !== header.oldLines || newSeen !== header.newLines) {
-      problems.push({
-        line: headerLine,
-        message: `${label()} has wrong hunk counts: header ${spec()} but the hunk has ${oldSeen} old and ${newSeen} new lines`,
-      });
-    }
-    // `\ No newline at end of file` belongs to the last line of the hunk.
-    if (i < src.count) {
-      const after = hunkContent(src, i, depth);
-      if (typeof after === 'string' && after.startsWith('\\')) i++;
-    }
-    // Counts too small: the hunk's own lines go on after it. Only '+'/'-' lines can be told
-    // apart from prose and from the `--` signature; context lines cannot.
-    if (i < src.count && quoteDepth(src.line(i)) === depth) {
-      const after = stripQuote(src.line(i), depth);
-      const c = after.charCodeAt(0);
-      if (
-        (c === 0x2b || c === 0x2d) &&
-        !isDashRule(after) &&
-        !after.startsWith('+++ ') &&
-        !after.startsWith('--- ')
-      ) {
-        problems.push({
-          line: headerLine,
-          message:
-            `${label()} may have wrong hunk counts: header ${spec()} but a diff line follows the hunk ` +
-            `at input line ${src.inputLine(i)}`,
-        });
-      }
-    }
-  }
-
   return {
     hunk: {
       oldStart: header.oldStart,
@@ -225,10 +133,105 @@ export function readHunk(
       newStart: header.newStart,
       newLines: header.newLines,
       section: header.section,
-      lines,
+      lines: body.lines,
       inputLine: headerLine,
     },
-    next: i,
-    problems,
+    next,
+    problems: hunkProblems(src, depth, header, body, next).map((message) => ({
+      line: headerLine,
+      message: `hunk ${name.hunk} of ${name.file} ${message}`,
+    })),
   };
+}
+
+/** The hunk's lines from index `from` until its counts are met or something stops it. */
+function readHunkBody(src: LineSource, from: number, depth: number, header: HunkHeader): HunkBody {
+  const lines: HunkLine[] = [];
+  let oldSeen = 0;
+  let newSeen = 0;
+  let i = from;
+  const stopped = (stop: HunkStop, cutAt = -1): HunkBody => ({ lines, oldSeen, newSeen, end: i, stop, cutAt });
+  // Blank lines quoted less deeply, already known to be followed by more of the quoted diff.
+  let blankUntil = -1;
+  while (oldSeen < header.oldLines || newSeen < header.newLines) {
+    if (i >= src.count) return stopped('eof');
+    let content = hunkContent(src, i, depth);
+    if (typeof content !== 'string') {
+      if (i >= blankUntil) {
+        const run = shallowRun(src, i, depth);
+        if ('cut' in run) return stopped(run.cut < src.count ? 'interjection' : 'eof', run.cut);
+        blankUntil = run.take;
+      }
+      content = '';
+    }
+    if (startsHeader(src, i, depth, content)) return stopped('header');
+    if (content.charCodeAt(0) === 0x5c /* \ No newline at end of file */) {
+      i++;
+      continue;
+    }
+    const line = hunkLine(content, src.inputLine(i));
+    if (line.kind !== '+') oldSeen++;
+    if (line.kind !== '-') newSeen++;
+    lines.push(line);
+    i++;
+  }
+  return stopped('complete');
+}
+
+/** A line of a hunk by its prefix: '-' removed, '+' added, anything else context. */
+function hunkLine(content: string, inputLine: number): HunkLine {
+  const first = content.charCodeAt(0);
+  if (first === 0x2d /* - */) return { kind: '-', text: content.slice(1), inputLine };
+  if (first === 0x2b /* + */) return { kind: '+', text: content.slice(1), inputLine };
+  // With its prefix space, or without one when the archive stripped it (or it was empty).
+  return { kind: ' ', text: first === 0x20 ? content.slice(1) : content, inputLine };
+}
+
+/** `\ No newline at end of file` belongs to the last line of the hunk: the index after it. */
+function pastNoNewline(src: LineSource, i: number, depth: number): number {
+  if (i >= src.count) return i;
+  const after = hunkContent(src, i, depth);
+  return typeof after === 'string' && after.startsWith('\\') ? i + 1 : i;
+}
+
+/**
+ * What is wrong with the hunk read (`next`: the index after it), each message to follow the
+ * hunk's name. Built only when there is a problem: hostile inputs have millions of hunks.
+ */
+function hunkProblems(src: LineSource, depth: number, header: HunkHeader, body: HunkBody, next: number): string[] {
+  const { oldSeen, newSeen } = body;
+  const spec = (): string => `@@ -${header.oldStart},${header.oldLines} +${header.newStart},${header.newLines} @@`;
+  if (body.stop === 'eof' || body.stop === 'interjection') {
+    const found: string[] = [];
+    if (oldSeen < header.oldLines) found.push(`expected ${header.oldLines} old lines, found ${oldSeen}`);
+    if (newSeen < header.newLines) found.push(`expected ${header.newLines} new lines, found ${newSeen}`);
+    const where =
+      body.stop === 'interjection' ? ` (the quoted diff is cut by unquoted text at input line ${src.inputLine(body.cutAt)})` : '';
+    return [`truncated: ${found.join('; ')}${where}`];
+  }
+  if (body.stop === 'header') {
+    return [
+      `has wrong hunk counts: header ${spec()} but the next header (input line ${src.inputLine(body.end)}) ` +
+        `came after ${oldSeen} old and ${newSeen} new lines`,
+    ];
+  }
+  const problems: string[] = [];
+  if (oldSeen !== header.oldLines || newSeen !== header.newLines) {
+    problems.push(`has wrong hunk counts: header ${spec()} but the hunk has ${oldSeen} old and ${newSeen} new lines`);
+  }
+  if (diffLineFollows(src, next, depth)) {
+    problems.push(`may have wrong hunk counts: header ${spec()} but a diff line follows the hunk at input line ${src.inputLine(next)}`);
+  }
+  return problems;
+}
+
+/**
+ * Counts too small: the hunk's own lines go on after it, at index i. Only '+'/'-' lines can be
+ * told apart from prose and from the `--` signature; context lines cannot.
+ */
+function diffLineFollows(src: LineSource, i: number, depth: number): boolean {
+  if (i >= src.count || quoteDepth(src.line(i)) !== depth) return false;
+  const after = stripQuote(src.line(i), depth);
+  const c = after.charCodeAt(0);
+  return (c === 0x2b || c === 0x2d) && !isDashRule(after) && !after.startsWith('+++ ') && !after.startsWith('--- ');
 }

@@ -6,7 +6,7 @@
 //  - anything else (bare diff, archived web page text): the subject is the first line when it
 //    reads like one (`Re: [PATCH] ...`, or a line followed by a blank line and `From:`).
 
-import type { FilePatch, MailHeaders, PatchError } from '../patch-types.js';
+import type { FilePatch, MailHeaders, PatchError } from '../../patch-types.js';
 import { parseDiffs } from './diff-parser.js';
 import { decodedHeader, field, isHeaderLine, normalizeSubject, parseHeaderBlock } from './headers.js';
 import type { HeaderBlock } from './headers.js';

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { describeFsError } from '../fs-error.js';
-import type { Patch, PatchError, PatchInput } from '../patch-types.js';
+import type { Patch, PatchError, PatchInput } from '../../patch-types.js';
 import { TextLines } from './lines.js';
 import { readMail } from './mail.js';
 import type { MailRead } from './mail.js';

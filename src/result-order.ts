@@ -1,10 +1,11 @@
-// The order both reporters print in. The contract keys come first (findings: file, line, column,
-// rule via compareFindings; errors: file; incomplete: file, line); the tie-breakers after them
-// only make each order total, so equal results always give the same bytes, whichever order the
-// workers finished in.
+// The order of a run's results: the engine sorts its errors in it and every reporter prints in
+// it, so it sits with the finding types it orders rather than in either layer. The contract keys
+// come first (findings: file, line, column, rule via compareFindings; errors: file; incomplete:
+// file, line); the tie-breakers after them only make each order total, so equal results always
+// give the same bytes, whichever order the workers finished in.
 
-import type { Finding, Incomplete, InputError } from '../finding.js';
-import { compareFindings } from '../finding.js';
+import type { Finding, Incomplete, InputError } from './finding.js';
+import { compareFindings } from './finding.js';
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,5 +1,6 @@
-// What a patch input is, once read: the shared vocabulary of the patch reader (src/input/patch/)
-// and of the pre/post-image builder and delta (src/input/images.ts, src/engine/patch-mode/delta.ts).
+// What a patch input is, once read: the shared vocabulary of the patch reader (src/input/patch/),
+// the pre/post-image builder and delta (src/input/images.ts, src/engine/patch-mode/delta.ts) and the patch
+// reporters (src/report/patch-mail.ts), which see patches but not the code that reads them.
 
 export type HunkLineKind = ' ' | '-' | '+';
 
