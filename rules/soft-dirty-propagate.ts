@@ -26,7 +26,7 @@ export default defineRule({
         'the soft-dirty carry {{call}}() (under {{guard}}) is missing from this function in this version: the entry loses soft-dirty on that path (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'softDirtyCarry', messageId: 'hunkCarry' },
-    // The user-mapping installers (kernel-api.ts SINKS), the zap marker installers, the clearing
+    // The user-mapping installers (the kernel-api table's sink role), the zap marker installers, the clearing
     // reads a zap starts with, and the soft-dirty carries a hunk may show alone.
     keywords: ['soft_dirty', 'set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
     docs: {

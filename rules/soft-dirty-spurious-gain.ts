@@ -5,7 +5,7 @@
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import { apiOf } from '../src/analysis/kernel-api.js';
+import { apiOf, hasRole } from '../src/analysis/kernel-api.js';
 import { bitTransferOf } from '../src/analysis/bit-transfer.js';
 
 export default defineRule({
@@ -118,7 +118,7 @@ function softDirtyClears(facts: FunctionFacts): HunkFact[] {
   const out: HunkFact[] = [];
   for (const c of facts.model.calls) {
     const effect = apiOf(c.name)?.effect;
-    if ((effect !== 'clearSoftDirty' && effect !== 'setSoftDirty') || /_swp_/.test(c.name)) continue;
+    if ((effect !== 'clearSoftDirty' && effect !== 'setSoftDirty') || hasRole(c.name, 'swap-only-accessor')) continue;
     const set = effect === 'setSoftDirty';
     if (!facts.meanings(c.point.guards).some((m) => m.cls === 'softDirty' && m.positive === set)) continue;
     out.push({ key: set ? 'soft-dirty-set' : 'soft-dirty-clear', node: c.node, data: { call: c.name } });

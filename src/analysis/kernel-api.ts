@@ -96,9 +96,10 @@ export function apisWithRole(role: Role, version?: KernelVersion): ReadonlySet<s
   return set;
 }
 
-/** Does `name` play `role` (in `version`, when given)? */
-export function hasRole(name: string, role: Role, version?: KernelVersion): boolean {
-  return apisWithRole(role, version).has(name);
+/** Does `name` play `role`, or one of `roles` (in `version`, when given)? */
+export function hasRole(name: string, role: Role | readonly Role[], version?: KernelVersion): boolean {
+  if (typeof role === 'string') return apisWithRole(role, version).has(name);
+  return role.some((r) => apisWithRole(r, version).has(name));
 }
 
 /** The data a name carries for a data role, or undefined when it does not play that role. */
@@ -192,90 +193,71 @@ export function isPageTablePrimitive(name: string): boolean {
   return hasRole(name, 'flow') || hasRole(name, 'sink') || hasRole(name, 'inPlaceWrprotect');
 }
 
-// Named views of the table for the call sites not yet asking by role.
-
-function dataMap<K extends DataRole>(role: K): ReadonlyMap<string, RoleData[K]> {
-  return new Map([...apisWithRole(role)].map((n) => [n, roleData(n, role)!]));
+/** The names whose value-flow effect is `effect`, in table order. */
+export function apisWithEffect(effect: Effect): string[] {
+  return [...apisWithRole('flow')].filter((name) => KERNEL_APIS[name]!.flow!.effect === effect);
 }
-const union = (...roles: Role[]): Set<string> => new Set(roles.flatMap((r) => [...apisWithRole(r)]));
 
-export const SINKS = dataMap('sink');
-export const SOURCE_WRITE_PREDICATES = union('present-write-test', 'entry-type-write-test');
-export const SOURCE_WRITE_CARRIERS = apisWithRole('source-write-carrier');
-export const UPGRADE_PREDICATES = apisWithRole('write-upgrade-predicate');
-export const UFFD_WP_UPGRADE_BLOCKERS = apisWithRole('uffd-wp-upgrade-blocker');
-export const SOFT_DIRTY_UPGRADE_BLOCKERS = apisWithRole('soft-dirty-upgrade-blocker');
-export const UFFD_WP_PREDICATES = apisWithRole('uffd-wp-test');
-export const UFFD_WP_REQUEST_FLAGS = apisWithRole('uffd-wp-request-flag');
-export const FRESH_PAGE_MAPPERS = apisWithRole('fresh-page-mapper');
-export const WRITE_FAULT_HANDLERS = apisWithRole('write-fault-handler');
-export const GRANT_CHECKED_AT_CALLERS = apisWithRole('grant-checked-at-callers');
-export const BATCH_BUILDERS = dataMap('batchBuilder');
-export const PRESENT_ONLY_ACCESSORS = apisWithRole('present-only-accessor');
-export const SWAP_ONLY_ACCESSORS = apisWithRole('swap-only-accessor');
-export const PRESENT_ENTRY_BUILDERS = apisWithRole('present-entry-builder');
-export const SWAP_ENTRY_BUILDERS = apisWithRole('swap-entry-builder');
-export const KIND_PRESERVING = apisWithRole('kind-preserving');
-export const SWAP_ENTRY_DECODERS = apisWithRole('swap-entry-decoder');
-export const ENTRY_KIND_PREDICATES = dataMap('kindTest');
-export const LEAF_ENTRY_DECODERS = apisWithRole('leaf-entry-decoder');
-export const LEAF_ENTRY_NONE_PREDICATES = apisWithRole('leaf-none-test');
-export const ENTRY_NONE_PREDICATES = new Set([...apisWithRole('empty-test')].filter((n) => n !== 'pud_none'));
-export const DEVICE_PRIVATE_PREDICATES = apisWithRole('device-private-page-test', { major: 6, minor: 0 } as KernelVersion);
-export const LEGACY_DEVICE_PRIVATE_PREDICATES = new Map<string, { until: Version }>(
-  [...apisWithRole('device-private-page-test')].filter((n) => !DEVICE_PRIVATE_PREDICATES.has(n)).map((n) => [n, { until: [6, 0] }]),
-);
-export const SWAP_FAULT_HANDLERS = apisWithRole('swap-fault-handler');
-export const ANON_RMAP_TRY_SHARE = apisWithRole('anon-rmap-try-share');
-export const ANON_RMAP_TRY_DUP = apisWithRole('anon-rmap-try-dup');
-export const EXCLUSIVITY_ENCODERS = apisWithRole('exclusivity-encoder');
-export const POISON_ENTRY_BUILDERS = apisWithRole('bitless-entry-maker');
-export const ANON_EXCLUSIVE_SETTERS = apisWithRole('anon-exclusive-setter');
-export const EXCLUSIVITY_PROVENANCE_TRUE = apisWithRole('exclusive-when-true');
-export const EXCLUSIVITY_PROVENANCE_FALSE = apisWithRole('exclusive-when-false');
-export const SWAP_ENTRY_PREDICATES = apisWithRole('swap-entry-test');
-export const PROTNONE_PREDICATES = apisWithRole('protnone-test');
-export const ENTRY_DIRTY_PREDICATES = apisWithRole('dirty-test');
-export const SOFT_DIRTY_TRACKING_PREDICATES = apisWithRole('soft-dirty-tracking-test');
-export const ENTRY_SOFT_DIRTY_PREDICATES = new Set([...apisWithRole('soft-dirty-test')].filter((n) => !hasRole(n, 'swap-only-accessor')));
-export const UFFD_WP_VMA_PREDICATES = apisWithRole('uffd-wp-vma-test');
-export const ENTRY_TYPE_WRITE_PREDICATES = apisWithRole('entry-type-write-test');
-export const ENTRY_TYPE_READONLY_PREDICATES = apisWithRole('entry-type-readonly-test');
-export const IN_PLACE_WRPROTECT = dataMap('inPlaceWrprotect');
-export const SWP_EXCLUSIVE_CLEARS = apisWithRole('swp-exclusive-clear');
-export const SWP_EXCLUSIVE_PREDICATES = apisWithRole('swp-exclusive-test');
-export const SHARED_ENTRY_MAKERS = dataMap('sharedEntryMaker');
-export const SWAP_ENTRY_TYPE_PREDICATES = dataMap('swapTypeTest');
-export const SPECIAL_ENTRY_PREDICATES = apisWithRole('special-test');
-export const SOFT_DIRTY_PREDICATES = apisWithRole('soft-dirty-test');
-export const BIT_SOURCE_READERS = dataMap('bitSource');
-export const ENTRY_EMPTY_TESTS = union('empty-test', 'none-or-marker-test');
-export const ENTRY_SAME_TESTS = apisWithRole('same-test');
-export const TABLE_ENTRY_USES = apisWithRole('table-entry-use');
-export const CLEARING_READS = apisWithRole('clearing-read');
-export const ENTRY_CLEARERS = new Set([...[...CLEARING_READS].filter((name) => !name.startsWith('pud')), ...apisWithRole('entry-clearer')]);
-export const BITLESS_ENTRY_MAKERS = apisWithRole('bitless-entry-maker');
-export const DEVICE_PRIVATE_ENTRY_MAKERS = apisWithRole('device-private-entry-maker');
-export const DEVICE_PRIVATE_ENTRY_TESTS = apisWithRole('device-private-test');
-export const ZERO_PAGE_NAMES = apisWithRole('zero-page');
-export const UFFD_WP_ZAP_INSTALLERS = apisWithRole('uffd-wp-zap-installer');
-export const UFFD_WP_CLEAR_COVERAGE = dataMap('uffdClear');
-export const UFFD_WP_MARKER_COPIERS = apisWithRole('uffd-wp-marker-copier');
-export const UFFD_WP_REGISTRATION_TESTS = dataMap('uffdRegistration');
-export const UFFD_CARRIER_KIND_TESTS = dataMap('uffdCarrierKindTest');
-export const UFFDIO_MOVE_HELPERS = apisWithRole('uffdio-move-helper');
-export const HUGETLB_TESTS = apisWithRole('hugetlb-test');
-export const UFFD_EXCLUDING_WRITE_PREDICATES = apisWithRole('uffd-excluding-write-test');
-export const FORK_EXCLUSIVE_ARMS = dataMap('forkExclusiveArm');
-export const PRESENT_VALUE_OPS = union('present-only-accessor', 'present-value-op');
-export const WRITE_FAULT_NEEDED_PREDICATES = apisWithRole('write-fault-needed-test');
-export const SOFT_DIRTY_BATCH_FLAGS: ReadonlyMap<string, 'tracked' | 'untracked'> = new Map(
-  [...apisWithRole('batchFlag')].flatMap((n) => {
-    const f = roleData(n, 'batchFlag')!;
-    if (f.bit !== 'softDirty' || f.policy === 'merge') return [];
-    return [[n, f.policy === 'respect' ? 'tracked' : 'untracked'] as const];
-  }),
-);
-export const WRITE_ARGUMENT_ENTRY_MAKERS = dataMap('writeArgMaker');
-export const UFFD_NONPRESENT_DISPATCH_DECODERS = union('swap-entry-decoder', 'leaf-entry-decoder');
-export const ANON_TESTS = apisWithRole('anon-test');
+/** The folio_pte_batch*() flag asking `policy` of `bit` (FPB_RESPECT_WRITE, FPB_MERGE_WRITE, ...). */
+export function batchFlagNamed(bit: RoleData['batchFlag']['bit'], policy: RoleData['batchFlag']['policy']): string {
+  const name = [...apisWithRole('batchFlag')].find((n) => {
+    const flag = KERNEL_APIS[n]!.batchFlag!;
+    return flag.bit === bit && flag.policy === policy;
+  });
+  if (!name) throw new Error(`kernel-api: no batch flag asks ${policy} of ${bit}`);
+  return name;
+}
+
+// Spelling conventions of the page-table API: what a name's shape says, for families the table
+// need not list name by name (arch helpers, fix hints spelled for the entry's level and kind).
+
+/** The level a page-table call works on, from its spelling: huge_*, *pmd*, *pud*, else pte. */
+export function levelOfName(name: string): Level {
+  if (/^huge_|_huge_pte_|^set_huge_pte_at$/.test(name)) return 'huge';
+  if (/pmd/.test(name)) return 'pmd';
+  if (/pud/.test(name)) return 'pud';
+  return 'pte';
+}
+
+/** An accessor without its level and kind: `pte_swp_mkuffd_wp` -> `mkuffd_wp`, `huge_pte_clear_uffd_wp` -> `clear_uffd_wp`. */
+export function accessOfName(name: string): string {
+  return name.replace(/^(?:huge_)?(?:pte|pmd|pud)_(?:swp_)?/, '');
+}
+
+/** The setter of a carried bit for an entry of this level and kind (pte_mkuffd_wp, pmd_swp_mksoft_dirty, ...). */
+export function bitSetterName(bit: 'uffd' | 'softDirty', level: Level, kind: 'present' | 'swap'): string {
+  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  if (level === 'huge') return kind === 'swap' ? `pte_swp_mk${what}` : `huge_pte_mk${what}`;
+  const prefix = level === 'pmd' ? 'pmd' : level === 'pud' ? 'pud' : 'pte';
+  return kind === 'swap' ? `${prefix}_swp_mk${what}` : `${prefix}_mk${what}`;
+}
+
+/** The test of a carried bit on an old entry of this level and kind (pte_swp_uffd_wp, pmd_soft_dirty, the marker test). */
+export function bitTestName(bit: 'uffd' | 'softDirty', level: Level, kind: 'present' | 'swap' | 'marker'): string {
+  if (kind === 'marker') return 'pte_marker_uffd_wp';
+  const prefix = level === 'pmd' ? 'pmd' : level === 'huge' ? 'huge_pte' : 'pte';
+  const what = bit === 'uffd' ? 'uffd_wp' : 'soft_dirty';
+  return kind === 'swap' ? `${prefix === 'huge_pte' ? 'pte' : prefix}_swp_${what}` : `${prefix}_${what}`;
+}
+
+/**
+ * The kind of entry a test of the old entry shows, when it holds (`positive`) or fails: present
+ * after pte_present(), pmd_present() or pmd_trans_huge(); non-present after an is_..._entry(),
+ * is_swap_pte() or is_..._migration...() test, or when pte_present() or pmd_present() fails.
+ */
+export function sourceKindOfTest(name: string, positive: boolean): 'present' | 'swap' | undefined {
+  if (positive) {
+    if (/^(pte|pmd)_present$|^pmd_trans_huge$/.test(name)) return 'present';
+    if (/^is_\w*(entry|swap_pte|migration)\w*$/.test(name)) return 'swap';
+    return undefined;
+  }
+  return /^(pte|pmd)_present$/.test(name) ? 'swap' : undefined;
+}
+
+/** Does the reader test only the entry's kind (present, huge, marker), reading none of its bits? */
+export function readsKindOnly(name: string): boolean {
+  return /^(pte|pmd|pud)_present$|^(pmd|pud)_trans_huge$|^is_pte_marker$/.test(name);
+}
+
+/** The helper that installs a uffd-wp marker where a zapped PTE carried uffd-wp (mm/memory.c). */
+export const ZAP_UFFD_WP_MARKER_INSTALLER = 'pte_install_uffd_wp_if_needed';

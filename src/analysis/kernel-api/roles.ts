@@ -112,7 +112,7 @@ export const SET_ROLES = {
   'swap-fault-handler': "fault handler entered only for a non-present vmf->orig_pte (until it reassigns it)",
   // Reads and clears of table slots (docs/invariants.md#uffd-wp-propagate, #unmap-exclusive-pairing).
   'clearing-read': 'reads a slot and clears it: the entry leaves that slot (replaced in place, or moved)',
-  'entry-clearer': 'clears a present entry and returns nothing, or starts an mprotect update (besides the PTE/PMD clearing reads)',
+  'entry-clearer': 'clears or invalidates a present PTE or PMD (anon-exclusive pages are shared per PTE or PMD, never per PUD): a clearing read, a clear that returns nothing after a ptep_get(), or mprotect\'s start',
   'bitless-entry-maker': 'builds an entry that carries no bits by design (hwpoison, swapin error)',
   'anon-test': 'the folio, page or VMA is anonymous: an anonymous zap drops every bit',
   // Exclusivity, PG_anon_exclusive (docs/invariants.md#swp-exclusive-decode, #unmap-exclusive-pairing,
@@ -127,6 +127,24 @@ export const SET_ROLES = {
   'fresh-page-mapper': 'maps a page just allocated or known exclusive',
   'swp-exclusive-clear': 'clears the anon-exclusive bit of a swap entry value: the page becomes shared',
   'swp-exclusive-test': 'truth means the swap entry claims PG_anon_exclusive',
+  'anon-exclusive-test': 'truth means the page is PG_anon_exclusive (the page flag of a present mapping)',
+  'exclusive-guard-evidence': 'a guard on it shows the page is mapped exclusively by this process (swap-in, restore)',
+  'cow-mapping-test': 'truth means the VMA is a private writable (COW) mapping',
+  // Spellings that the analysis layer follows through or special-cases.
+  'entry-value-wrapper': 'returns the entry value it is given, as a value or as raw bits (READ_ONCE, __pte, pte_val)',
+  'pte-marker-maker': 'builds a PTE marker (a none entry carrying marker bits: uffd-wp, poison, swapin error)',
+  'uffd-marker-test': 'holds only for a uffd-wp marker (or a marker, of which uffd-wp is the carrying kind)',
+  'fault-entry-uffd-wp-test': "tests the fault's orig_pte for uffd-wp, present bit or marker (vmf_orig_pte_uffd_wp)",
+  'uffd-wp-unregistered-test': 'truth means the destination must not carry uffd-wp (mremap without UFFD_EVENT_REMAP, 0cef0bb836e3)',
+  'soft-dirty-move-marker': 'marks a moved entry soft-dirty unconditionally (mremap, UFFDIO_MOVE)',
+  'hugetlb-slot-read': 'reads a hugetlb slot: a swap entry decoded from its value is a hugetlb entry',
+  'slot-clear': 'clears a table slot and returns nothing (the slot is its third argument, or its only one)',
+  'kind-split-test': 'splits an entry by kind: pte_present(x), is_swap_pte(x) (through likely() and !)',
+  'present-test': 'truth means the entry is present (its negation, that it is not)',
+  'batch-writable-out-param': "folio_pte_batch()'s out-param (6.9-6.15): whether any entry of the batch was writable",
+  'pfn-write-flag': 'a migrate_vma pfn flag that makes the destination writable (a grant where it is set)',
+  'writable-arg-constructor': 'builds a present entry writable when its third argument is non-zero: make_huge_pte(vma, page, writable)',
+  'respects-soft-dirty-unless-ignored': '6.9-6.15 folio_pte_batch() with flags: soft-dirty is respected unless FPB_IGNORE_SOFT_DIRTY is passed',
 } as const;
 
 export type SetRole = keyof typeof SET_ROLES;
