@@ -19,6 +19,9 @@ import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
   hasRole,
+  isClearingReadName,
+  isPteSlotAccessorName,
+  isSetterName,
   LEAF_ENTRY_PREDICATE,
   roleData,
   type EntryKind,
@@ -61,8 +64,6 @@ export function accessorKind(name: string): EntryKind | undefined {
 }
 
 const MAX_DEPTH = 16;
-/** Setters (as opposed to readers) of an accessor family: they return an entry. */
-const SETTER = /_(?:mk|clear_|wrprotect)/;
 
 export class EntryKinds {
   private readonly memo = new Map<number, KindEvidence | null>();
@@ -137,10 +138,10 @@ export class EntryKinds {
   private callKind(e: SyntaxNode, depth: number): KindEvidence | undefined {
     const name = e.childForFieldName('function')?.text ?? '';
     const args = e.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
-    if (hasRole(name, 'present-entry-builder') || (hasRole(name, 'present-only-accessor') && SETTER.test(name))) {
+    if (hasRole(name, 'present-entry-builder') || (hasRole(name, 'present-only-accessor') && isSetterName(name))) {
       return { kind: 'present', reason: `built by ${name}()`, node: e };
     }
-    if (hasRole(name, 'swap-entry-builder') || (hasRole(name, 'swap-only-accessor') && SETTER.test(name))) {
+    if (hasRole(name, 'swap-entry-builder') || (hasRole(name, 'swap-only-accessor') && isSetterName(name))) {
       return { kind: 'swap', reason: `built by ${name}()`, node: e };
     }
     if (hasRole(name, 'kind-preserving') && args[0]) return this.kindOf(args[0], depth + 1);
@@ -374,7 +375,7 @@ function slotArgument(name: string, args: SyntaxNode[]): SyntaxNode | undefined 
   const sink = roleData(name, 'sink');
   if (sink) return args[sink.slotArg];
   const api = apiOf(name);
-  if (api?.effect === 'read' && /clear|invalidate|modify_prot_start/.test(name)) {
+  if (api?.effect === 'read' && isClearingReadName(name)) {
     return api.slotArg === -1 ? args[args.length - 1] : args[api.slotArg ?? 0];
   }
   if (hasRole(name, 'slot-clear')) return args[2] ?? args[0];
@@ -387,7 +388,7 @@ function isPteRead(value: SyntaxNode): boolean {
   if (v.type === 'pointer_expression') return v.text.startsWith('*') && /pte\b/.test(v.text);
   if (v.type !== 'call_expression') return false;
   const name = v.childForFieldName('function')?.text ?? '';
-  return apiOf(name)?.effect === 'read' && /^(?:huge_)?ptep_/.test(name);
+  return apiOf(name)?.effect === 'read' && isPteSlotAccessorName(name);
 }
 
 function strip(node: SyntaxNode): SyntaxNode {

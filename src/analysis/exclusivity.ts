@@ -11,6 +11,8 @@ import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
   hasRole,
+  mentionsDevicePageTest,
+  POISON_MARKER,
 } from './kernel-api.js';
 import { alwaysExits, TRANSPARENT_WRAPPERS, type Call, type Guard, type Point } from './function-model.js';
 import { armsExclusive, isInside } from './value-flow.js';
@@ -58,7 +60,7 @@ export class ExclusivityAnalysis {
     for (const call of this.facts.model.calls) {
       const family: AnonRmapFamily | undefined = hasRole(call.name, 'anon-rmap-try-share') ? 'share' : hasRole(call.name, 'anon-rmap-try-dup') ? 'dup' : undefined;
       if (!family) continue;
-      const devicePrivateArm = call.point.guards.some((g) => g.positive && /device_private|zone_device/.test(g.expr.text));
+      const devicePrivateArm = call.point.guards.some((g) => g.positive && mentionsDevicePageTest(g.expr.text));
       const { use, failure } = this.resultUse(call.node);
       out.push({ call, family, use, failure, devicePrivateArm });
     }
@@ -160,7 +162,7 @@ export class ExclusivityAnalysis {
 
   private isNonPresentValue(expr: SyntaxNode): boolean {
     const names = this.valueCallNames(expr);
-    if ([...names].some((n) => hasRole(n, 'bitless-entry-maker')) || /PTE_MARKER_POISONED/.test(this.valueText(expr))) return false;
+    if ([...names].some((n) => hasRole(n, 'bitless-entry-maker')) || this.valueText(expr).includes(POISON_MARKER)) return false;
     if ([...names].some((n) => hasRole(n, 'pte-marker-maker'))) return false;
     return this.facts.pathsOf(expr).some((p) => p.base.kind === 'encode');
   }

@@ -15,6 +15,7 @@ import {
   apiOf,
   apisWithRole,
   hasRole,
+  looksLikeForkCopyText,
   mkuffdWpClearsWrite,
   roleData,
   SWAP_ENTRY_FAMILY_TYPES,
@@ -459,5 +460,5 @@ export function mayRunTogether(facts: FunctionFacts, a: Point, b: Point): boolea
  * readable entries too (remove_migration_pte()'s device-private rebuild).
  */
 export function looksLikeForkCopy(facts: FunctionFacts): boolean {
-  return /^copy_/.test(facts.name) || /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(facts.model.body.text);
+  return looksLikeForkCopyText(facts.name, facts.model.body.text);
 }

@@ -7,6 +7,7 @@
 import type { SyntaxNode } from '../lang/parser.js';
 import {
   hasRole,
+  isCanWritableName,
 } from './kernel-api.js';
 import { TRANSPARENT_WRAPPERS, type Guard } from './function-model.js';
 import type { ValueFlow } from './value-flow.js';
@@ -121,7 +122,7 @@ export class GuardClassifier {
       const args = node.childForFieldName('arguments')?.namedChildren ?? [];
       const first = args[0];
       if (hasRole(name, ['present-write-test', 'entry-type-write-test'])) out.push({ cls: 'srcWrite', positive, origin: first ? this.flow.originOf(first) : undefined });
-      if (hasRole(name, 'write-upgrade-predicate') || /^can_\w*writable$/.test(name)) out.push({ cls: 'upgrade', positive });
+      if (hasRole(name, 'write-upgrade-predicate') || isCanWritableName(name)) out.push({ cls: 'upgrade', positive });
       if (hasRole(name, 'uffd-wp-upgrade-blocker')) out.push({ cls: 'uffdBlocker', positive });
       if (hasRole(name, 'soft-dirty-upgrade-blocker')) out.push({ cls: 'softDirtyBlocker', positive });
       if (hasRole(name, 'uffd-wp-test')) {

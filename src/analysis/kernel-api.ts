@@ -35,10 +35,13 @@ export type {
   Version,
 } from './kernel-api/roles.js';
 
-const DATA_ROLES: readonly DataRole[] = [
-  'flow', 'sink', 'inPlaceWrprotect', 'batchBuilder', 'batchFlag', 'kindTest', 'bitSource', 'sharedEntryMaker',
-  'swapTypeTest', 'uffdClear', 'uffdRegistration', 'uffdCarrierKindTest', 'forkExclusiveArm', 'writeArgMaker',
-];
+/** Every data role, once: a Record so that a role added to RoleData must be listed here. */
+const DATA_ROLE_SET: Readonly<Record<DataRole, true>> = {
+  flow: true, sink: true, inPlaceWrprotect: true, batchBuilder: true, batchFlag: true, kindTest: true, bitSource: true,
+  sharedEntryMaker: true, swapTypeTest: true, uffdClear: true, uffdRegistration: true, uffdCarrierKindTest: true,
+  forkExclusiveArm: true, writeArgMaker: true,
+};
+const DATA_ROLES = Object.keys(DATA_ROLE_SET) as DataRole[];
 
 /** Is the role a set role (as opposed to one that carries data)? */
 function isSetRole(role: Role): role is SetRole {
@@ -193,11 +196,6 @@ export function isPageTablePrimitive(name: string): boolean {
   return hasRole(name, 'flow') || hasRole(name, 'sink') || hasRole(name, 'inPlaceWrprotect');
 }
 
-/** The names whose value-flow effect is `effect`, in table order. */
-export function apisWithEffect(effect: Effect): string[] {
-  return [...apisWithRole('flow')].filter((name) => KERNEL_APIS[name]!.flow!.effect === effect);
-}
-
 /** The folio_pte_batch*() flag asking `policy` of `bit` (FPB_RESPECT_WRITE, FPB_MERGE_WRITE, ...). */
 export function batchFlagNamed(bit: RoleData['batchFlag']['bit'], policy: RoleData['batchFlag']['policy']): string {
   const name = [...apisWithRole('batchFlag')].find((n) => {
@@ -258,6 +256,47 @@ export function sourceKindOfTest(name: string, positive: boolean): 'present' | '
 export function readsKindOnly(name: string): boolean {
   return /^(pte|pmd|pud)_present$|^(pmd|pud)_trans_huge$|^is_pte_marker$/.test(name);
 }
+
+/** A setter (as opposed to a reader) of an accessor family, by spelling: it returns an entry. */
+export function isSetterName(name: string): boolean {
+  return /_(?:mk|clear_|wrprotect)/.test(name);
+}
+
+/** A slot read that also clears or invalidates the slot, by spelling (ptep_get_and_clear, pmdp_invalidate, ...). */
+export function isClearingReadName(name: string): boolean {
+  return /clear|invalidate|modify_prot_start/.test(name);
+}
+
+/** A PTE slot accessor, by spelling: ptep_*, huge_ptep_*. */
+export function isPteSlotAccessorName(name: string): boolean {
+  return /^(?:huge_)?ptep_/.test(name);
+}
+
+/** Does the text of a condition test for a device page (device-private or, before 6.0, zone-device)? */
+export function mentionsDevicePageTest(text: string): boolean {
+  return /device_private|zone_device/.test(text);
+}
+
+/** A write-upgrade predicate by its spelling can_..._writable() (the guard-level test; see isWriteUpgradePredicate). */
+export function isCanWritableName(name: string): boolean {
+  return /^can_\w*writable$/.test(name);
+}
+
+/** A "needs a write fault" predicate by its spelling: *_needs_soft_dirty_wp(), *_wants_writenotify(). */
+export function isNeedsFaultName(name: string): boolean {
+  return /needs_soft_dirty_wp$|wants_writenotify$/.test(name);
+}
+
+/**
+ * Does a function look like a fork copy by its spelling: named copy_*(), or its body names a
+ * src_/dst_ pair or tests for a COW mapping (is_cow_mapping(), a `cow` flag)?
+ */
+export function looksLikeForkCopyText(functionName: string, body: string): boolean {
+  return /^copy_/.test(functionName) || /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(body);
+}
+
+/** The poison PTE marker (a marker that carries no bits). */
+export const POISON_MARKER = theApiWithRole('poison-marker');
 
 /** The helper that installs a uffd-wp marker where a zapped PTE carried uffd-wp (mm/memory.c). */
 export const ZAP_UFFD_WP_MARKER_INSTALLER = 'pte_install_uffd_wp_if_needed';

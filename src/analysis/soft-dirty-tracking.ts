@@ -19,6 +19,7 @@ import {
   apiOf,
   apisWithRole,
   hasRole,
+  isNeedsFaultName,
   isWriteUpgradePredicate,
   roleData,
   SOFT_DIRTY_VMA_FLAG,
@@ -74,7 +75,7 @@ export function softDirtyFlagDecisions(facts: FunctionFacts): SoftDirtyFlagTest[
  * vma_wants_writenotify(), ...)? Such predicates return the soft-dirty condition itself.
  */
 function isNeedsFaultPredicate(name: string): boolean {
-  return hasRole(name, 'write-fault-needed-test') || hasRole(name, 'soft-dirty-upgrade-blocker') || /needs_soft_dirty_wp$|wants_writenotify$/.test(name);
+  return hasRole(name, 'write-fault-needed-test') || hasRole(name, 'soft-dirty-upgrade-blocker') || isNeedsFaultName(name);
 }
 
 /** `vma->vm_flags & VM_SOFTDIRTY` -> `vma`; anything that is not a plain name -> `vma`. */

@@ -132,6 +132,7 @@ export const SET_ROLES = {
   'cow-mapping-test': 'truth means the VMA is a private writable (COW) mapping',
   // Spellings that the analysis layer follows through or special-cases.
   'entry-value-wrapper': 'returns the entry value it is given, as a value or as raw bits (READ_ONCE, __pte, pte_val)',
+  'poison-marker': 'the poison PTE marker: a marker that carries no bits',
   'pte-marker-maker': 'builds a PTE marker (a none entry carrying marker bits: uffd-wp, poison, swapin error)',
   'uffd-marker-test': 'holds only for a uffd-wp marker (or a marker, of which uffd-wp is the carrying kind)',
   'fault-entry-uffd-wp-test': "tests the fault's orig_pte for uffd-wp, present bit or marker (vmf_orig_pte_uffd_wp)",

@@ -59,6 +59,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   huge_pte_clear_uffd_wp: { roles: ['present-only-accessor'], flow: { effect: 'clearUffd' }, uffdClear: ['present'] },
   pte_swp_clear_uffd_wp: { roles: ['swap-only-accessor'], flow: { effect: 'clearUffd' }, uffdClear: ['swap'] },
   pmd_swp_clear_uffd_wp: { roles: ['swap-only-accessor'], flow: { effect: 'clearUffd' }, uffdClear: ['swap'] },
+  // huge_memory.c: tests the entry's kind itself, so it clears uffd-wp of a present or a swap PMD.
   clear_uffd_wp_pmd: { roles: ['kind-preserving'], flow: { effect: 'clearUffd' }, uffdClear: ['present', 'swap'] },
   pte_mksoft_dirty: { roles: ['present-only-accessor'], flow: { effect: 'setSoftDirty' } },
   pmd_mksoft_dirty: { roles: ['present-only-accessor'], flow: { effect: 'setSoftDirty' } },
@@ -72,6 +73,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   pud_clear_soft_dirty: { flow: { effect: 'clearSoftDirty' } },
   pte_swp_clear_soft_dirty: { roles: ['swap-only-accessor'], flow: { effect: 'clearSoftDirty' } },
   pmd_swp_clear_soft_dirty: { roles: ['swap-only-accessor'], flow: { effect: 'clearSoftDirty' } },
+  // x86 pte_mkdirty() sets _PAGE_SOFT_DIRTY too; on 6.1 sparc64 it may set the write bit (mkdirtyMaySetWrite).
   pte_mkdirty: { roles: ['present-only-accessor'], flow: { effect: 'mkdirty' } },
   pmd_mkdirty: { roles: ['present-only-accessor'], flow: { effect: 'mkdirty' } },
   pud_mkdirty: { roles: ['present-value-op'], flow: { effect: 'mkdirty' } },
@@ -106,6 +108,8 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   READ_ONCE: { roles: ['kind-preserving', 'entry-value-wrapper'], flow: { effect: 'keep' } },
   make_migration_entry_young: { flow: { effect: 'keep' } },
   make_migration_entry_dirty: { flow: { effect: 'keep' } },
+  // Keeps soft-dirty and uffd-wp (_PAGE_CHG_MASK) but takes write from the new protection: the result
+  // is writable exactly when newprot is, whatever the old value had.
   pte_modify: { roles: ['present-entry-builder'], flow: { effect: 'modify' } },
   pmd_modify: { roles: ['present-entry-builder'], flow: { effect: 'modify' } },
   huge_pte_modify: { flow: { effect: 'modify' } },
@@ -117,6 +121,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   pfn_pud: { flow: { effect: 'construct' } },
   folio_mk_pte: { roles: ['present-entry-builder'], flow: { effect: 'construct' } },
   folio_mk_pmd: { roles: ['present-entry-builder'], flow: { effect: 'construct' } },
+  // make_huge_pte(vma, page, writable): a grant unless `writable` is provably 0 (see facts.ts).
   make_huge_pte: { roles: ['present-entry-builder', 'writable-arg-constructor'], flow: { effect: 'construct' } },
   swp_entry_to_pte_marker: { flow: { effect: 'construct' } },
   ptep_get: { flow: { effect: 'read', slotArg: 0 } },
@@ -125,6 +130,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   pmdp_get_lockless: { flow: { effect: 'read', slotArg: 0 } },
   pudp_get: { flow: { effect: 'read', slotArg: 0 } },
   pmd_read_atomic: { flow: { effect: 'read', slotArg: 0 } },
+  // slotArg -1: the slot is the last argument (huge_ptep_get(ptep) in 6.1, (mm, addr, ptep) later).
   huge_ptep_get: { roles: ['hugetlb-slot-read'], flow: { effect: 'read', slotArg: -1 } },
   ptep_get_and_clear: { roles: ['clearing-read', 'entry-clearer'], flow: { effect: 'read', slotArg: 2 } },
   ptep_clear_flush: { roles: ['clearing-read', 'entry-clearer'], flow: { effect: 'read', slotArg: 2 } },
@@ -142,6 +148,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   huge_ptep_get_and_clear: { roles: ['clearing-read', 'entry-clearer', 'hugetlb-slot-read'], flow: { effect: 'read', slotArg: 2 } },
   get_and_clear_full_ptes: { since: [6, 9], roles: ['clearing-read', 'entry-clearer'], flow: { effect: 'readMerged', slotArg: 2 } },
   get_and_clear_ptes: { since: [6, 16], roles: ['clearing-read', 'entry-clearer'], flow: { effect: 'readMerged', slotArg: 2 } },
+  // mprotect batching (6.17+): clears nr entries and returns the first with the batch's a/d merged.
   modify_prot_start_ptes: { since: [6, 17], flow: { effect: 'readMerged', slotArg: 2 } },
   pte_to_swp_entry: {
     roles: ['swap-entry-decoder'],
@@ -153,6 +160,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
     flow: { effect: 'decode' },
     bitSource: { arg: 0, kind: 'swap', level: 'pmd' },
   },
+  // softleaf_t (2025+): defined on any entry, returns softleaf_mk_none() for a present or none one.
   softleaf_from_pte: {
     since: [6, 19],
     roles: ['leaf-entry-decoder'],
@@ -180,16 +188,19 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   softleaf_to_pte: { since: [6, 19], roles: ['swap-entry-builder'], flow: { effect: 'encode' } },
   leafent_to_pte: { roles: ['swap-entry-builder'], flow: { effect: 'encode' } },
   make_pte_marker: { roles: ['swap-entry-builder', 'pte-marker-maker'], flow: { effect: 'encode' } },
+  // 2025+: sizes a batch and, as FPB_MERGE_* ask, folds the batch's bits into the caller's `&pte`.
   folio_pte_batch_flags: {
     since: [6, 16],
     flow: { effect: 'mergeBatch', valueArg: 3 },
     batchBuilder: { flagsArg: 5, respectByDefault: false },
   },
   set_pte_at: { sink: { valueArg: 3, slotArg: 2 } },
-  set_pte_at_notify: { sink: { valueArg: 3, slotArg: 2 } },
+  // 6.1 (removed in 6.9): set_pte_at() after the mmu notifier; ksm replace_page(), wp_page_copy().
+  set_pte_at_notify: { until: [6, 9], sink: { valueArg: 3, slotArg: 2 } },
   set_ptes: { sink: { valueArg: 3, slotArg: 2, countArg: 4 } },
   set_pmd_at: { sink: { valueArg: 3, slotArg: 2 } },
   set_pud_at: { sink: { valueArg: 3, slotArg: 2 } },
+  // 4 arguments in 6.1, 5 in 6.12: the value is the 4th in both.
   set_huge_pte_at: { sink: { valueArg: 3, slotArg: 2 } },
   ptep_modify_prot_commit: { sink: { valueArg: 4, slotArg: 2 } },
   modify_prot_commit_ptes: { sink: { valueArg: 4, slotArg: 2, countArg: 5 } },
@@ -251,6 +262,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
     swapTypeTest: { family: 'devicePrivate', holdsFor: ['W'] },
   },
   softleaf_is_device_exclusive_write: { roles: ['entry-type-write-test'] },
+  // 5.x swap entry API, reworked in 5.14 (4dd845b5a3e5 "mm/swapops: rework swap entry manipulation code").
   is_write_migration_entry: {
     until: [5, 14],
     roles: ['swap-entry-test', 'entry-type-write-test'],
@@ -294,6 +306,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   },
   pte_swp_uffd_wp: { roles: ['uffd-wp-test', 'swap-only-accessor'], bitSource: { arg: 0, kind: 'swap', level: 'pte' } },
   pmd_swp_uffd_wp: { roles: ['uffd-wp-test', 'swap-only-accessor'], bitSource: { arg: 0, kind: 'swap', level: 'pmd' } },
+  // The swap bit *or* a uffd-wp marker: valid on any non-present kind, so not a swap-only accessor.
   pte_swp_uffd_wp_any: { roles: ['uffd-wp-test'], bitSource: { arg: 0, kind: 'swap', level: 'pte' } },
   pte_marker_uffd_wp: {
     roles: ['uffd-wp-test', 'uffd-marker-test'],
@@ -334,6 +347,8 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   wp_huge_pmd: { roles: ['write-fault-handler'] },
   wp_huge_pud: { roles: ['write-fault-handler'] },
   set_huge_ptep_writable: { roles: ['grant-checked-at-callers'] },
+  // 6.9-6.15: folio_pte_batch(folio, addr, start_ptep, pte, max_nr, flags, &any_writable, ...) always
+  // ignores the write bit; 2025+: folio_pte_batch(folio, ptep, pte, max_nr) ignores write and soft-dirty.
   folio_pte_batch: { roles: ['respects-soft-dirty-unless-ignored'], since: [6, 9], batchBuilder: { flagsArg: 5, respectByDefault: false } },
   pte_dirty: { roles: ['present-only-accessor', 'dirty-test'], bitSource: { arg: 0, kind: 'present', level: 'pte' } },
   pte_young: { roles: ['present-only-accessor'], bitSource: { arg: 0, kind: 'present', level: 'pte' } },
@@ -401,6 +416,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
     kindTest: { whenTrue: 'present' },
     bitSource: { arg: 0, kind: 'present', level: 'pmd' },
   },
+  // Holds for markers too: they are swap-format.
   is_swap_pte: {
     roles: ['swap-entry-test', 'kind-split-test'],
     kindTest: { whenTrue: 'swap', whenFalseAndNotNone: 'present' },
@@ -468,6 +484,8 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   },
   folio_is_device_private: { roles: ['device-private-page-test', 'device-private-test'] },
   is_device_private_page: { roles: ['device-private-page-test', 'device-private-test'] },
+  // Before 6.0 added MEMORY_DEVICE_COHERENT, a ZONE_DEVICE page that rmap unmaps or migrates was
+  // device-private (5.x try_to_unmap_one(): `if (is_zone_device_page(page))`, ad7df764b7e1).
   is_zone_device_page: { roles: [{ role: 'device-private-page-test', until: [6, 0] }] },
   folio_is_zone_device: { roles: [{ role: 'device-private-page-test', until: [6, 0] }] },
   do_swap_page: { roles: ['swap-fault-handler'] },
@@ -504,6 +522,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   PageAnonExclusive: { roles: ['exclusive-when-true', 'anon-exclusive-test', 'exclusive-guard-evidence'] },
   folio_test_anon_exclusive: { roles: ['exclusive-when-true', 'anon-exclusive-test', 'exclusive-guard-evidence'] },
   wp_can_reuse_anon_folio: { roles: ['exclusive-when-true'] },
+  // True for plain READ only: its negation covers WRITE *and* READ_EXCLUSIVE (6c287605fd56).
   is_readable_migration_entry: {
     roles: ['exclusive-when-false', 'swap-entry-test', 'entry-type-readonly-test'],
     swapTypeTest: { family: 'migration', holdsFor: ['R'] },
@@ -590,7 +609,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   pte_clear: { roles: ['entry-clearer', 'slot-clear'] },
   pmd_clear: { roles: ['entry-clearer', 'slot-clear'] },
   clear_full_ptes: { roles: ['entry-clearer'] },
-  PTE_MARKER_POISONED: { roles: ['bitless-entry-maker'] },
+  PTE_MARKER_POISONED: { roles: ['bitless-entry-maker', 'poison-marker'] },
   PTE_MARKER_SWAPIN_ERROR: { roles: ['bitless-entry-maker'] },
   softleaf_make_hwpoison: { roles: ['bitless-entry-maker'] },
   leafent_make_hwpoison: { roles: ['bitless-entry-maker'] },
@@ -671,6 +690,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   move_zeropage_pte: { roles: ['uffdio-move-helper'] },
   move_pages_pte: { roles: ['uffdio-move-helper'] },
   move_pages_huge_pmd: { roles: ['uffdio-move-helper'] },
+  // 6.17+: the batched present move.
   move_present_ptes: { roles: ['uffdio-move-helper'] },
   VM_SOFTDIRTY: { roles: ['soft-dirty-vma-flag'] },
   folio_test_hugetlb: { roles: ['hugetlb-test'] },
@@ -685,6 +705,7 @@ export const KERNEL_APIS: Readonly<Record<string, ApiSpec>> = {
   FPB_RESPECT_WRITE: { since: [6, 16], batchFlag: { bit: 'write', policy: 'respect' } },
   FPB_MERGE_WRITE: { since: [6, 16], batchFlag: { bit: 'write', policy: 'merge' } },
   FPB_MERGE_YOUNG_DIRTY: { since: [6, 16], batchFlag: { bit: 'youngDirty', policy: 'merge' } },
+  // Pre-5.14 constructors taking the write state as an argument: make_migration_entry(page, write).
   make_migration_entry: { until: [5, 14], writeArgMaker: { writeArg: 1 } },
   make_device_private_entry: { until: [5, 14], writeArgMaker: { writeArg: 1 } },
   folio_test_anon: { roles: ['anon-test'] },
