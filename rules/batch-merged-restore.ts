@@ -4,7 +4,7 @@
 // set_ptes(), making read-only PTEs of the batch writable.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
-import { apiOf } from '../src/analysis/kernel-api.js';
+import { apiOf, batchFlagNamed } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Sink } from '../src/analysis/facts.js';
 import { atomsOf } from '../src/analysis/guards.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
@@ -123,7 +123,7 @@ function mergeOf(facts: FunctionFacts, path: ValuePath): Merge | undefined {
   }
   path.steps.forEach((s, i) => {
     // folio_pte_batch_flags(.., &pte, .., FPB_MERGE_WRITE): the caller's pte takes the batch's write bit.
-    if (s.api.effect === 'mergeBatch' && s.call.args.some((a) => facts.flagsMention(a, 'FPB_MERGE_WRITE'))) {
+    if (s.api.effect === 'mergeBatch' && s.call.args.some((a) => facts.flagsMention(a, batchFlagNamed('write', 'merge')))) {
       merge = { kind: 'write', name: s.call.name, node: s.call.node, stepIndex: i };
       return;
     }

@@ -19,7 +19,7 @@ import {
 } from '../src/analysis/fork-copy.js';
 import type { Call } from '../src/analysis/function-model.js';
 import { atomsOf } from '../src/analysis/guards.js';
-import { EXCLUSIVITY_ENCODERS, SHARED_ENTRY_MAKERS, SWAP_ENTRY_FAMILY_TYPES, SWAP_ENTRY_TYPE_PREDICATES, SWP_EXCLUSIVE_PREDICATES } from '../src/analysis/kernel-api.js';
+import { hasRole, roleData, SWAP_ENTRY_FAMILY_TYPES } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import type { SyntaxNode } from '../src/engine/define-rule.js';
 
@@ -158,13 +158,13 @@ export default defineRule({
     const steps = new Map<number, Call>();
     for (const ls of lineages.values()) for (const l of ls) for (const s of l.steps) steps.set(s.node.id, s);
     for (const s of [...steps.values()].sort((a, b) => a.node.startIndex - b.node.startIndex)) {
-      const family = SHARED_ENTRY_MAKERS.get(s.name);
+      const family = roleData(s.name, 'sharedEntryMaker');
       if (family) {
         const missed = typesMissed(s.point.guards, family);
         if (missed.length === 0) continue;
         const where = typePredicateIn(s.point.guards, family) ?? s.node;
         if (once(where.id)) report({ node: where, messageId: 'narrowGuard', data: { maker: s.name, types: missed.map((t) => TYPE_NAMES[t]).join(' and ') } });
-      } else if (EXCLUSIVITY_ENCODERS.has(s.name) && once(s.node.id)) {
+      } else if (hasRole(s.name, 'exclusivity-encoder') && once(s.node.id)) {
         report({ node: s.node, messageId: 'exclusiveMaker', data: { maker: s.name } });
       }
     }
@@ -214,7 +214,7 @@ export default defineRule({
     if (reported.size > 0) return;
     for (const arm of exclusiveArms(fork)) {
       // An arm that builds an exclusive entry is reported there (exclusiveMaker), once.
-      if (armShares(arm) || arm.calls.some((c) => EXCLUSIVITY_ENCODERS.has(c.name)) || !once(arm.predicate.id)) continue;
+      if (armShares(arm) || arm.calls.some((c) => hasRole(c.name, 'exclusivity-encoder')) || !once(arm.predicate.id)) continue;
       const needed = arm.needs === 'swpClear' ? 'pte_swp_clear_exclusive()' : arm.needs === 'migration' ? 'make_readable_migration_entry()' : 'make_readable_device_private_entry()';
       report({ node: arm.predicate, messageId: 'missingDowngrade', data: { kind: arm.predicate.childForFieldName('function')?.text ?? 'entry', needed } });
     }
@@ -222,7 +222,7 @@ export default defineRule({
 });
 
 function isCallNamed(name: string | undefined): boolean {
-  return name !== undefined && SWP_EXCLUSIVE_PREDICATES.has(name);
+  return name !== undefined && hasRole(name, 'swp-exclusive-test');
 }
 
 /**
@@ -234,7 +234,7 @@ function admittedTypes(facts: FunctionFacts): HunkFact[] {
   const out: HunkFact[] = [];
   const seen = new Set<number>();
   for (const call of facts.model.calls) {
-    const predicate = SWAP_ENTRY_TYPE_PREDICATES.get(call.name);
+    const predicate = roleData(call.name, 'swapTypeTest');
     const condition = predicate && conditionOf(call.node);
     if (!predicate || !condition || seen.has(condition.id)) continue;
     seen.add(condition.id);

@@ -6,7 +6,7 @@
 import { defineRule } from '../src/engine/define-rule.js';
 import { carryHelp, type BitLoss, type BitTransfer, type CarryPolicy } from '../src/analysis/bit-transfer.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import { DEVICE_PRIVATE_ENTRY_MAKERS, DEVICE_PRIVATE_ENTRY_TESTS, HUGETLB_TESTS, ZERO_PAGE_NAMES } from '../src/analysis/kernel-api.js';
+import { hasRole } from '../src/analysis/kernel-api.js';
 import { identifiersIn } from '../src/analysis/syntax.js';
 
 export default defineRule({
@@ -29,7 +29,7 @@ export default defineRule({
         'the soft-dirty carry {{call}}() (under {{guard}}) is missing from this function in this version: the entry loses soft-dirty on that path (judged from the hunks; give --tree for the full analysis)',
     },
     hunkCarry: { kind: 'softDirtyCarry', messageId: 'hunkCarry' },
-    // The user-mapping installers (kernel-api.ts SINKS), the zap marker installers, the clearing
+    // The user-mapping installers (the kernel-api table's sink role), the zap marker installers, the clearing
     // reads a zap starts with, and the soft-dirty carries a hunk may show alone.
     keywords: ['soft_dirty', 'set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush'],
     docs: {
@@ -125,17 +125,17 @@ function exempt(loss: BitLoss, bt: BitTransfer): boolean {
   // The zero page is never written: mapping it (KSM's replace_page(), the huge zero page of
   // move_pages_huge_pmd(), move_zeropage_pte()) tracks nothing, nor does replacing it
   // (migrate_vma_insert_page() after `if (!is_zero_pfn(pte_pfn(orig_pte))) goto abort;`).
-  if (identifiersIn(loss.node).some((n) => ZERO_PAGE_NAMES.has(n)) || bt.zeroPageGuard(loss.guards)) return true;
+  if (identifiersIn(loss.node).some((n) => hasRole(n, 'zero-page')) || bt.zeroPageGuard(loss.guards)) return true;
   if (bt.zeroPageSource(loss.source)) return true;
   // A device-private entry rebuilt from a device-private entry (fork, mprotect) deliberately drops
   // soft-dirty (copy_nonpresent_pte()); a migration entry restored to a device-private one
   // (remove_migration_pte()) keeps it.
-  if ([...loss.made].some((n) => DEVICE_PRIVATE_ENTRY_MAKERS.has(n)) &&
-    bt.guardNames(loss.guards, true, loss.source).some((n) => DEVICE_PRIVATE_ENTRY_TESTS.has(n))) {
+  if ([...loss.made].some((n) => hasRole(n, 'device-private-entry-maker')) &&
+    bt.guardNames(loss.guards, true, loss.source).some((n) => hasRole(n, 'device-private-test'))) {
     return true;
   }
   // Under a hugetlb test the entry is a hugetlb one, whatever installs it.
-  return bt.guardNames(loss.guards, true).some((n) => HUGETLB_TESTS.has(n));
+  return bt.guardNames(loss.guards, true).some((n) => hasRole(n, 'hugetlb-test'));
 }
 
 function moveHelp(loss: BitLoss): string {

@@ -5,7 +5,7 @@
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import { apiOf, ZERO_PAGE_NAMES } from '../src/analysis/kernel-api.js';
+import { apiOf, hasRole } from '../src/analysis/kernel-api.js';
 import { isFresh, sinkLevel } from '../src/analysis/bit-transfer.js';
 import type { Call } from '../src/analysis/function-model.js';
 import { identifiersIn } from '../src/analysis/syntax.js';
@@ -141,7 +141,7 @@ function spuriousGains(facts: FunctionFacts): SpuriousGain[] {
       if (!predicate) continue;
       // KSM marks the zero pages it maps with pte_mkdirty() (replace_page): not a restore.
       const guards = [...facts.model.pointOf(path.base.node).guards, ...path.assumptions];
-      if (identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || bt.zeroPageGuard(guards)) continue;
+      if (identifiersIn(path.base.node).some((n) => hasRole(n, 'zero-page')) || bt.zeroPageGuard(guards)) continue;
       // The path that went through the setter had soft-dirty in the source: gaining is fine.
       if (path.steps.some((s) => s.api.effect === 'setSoftDirty')) continue;
       const idx = path.steps.findIndex((s, i) => s.api.effect === 'mkdirty' && !mkdirtyForWrite(facts, path, i));
@@ -171,7 +171,7 @@ function softDirtyClears(facts: FunctionFacts): HunkFact[] {
   const out: HunkFact[] = [];
   for (const c of facts.model.calls) {
     const effect = apiOf(c.name)?.effect;
-    if ((effect !== 'clearSoftDirty' && effect !== 'setSoftDirty') || /_swp_/.test(c.name)) continue;
+    if ((effect !== 'clearSoftDirty' && effect !== 'setSoftDirty') || hasRole(c.name, 'swap-only-accessor')) continue;
     const set = effect === 'setSoftDirty';
     if (!facts.meanings(c.point.guards).some((m) => m.cls === 'softDirty' && m.positive === set)) continue;
     out.push({ key: set ? 'soft-dirty-set' : 'soft-dirty-clear', node: c.node, data: { call: c.name } });

@@ -4,7 +4,7 @@
 // wrong way round in can_change_pte_writable() and 76aefad628aa fixed it.
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
-import { isWriteUpgradePredicate, SOFT_DIRTY_TRACKING_PREDICATES, SOFT_DIRTY_VMA_FLAG } from '../src/analysis/kernel-api.js';
+import { hasRole, isWriteUpgradePredicate, SOFT_DIRTY_VMA_FLAG } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import type { SyntaxNode } from '../src/engine/define-rule.js';
 import type { WriteDecision } from '../src/analysis/vm-softdirty-tests.js';
@@ -109,7 +109,7 @@ function trackingTests(facts: FunctionFacts): HunkFact[] {
   const out: HunkFact[] = [];
   const flat = (n: SyntaxNode) => n.text.replace(/\s+/g, '');
   for (const call of facts.model.calls) {
-    if (SOFT_DIRTY_TRACKING_PREDICATES.has(call.name) && call.args[0]) {
+    if (hasRole(call.name, 'soft-dirty-tracking-test') && call.args[0]) {
       out.push({ key: `tracking:${flat(call.args[0])}`, node: call.node, data: { vma: call.args[0].text } });
     }
   }

@@ -8,7 +8,7 @@ import type { FunctionFacts } from '../src/analysis/facts.js';
 import { atomsOf } from '../src/analysis/guards.js';
 import { accessorFacts, respelledSwapToPresent } from '../src/analysis/accessor-family.js';
 import type { UffdTransfer } from '../src/analysis/uffd-wp-transfers.js';
-import { apiOf, CLEARING_READS, UFFD_WP_MARKER_COPIERS, UFFDIO_MOVE_HELPERS, type UffdCarrierKind } from '../src/analysis/kernel-api.js';
+import { apiOf, hasRole, type UffdCarrierKind } from '../src/analysis/kernel-api.js';
 import { placeName } from '../src/analysis/function-model.js';
 
 const KIND_NAMES: Record<UffdCarrierKind, string> = {
@@ -150,11 +150,11 @@ export function uncoveredTransfers(facts: FunctionFacts): UffdTransfer[] {
  * mremap's moves work within `vma` from old to new slots.
  */
 function isUffdioMove(facts: FunctionFacts): boolean {
-  if (UFFDIO_MOVE_HELPERS.has(facts.name)) return true;
+  if (hasRole(facts.name, 'uffdio-move-helper')) return true;
   const dstVma = [...facts.model.params].some(([n, type]) => /^dst/.test(n) && /struct\s+vm_area_struct\b/.test(type));
   if (!dstVma) return false;
   return facts.model.calls.some((c) => {
-    if (!CLEARING_READS.has(c.name)) return false;
+    if (!hasRole(c.name, 'clearing-read')) return false;
     const slot = c.args[apiOf(c.name)?.slotArg ?? 2];
     return !!slot && /^src/.test(placeName(slot));
   });
@@ -176,7 +176,7 @@ function sourceName(t: UffdTransfer): string {
 function registrationTests(facts: FunctionFacts): HunkFact[] {
   const out: HunkFact[] = [];
   for (const call of facts.model.calls) {
-    if (UFFD_WP_MARKER_COPIERS.has(call.name)) {
+    if (hasRole(call.name, 'uffd-wp-marker-copier')) {
       out.push({ key: 'registration-test', node: call.node, data: { expr: call.name + '()', what: 'as the test of the destination\'s uffd-wp registration' } });
     }
     for (const guard of call.point.guards) {
@@ -184,7 +184,7 @@ function registrationTests(facts: FunctionFacts): HunkFact[] {
         const n = atom.node;
         const name = n.type === 'call_expression' ? n.childForFieldName('function')?.text : n.type === 'identifier' ? n.text : undefined;
         const vma = n.type === 'call_expression' ? n.childForFieldName('arguments')?.namedChildren[0]?.text ?? '' : '';
-        const destination = (name === 'userfaultfd_wp' && /\bdst_vma\b/.test(vma)) || name === 'need_clear_uffd_wp' || name === 'vma_has_uffd_without_event_remap';
+        const destination = name !== undefined && ((hasRole(name, 'uffd-wp-vma-test') && /\bdst_vma\b/.test(vma)) || hasRole(name, 'uffd-wp-unregistered-test'));
         if (!destination || out.some((f) => f.node.id === n.id)) continue;
         const expr = (atom.positive ? '' : '!') + n.text.replace(/\s+/g, ' ');
         out.push({ key: 'registration-test', node: n, data: { expr, what: 'as the test of the destination\'s uffd-wp registration' } });

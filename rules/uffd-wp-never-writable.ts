@@ -5,7 +5,7 @@
 
 import { defineRule, type FactVerdict, type HunkFact, type SeenFact } from '../src/engine/define-rule.js';
 import { formatKernelVersion } from '../src/kernel-version.js';
-import { apiOf, mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
+import { apiOf, hasRole, mkuffdWpClearsWrite } from '../src/analysis/kernel-api.js';
 import type { FunctionFacts, Grant } from '../src/analysis/facts.js';
 import type { Call } from '../src/analysis/function-model.js';
 import type { ValuePath } from '../src/analysis/value-flow.js';
@@ -190,10 +190,11 @@ function lastWriteSource(facts: FunctionFacts, through: Call['point'], path: Val
   let source: WriteSource | undefined;
   if (base.kind === 'read') source = { what: `read by ${base.node.text.split('(')[0]}`, node: base.node };
   // make_huge_pte(vma, page, writable) grants when `writable` may be non-zero.
-  if (base.kind === 'construct' && base.node.childForFieldName('function')?.text === 'make_huge_pte') {
+  const constructor = base.node.childForFieldName('function')?.text ?? '';
+  if (base.kind === 'construct' && hasRole(constructor, 'writable-arg-constructor')) {
     const w = base.node.childForFieldName('arguments')?.namedChildren[2];
     if (w && !isFalseLiteral(w) && !(w.type === 'identifier' && facts.falseWhenever(w, through))) {
-      source = { what: 'make_huge_pte()', node: base.node };
+      source = { what: `${constructor}()`, node: base.node };
     }
   }
   for (const { call, api } of path.steps) {

@@ -5,9 +5,8 @@
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import { ANON_TESTS, UFFD_WP_MARKER, UFFD_WP_ZAP_INSTALLERS } from '../src/analysis/kernel-api.js';
+import { hasRole, UFFD_WP_MARKER } from '../src/analysis/kernel-api.js';
 import { carryHelp, type BitLoss, type CarryPolicy, type Zap } from '../src/analysis/bit-transfer.js';
-import { UFFDIO_MOVE_HELPERS } from '../src/analysis/kernel-api.js';
 
 export default defineRule({
   meta: {
@@ -35,7 +34,7 @@ export default defineRule({
     // test (`make_pte_marker(PTE_MARKER_UFFD_WP)`), or the helpers that leave one: a patch that
     // deletes one lets the zapped entry's uffd-wp go with it.
     hunkFacts: { messageId: 'markerDropped', collect: uffdMarkers },
-    // Every user-mapping installer (kernel-api.ts SINKS: a deleted carry leaves no uffd-wp word
+    // Every user-mapping installer (the kernel-api table's sink role: a deleted carry leaves no uffd-wp word
     // behind in the function), the zap marker installers, and the clearing reads a zap starts with.
     keywords: ['set_pte_at', 'set_ptes', 'set_pmd_at', 'set_pud_at', 'set_huge_pte_at', 'prot_commit', 'set_access_flags', 'install_uffd_wp', 'get_and_clear', 'clear_flush', 'mkuffd_wp'],
     docs: {
@@ -109,7 +108,7 @@ export default defineRule({
     // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state. Exempt by function as well as
     // by the computed direction, which needs the source's clear in view (a source cleared by
     // pte_clear() or by a batch helper is not recognised as a move).
-    if (UFFDIO_MOVE_HELPERS.has(facts.name)) return;
+    if (hasRole(facts.name, 'uffdio-move-helper')) return;
     const bt = facts.bitTransfer;
     for (const loss of bt.losses(policy)) {
       report({
@@ -165,9 +164,9 @@ const ZAP_MARKER_SETTER = 'pte_install_uffd_wp_if_needed';
  */
 function unmarkedZaps(facts: FunctionFacts): Zap[] {
   const bt = facts.bitTransfer;
-  const markers = facts.model.calls.filter((c) => UFFD_WP_ZAP_INSTALLERS.has(c.name));
+  const markers = facts.model.calls.filter((c) => hasRole(c.name, 'uffd-wp-zap-installer'));
   return bt.zaps().filter((z) =>
-    !markers.some((m) => bt.after(z.clear, m)) && !bt.guardNames(z.clear.point.guards, true).some((n) => ANON_TESTS.has(n)));
+    !markers.some((m) => bt.after(z.clear, m)) && !bt.guardNames(z.clear.point.guards, true).some((n) => hasRole(n, 'anon-test')));
 }
 
 /** The transitions of this function that lose uffd-wp and are findings of this rule. */
@@ -179,9 +178,9 @@ export function uffdWpLosses(facts: FunctionFacts): Array<BitLoss | Zap> {
 function uffdMarkers(facts: FunctionFacts): HunkFact[] {
   const out: HunkFact[] = [];
   for (const call of facts.model.calls) {
-    const marker = call.name === 'make_pte_marker' && call.args.some((a) => a.text.includes(UFFD_WP_MARKER)) &&
+    const marker = hasRole(call.name, 'pte-marker-maker') && call.args.some((a) => a.text.includes(UFFD_WP_MARKER)) &&
       facts.meanings(call.point.guards).some((m) => m.cls === 'uffd' && m.positive);
-    if (marker || UFFD_WP_ZAP_INSTALLERS.has(call.name)) out.push({ key: 'uffd-marker', node: call.node, data: { call: call.name } });
+    if (marker || hasRole(call.name, 'uffd-wp-zap-installer')) out.push({ key: 'uffd-marker', node: call.node, data: { call: call.name } });
   }
   return out;
 }

@@ -7,7 +7,7 @@
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
 import { looksLikeForkCopy } from '../src/analysis/fork-copy.js';
-import { ANON_RMAP_TRY_SHARE, ENTRY_CLEARERS, EXCLUSIVITY_ENCODERS } from '../src/analysis/kernel-api.js';
+import { hasRole } from '../src/analysis/kernel-api.js';
 
 export default defineRule({
   meta: {
@@ -168,11 +168,11 @@ export default defineRule({
 function exclusivityEncoders(facts: FunctionFacts): HunkFact[] {
   if (looksLikeForkCopy(facts)) return [];
   const out: HunkFact[] = facts.model.calls
-    .filter((c) => EXCLUSIVITY_ENCODERS.has(c.name))
+    .filter((c) => hasRole(c.name, 'exclusivity-encoder'))
     .map((c) => ({ key: 'encode-exclusive', node: c.node, data: { call: c.name } }));
-  const exclusive = facts.model.calls.some((c) => c.name === 'PageAnonExclusive' || c.name === 'folio_test_anon_exclusive' || ANON_RMAP_TRY_SHARE.has(c.name));
+  const exclusive = facts.model.calls.some((c) => hasRole(c.name, ['anon-exclusive-test', 'anon-rmap-try-share']));
   if (exclusive) {
-    for (const c of facts.model.calls) if (ENTRY_CLEARERS.has(c.name)) out.push({ key: 'clear-first', node: c.node, data: { call: c.name } });
+    for (const c of facts.model.calls) if (hasRole(c.name, 'entry-clearer')) out.push({ key: 'clear-first', node: c.node, data: { call: c.name } });
   }
   return out;
 }

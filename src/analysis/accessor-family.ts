@@ -6,7 +6,7 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import type { FunctionFacts } from './facts.js';
-import { PRESENT_ONLY_ACCESSORS, SWAP_ONLY_ACCESSORS, type EntryKind } from './kernel-api.js';
+import { accessOfName, hasRole, type EntryKind } from './kernel-api.js';
 
 export interface AccessorFact {
   /** `<family>:<access>:<value>`: the family, the access without its level and family, the value read. */
@@ -17,14 +17,14 @@ export interface AccessorFact {
 
 /** `pte_swp_mkuffd_wp` -> `mkuffd_wp`, `huge_pte_clear_uffd_wp` -> `clear_uffd_wp`. */
 export function accessOf(name: string): string {
-  return name.replace(/^(?:huge_)?(?:pte|pmd|pud)_(?:swp_)?/, '');
+  return accessOfName(name);
 }
 
 /** Every present-only or swap-only accessor call of the function, with the value it reads. */
 export function accessorFacts(facts: FunctionFacts): AccessorFact[] {
   const out: AccessorFact[] = [];
   for (const call of facts.model.calls) {
-    const family: EntryKind | undefined = SWAP_ONLY_ACCESSORS.has(call.name) ? 'swap' : PRESENT_ONLY_ACCESSORS.has(call.name) ? 'present' : undefined;
+    const family: EntryKind | undefined = hasRole(call.name, 'swap-only-accessor') ? 'swap' : hasRole(call.name, 'present-only-accessor') ? 'present' : undefined;
     const value = call.args[0];
     if (!family || !value) continue;
     const text = value.text.replace(/\s+/g, '');

@@ -22,19 +22,15 @@
 import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
-  BIT_SOURCE_READERS,
-  BITLESS_ENTRY_MAKERS,
-  CLEARING_READS,
-  ENTRY_EMPTY_TESTS,
-  ENTRY_SAME_TESTS,
+  bitSetterName,
+  bitTestName,
+  hasRole,
   KERNEL_PROTECTION,
-  SOFT_DIRTY_PREDICATES,
-  SOURCE_WRITE_PREDICATES,
-  TABLE_ENTRY_USES,
-  UFFD_EXCLUDING_WRITE_PREDICATES,
+  levelOfName,
+  readsKindOnly,
+  roleData,
+  sourceKindOfTest,
   UFFD_WP_MARKER,
-  UFFD_WP_PREDICATES,
-  ZERO_PAGE_NAMES,
   type Level,
 } from './kernel-api.js';
 import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
@@ -233,7 +229,7 @@ export class BitTransfer {
     // A primitive that returns the cleared entry (get_and_clear_full_ptes()) leaves it to its caller.
     if (/\b(pte|pmd|pud)_t\b/.test(model.node.childForFieldName('type')?.text ?? '')) return out;
     for (const c of model.calls) {
-      if (!CLEARING_READS.has(c.name)) continue;
+      if (!hasRole(c.name, 'clearing-read')) continue;
       const level = levelOfCall(c.name);
       if (level !== 'pte' && level !== 'huge') continue;
       const key = this.keyOf(c.node);
@@ -301,7 +297,7 @@ export class BitTransfer {
         if (!isFresh(path) || path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) continue;
         if (this.pairingPredicate(bit, path)) continue;
         const made = this.namesBuilding(path.base.node);
-        if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n)) || identifiersIn(path.base.node).some((n) => ZERO_PAGE_NAMES.has(n)) || made.has(UFFD_WP_MARKER)) continue;
+        if ([...made].some((n) => hasRole(n, 'bitless-entry-maker')) || identifiersIn(path.base.node).some((n) => hasRole(n, 'zero-page')) || made.has(UFFD_WP_MARKER)) continue;
         return { slotParam, level: sinkLevel(sink), kind: path.base.kind === 'encode' ? 'swap' : 'present', made };
       }
     }
@@ -328,8 +324,8 @@ export class BitTransfer {
     if (!isFresh(path)) return undefined;
     if (path.steps.some((s) => SETTER_EFFECTS[bit].has(s.api.effect))) return undefined;
     const made = this.namesBuilding(path.base.node);
-    if ([...made].some((n) => BITLESS_ENTRY_MAKERS.has(n))) return undefined;
-    if (path.base.node.childForFieldName('function')?.text === 'make_pte_marker') return undefined;
+    if ([...made].some((n) => hasRole(n, 'bitless-entry-maker'))) return undefined;
+    if (hasRole(path.base.node.childForFieldName('function')?.text ?? '', 'pte-marker-maker')) return undefined;
     const guards = [...this.facts.model.pointOf(path.base.node).guards, ...sink.call.point.guards, ...path.assumptions];
     if (this.sourceLacks(bit, guards)) return undefined;
     if (this.pairingPredicate(bit, path)) return undefined;
@@ -344,7 +340,7 @@ export class BitTransfer {
   private unmarkedMove(bit: CarriedBit, sink: Sink, slot: string | undefined, level: Level, path: ValuePath): BitLoss | undefined {
     const base = path.base;
     const fn = base.node.type === 'call_expression' ? base.node.childForFieldName('function')?.text ?? '' : '';
-    if (!CLEARING_READS.has(fn) || !base.origin || !slot) return undefined;
+    if (!hasRole(fn, 'clearing-read') || !base.origin || !slot) return undefined;
     const from = this.canonical(base.origin);
     if (from === slot) return undefined;
     const source = this.entries.find((e) => e.key === from);
@@ -428,7 +424,7 @@ export class BitTransfer {
         if (m.some((x) => x.cls === GUARD_CLASS[bit] && !x.positive && x.origin !== REQUEST_ORIGIN) && !this.testsBuiltValue(a.node)) return true;
         if (EXCLUDED_BY_WRITE[bit] && m.some((x) => x.cls === 'srcWrite' && x.positive) && this.excludesUffd(a.node)) return true;
         // The old entry was empty: nothing to carry.
-        if (a.positive && a.node.type === 'call_expression' && ENTRY_EMPTY_TESTS.has(a.node.childForFieldName('function')?.text ?? '')) return true;
+        if (a.positive && a.node.type === 'call_expression' && hasRole(a.node.childForFieldName('function')?.text ?? '', ['empty-test', 'none-or-marker-test'])) return true;
       }
     }
     return false;
@@ -438,17 +434,17 @@ export class BitTransfer {
   private excludesUffd(atom: SyntaxNode): boolean {
     if (atom.type !== 'call_expression') return true;
     const name = atom.childForFieldName('function')?.text ?? '';
-    return UFFD_EXCLUDING_WRITE_PREDICATES.has(name) || !SOURCE_WRITE_PREDICATES.has(name);
+    return hasRole(name, 'uffd-excluding-write-test') || !hasRole(name, ['present-write-test', 'entry-type-write-test']);
   }
 
   zeroPageGuard(guards: Guard[]): boolean {
-    return this.guardNames(guards, true).some((n) => ZERO_PAGE_NAMES.has(n));
+    return this.guardNames(guards, true).some((n) => hasRole(n, 'zero-page'));
   }
 
   /** The old entry maps the zero page: `if (!is_zero_pfn(pte_pfn(orig_pte))) goto abort;` (migrate_vma_insert_page). */
   zeroPageSource(source: OldEntry): boolean {
     return this.facts.model.calls.some(
-      (c) => ZERO_PAGE_NAMES.has(c.name) && this.exitsUnlessTrue(c.node) && c.args.some((a) => this.mentionsEntry(a, source, 0)),
+      (c) => hasRole(c.name, 'zero-page') && this.exitsUnlessTrue(c.node) && c.args.some((a) => this.mentionsEntry(a, source, 0)),
     );
   }
 
@@ -526,7 +522,7 @@ export class BitTransfer {
         if (!a.definite || !a.positive || a.node.type !== 'call_expression') continue;
         const name = a.node.childForFieldName('function')?.text ?? '';
         const arg = a.node.childForFieldName('arguments')?.namedChildren[0];
-        if (ENTRY_EMPTY_TESTS.has(name) && arg && this.keyOf(arg) === e.key) return true;
+        if (hasRole(name, ['empty-test', 'none-or-marker-test']) && arg && this.keyOf(arg) === e.key) return true;
       }
     }
     return false;
@@ -550,10 +546,10 @@ export class BitTransfer {
     let srcSwap = near.length ? near.every((u) => u.kind === 'swap') : source.swap && !source.present;
     // Kind tests of the source itself on this path (not of the new page: folio_is_device_private()).
     for (const n of this.guardNames(guards, true, source)) {
-      if (/^(pte|pmd)_present$|^pmd_trans_huge$/.test(n)) srcSwap = false;
-      else if (/^is_\w*(entry|swap_pte|migration)\w*$/.test(n)) srcSwap = true;
+      const kind = sourceKindOfTest(n, true);
+      if (kind) srcSwap = kind === 'swap';
     }
-    for (const n of this.guardNames(guards, false, source)) if (/^(pte|pmd)_present$/.test(n)) srcSwap = true;
+    for (const n of this.guardNames(guards, false, source)) if (sourceKindOfTest(n, false) === 'swap') srcSwap = true;
     if (source.marker && !source.present && !source.swap) srcSwap = true;
     if (srcSwap) return newSwap ? 'rebuild' : 'decode';
     if (newSwap) return 'encode';
@@ -611,7 +607,7 @@ export class BitTransfer {
     // pte_same(a, b) names one entry twice (replace_page: orig_pte and the slot re-read).
     const namedBy = new Map<string, SyntaxNode>();
     for (const c of model.calls) {
-      if (!ENTRY_SAME_TESTS.has(c.name) || c.args.length < 2) continue;
+      if (!hasRole(c.name, 'same-test') || c.args.length < 2) continue;
       const a = this.keyOf(c.args[0]);
       const b = this.keyOf(c.args[1]);
       if (a === b) continue;
@@ -632,7 +628,7 @@ export class BitTransfer {
       return e;
     };
     for (const c of model.calls) {
-      const reader = BIT_SOURCE_READERS.get(c.name);
+      const reader = roleData(c.name, 'bitSource');
       if (reader) {
         const arg = c.args[reader.arg];
         if (!arg) continue;
@@ -641,25 +637,25 @@ export class BitTransfer {
         if (key.startsWith('expr:') && flow.pathsOf(arg).some(isFresh)) continue;
         const e = entry(key, arg, reader.level);
         this.name(e, arg);
-        e.bitsRead = e.bitsRead || !/^(pte|pmd|pud)_present$|^(pmd|pud)_trans_huge$|^is_pte_marker$/.test(c.name);
-        e.uses.push({ point: c.point, kind: reader.kind, bitTest: UFFD_WP_PREDICATES.has(c.name) || SOFT_DIRTY_PREDICATES.has(c.name) });
+        e.bitsRead = e.bitsRead || !readsKindOnly(c.name);
+        e.uses.push({ point: c.point, kind: reader.kind, bitTest: hasRole(c.name, 'uffd-wp-test') || hasRole(c.name, 'soft-dirty-test') });
         if (reader.kind === 'present') e.present = true;
         else if (reader.kind === 'swap') e.swap = true;
         else e.marker = true;
         if (reader.level === 'pmd' || (reader.level === 'huge' && e.level === 'pte')) e.level = reader.level;
         continue;
       }
-      if (c.name === 'vmf_orig_pte_uffd_wp' && c.args[0]) {
+      if (hasRole(c.name, 'fault-entry-uffd-wp-test') && c.args[0]) {
         const e = entry(this.canonical(`${c.args[0].text.replace(/\s+/g, '')}->pte`), c.args[0], 'pte');
         e.marker = true;
         e.bitsRead = true;
         continue;
       }
-      if (TABLE_ENTRY_USES.has(c.name) && c.args[0]) {
+      if (hasRole(c.name, 'table-entry-use') && c.args[0]) {
         entry(this.keyOf(c.args[0]), c.args[0], 'pmd').table = true;
         continue;
       }
-      if (CLEARING_READS.has(c.name)) {
+      if (hasRole(c.name, 'clearing-read')) {
         const api = apiOf(c.name);
         const slot = c.args[api?.slotArg === -1 ? c.args.length - 1 : api?.slotArg ?? 2];
         if (!slot) continue;
@@ -670,7 +666,7 @@ export class BitTransfer {
     }
     // A swap entry decoded from a huge_ptep_get() read is a hugetlb entry.
     for (const c of model.calls) {
-      if (c.name !== 'huge_ptep_get' && c.name !== 'huge_ptep_clear_flush' && c.name !== 'huge_ptep_get_and_clear') continue;
+      if (!hasRole(c.name, 'hugetlb-slot-read')) continue;
       const e = byKey.get(this.keyOf(c.node));
       if (e) e.level = 'huge';
     }
@@ -713,7 +709,7 @@ export class BitTransfer {
 /**
  * Kernel page tables (init_mm) hold no user tracking bits, nor do entries built with a kernel
  * protection (PAGE_KERNEL*). The raw installers without an mm (set_pte(), set_pmd(): x86
- * __split_large_page(), xen_alloc_p2m_entry()) are not sinks at all (kernel-api.ts SINKS).
+ * __split_large_page(), xen_alloc_p2m_entry()) are not sinks at all (the kernel-api table's sink role).
  */
 function kernelMapping(sink: Sink, path: ValuePath): boolean {
   if (/^&?init_mm$/.test(sink.call.args[0]?.text ?? '')) return true;
@@ -730,20 +726,12 @@ export function sinkLevel(sink: Sink): Level {
 }
 
 function levelOfCall(name: string): Level {
-  if (/^huge_|_huge_pte_|^set_huge_pte_at$/.test(name)) return 'huge';
-  if (/pmd/.test(name)) return 'pmd';
-  if (/pud/.test(name)) return 'pud';
-  return 'pte';
+  return levelOfName(name);
 }
 
-/** How kernel helper names spell each bit (pte_mkuffd_wp(), pte_swp_mksoft_dirty()). */
-const SPELLING: Record<CarriedBit, string> = { uffd: 'uffd_wp', softDirty: 'soft_dirty' };
 
 function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): string {
-  const what = SPELLING[bit];
-  if (level === 'huge') return kind === 'swap' ? `pte_swp_mk${what}` : `huge_pte_mk${what}`;
-  const prefix = level === 'pmd' ? 'pmd' : level === 'pud' ? 'pud' : 'pte';
-  return kind === 'swap' ? `${prefix}_swp_mk${what}` : `${prefix}_mk${what}`;
+  return bitSetterName(bit, level, kind);
 }
 
 /**
@@ -753,15 +741,11 @@ function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): st
  */
 export function carryHelp(loss: BitLoss): string {
   const { bit, source } = loss;
-  const level = source.level === 'pmd' ? 'pmd' : source.level === 'huge' ? 'huge_pte' : 'pte';
-  const what = SPELLING[bit];
-  const test = source.marker && !source.present && !source.swap ? 'pte_marker_uffd_wp'
-    : source.swap && !source.present ? `${level === 'huge_pte' ? 'pte' : level}_swp_${what}` : `${level}_${what}`;
+  const test = bitTestName(bit, source.level, source.marker && !source.present && !source.swap ? 'marker' : source.swap && !source.present ? 'swap' : 'present');
   return `carry the bit from ${source.name}: \`if (${test}(${source.name})) new = ${loss.setter}(new);\` on the value ${loss.sink.name}() installs`;
 }
 
 /** Tests that split an entry by kind: `pte_present(x)`, `is_swap_pte(x)` (through likely() and !). */
-const KIND_SPLIT_TESTS = new Set(['pte_present', 'pmd_present', 'pud_present', 'is_swap_pte', 'is_swap_pmd']);
 
 function splitTest(expr: SyntaxNode): { name: string; negated: boolean } | undefined {
   let shape = conditionShape(expr);
@@ -772,7 +756,7 @@ function splitTest(expr: SyntaxNode): { name: string; negated: boolean } | undef
   }
   const n = shape.node;
   const name = shape.kind === 'atom' && n.type === 'call_expression' ? n.childForFieldName('function')?.text : undefined;
-  return name && KIND_SPLIT_TESTS.has(name) ? { name, negated } : undefined;
+  return name && hasRole(name, 'kind-split-test') ? { name, negated } : undefined;
 }
 
 function isKindSplit(expr: SyntaxNode): boolean {
@@ -782,6 +766,6 @@ function isKindSplit(expr: SyntaxNode): boolean {
 /** Does the test, as written (with its `!`s), hold for present entries? */
 function isPresentTest(expr: SyntaxNode): boolean {
   const test = splitTest(expr);
-  const present = test?.name === 'pte_present' || test?.name === 'pmd_present' || test?.name === 'pud_present';
+  const present = test !== undefined && hasRole(test.name, 'present-test');
   return present !== (test?.negated ?? false);
 }

@@ -9,7 +9,7 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import type { FunctionFacts } from './facts.js';
-import { apiOf, IN_PLACE_WRPROTECT, SHARED_ENTRY_MAKERS, SWP_EXCLUSIVE_CLEARS, UFFD_WP_ZAP_INSTALLERS } from './kernel-api.js';
+import { apiOf, hasRole } from './kernel-api.js';
 import { identifiersIn, unparenthesized } from './syntax.js';
 import { atomsOf } from './guards.js';
 import type { Guard } from './function-model.js';
@@ -29,8 +29,6 @@ export interface CarryCall {
   guard: string;
 }
 
-/** Moves mark the entry soft-dirty unconditionally (mremap, UFFDIO_MOVE). */
-const MOVE_MARKERS = new Set(['move_soft_dirty_pte', 'move_soft_dirty_pmd']);
 
 /**
  * A guard that means "the destination must not carry uffd-wp" (R4): `!userfaultfd_wp(dst_vma)`,
@@ -41,7 +39,7 @@ function unregisteredDestination(guard: Guard): boolean {
   return atomsOf(guard).some((a) => {
     if (!a.definite) return false;
     const name = a.node.type === 'call_expression' ? a.node.childForFieldName('function')?.text : a.node.type === 'identifier' ? a.node.text : undefined;
-    return (name === 'userfaultfd_wp' && !a.positive) || ((name === 'need_clear_uffd_wp' || name === 'vma_has_uffd_without_event_remap') && a.positive);
+    return name !== undefined && ((hasRole(name, 'uffd-wp-vma-test') && !a.positive) || (hasRole(name, 'uffd-wp-unregistered-test') && a.positive));
   });
 }
 
@@ -54,7 +52,7 @@ export function carryCalls(facts: FunctionFacts): CarryCall[] {
     const inner = guards[guards.length - 1];
     const guard = inner ? (inner.positive ? '' : '!') + unparenthesized(inner.expr).text.replace(/\s+/g, ' ') : '';
     const meanings = facts.meanings(guards);
-    if (UFFD_WP_ZAP_INSTALLERS.has(call.name)) {
+    if (hasRole(call.name, 'uffd-wp-zap-installer')) {
       out.push({ kind: 'uffdCarry', node: call.node, name: call.name, guard });
     } else if (effect === 'setUffd') {
       // A carry tests the old entry's bit (or a boolean of it); a request flag (MM_CP_UFFD_WP,
@@ -66,7 +64,7 @@ export function carryCalls(facts: FunctionFacts): CarryCall[] {
         out.push({ kind: 'uffdCarry', node: call.node, name: call.name, guard });
       }
     } else if (effect === 'setSoftDirty') {
-      if (MOVE_MARKERS.has(call.name) || guards.length === 0 ||
+      if (hasRole(call.name, 'soft-dirty-move-marker') || guards.length === 0 ||
         meanings.some((m) => m.cls === 'softDirty' && m.positive) || carriesBoolean(guards.map((g) => g.expr), 'soft_dirty')) {
         out.push({ kind: 'softDirtyCarry', node: call.node, name: call.name, guard });
       }
@@ -77,15 +75,15 @@ export function carryCalls(facts: FunctionFacts): CarryCall[] {
     // child's value write-protect under `is_cow_mapping() && pte_write()` (or the hugetlb `cow`),
     // or unconditional next to an in-place one (6.1 copy_huge_pud()); the exclusivity clears under
     // `pte_swp_exclusive()` / `is_cow_mapping()`.
-    if (IN_PLACE_WRPROTECT.has(call.name)) {
+    if (hasRole(call.name, 'inPlaceWrprotect')) {
       out.push({ kind: 'cowWrprotect', node: call.node, name: call.name, guard });
     } else if (effect === 'wrprotect' && apiOf(call.name)?.level !== 'swp') {
       const cowGuard = meanings.some((m) => m.cls === 'cowMapping' && m.positive) || carriesBoolean(guards.map((g) => g.expr), 'cow');
-      if (cowGuard || (guards.length === 0 && facts.model.calls.some((c) => IN_PLACE_WRPROTECT.has(c.name)))) {
+      if (cowGuard || (guards.length === 0 && facts.model.calls.some((c) => hasRole(c.name, 'inPlaceWrprotect')))) {
         out.push({ kind: 'cowWrprotect', node: call.node, name: call.name, guard });
       }
     }
-    if (SWP_EXCLUSIVE_CLEARS.has(call.name) || (SHARED_ENTRY_MAKERS.has(call.name) && guards.some((g) => /\b(?:is_cow_mapping|cow)\b/.test(g.expr.text)))) {
+    if (hasRole(call.name, 'swp-exclusive-clear') || (hasRole(call.name, 'sharedEntryMaker') && guards.some((g) => /\b(?:is_cow_mapping|cow)\b/.test(g.expr.text)))) {
       out.push({ kind: 'forkShare', node: call.node, name: call.name, guard });
     }
   }

@@ -18,28 +18,18 @@
 import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
-  DEVICE_PRIVATE_PREDICATES,
-  HUGETLB_TESTS,
-  LEGACY_DEVICE_PRIVATE_PREDICATES,
-  ENTRY_KIND_PREDICATES,
-  ENTRY_NONE_PREDICATES,
-  KIND_PRESERVING,
-  LEAF_ENTRY_DECODERS,
-  LEAF_ENTRY_NONE_PREDICATES,
+  hasRole,
+  isClearingReadName,
+  isPteSlotAccessorName,
+  isSetterName,
   LEAF_ENTRY_PREDICATE,
-  PRESENT_ENTRY_BUILDERS,
-  PRESENT_ONLY_ACCESSORS,
-  SINKS,
-  SWAP_ENTRY_BUILDERS,
-  SWAP_ENTRY_DECODERS,
-  SWAP_FAULT_HANDLERS,
-  SWAP_ONLY_ACCESSORS,
+  roleData,
   type EntryKind,
 } from './kernel-api.js';
 import { placeName, type Assignment, type Point } from './function-model.js';
 import { atomsOf, type Atom } from './guards.js';
 import { dominates, type ValueFlow } from './value-flow.js';
-import { versionAtLeast, type KernelVersion } from '../kernel-version.js';
+import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 
 export type { EntryKind } from './kernel-api.js';
 
@@ -54,7 +44,7 @@ interface KindTest {
   call: SyntaxNode;
   /** From where on the entry must not be redefined: the test, or the decode it tests. */
   since: SyntaxNode;
-  /** Overrides ENTRY_KIND_PREDICATES (leaf-entry predicates). */
+  /** Overrides the table's kindTest (leaf-entry predicates). */
   spec?: PredicateSpec;
 }
 
@@ -68,14 +58,12 @@ export interface KindEvidence {
 
 /** The role of an accessor: the kind of entry it may be applied to. */
 export function accessorKind(name: string): EntryKind | undefined {
-  if (PRESENT_ONLY_ACCESSORS.has(name)) return 'present';
-  if (SWAP_ONLY_ACCESSORS.has(name)) return 'swap';
+  if (hasRole(name, 'present-only-accessor')) return 'present';
+  if (hasRole(name, 'swap-only-accessor')) return 'swap';
   return undefined;
 }
 
 const MAX_DEPTH = 16;
-/** Setters (as opposed to readers) of an accessor family: they return an entry. */
-const SETTER = /_(?:mk|clear_|wrprotect)/;
 
 export class EntryKinds {
   private readonly memo = new Map<number, KindEvidence | null>();
@@ -112,7 +100,7 @@ export class EntryKinds {
       if (transformsItself(d)) continue;
       // Device-private pages are never hugetlb: a device-private rebuild does not reach a use in
       // the hugetlb arm (6.1 remove_migration_pte()'s pte_mkhuge()).
-      if (this.underTest(d.point, (n) => this.selectsDevicePrivate(n)) && this.underTest(use, (n) => HUGETLB_TESTS.has(n))) continue;
+      if (this.underTest(d.point, (n) => this.selectsDevicePrivate(n)) && this.underTest(use, (n) => hasRole(n, 'hugetlb-test'))) continue;
       const k = this.kindOf(d.value, 1);
       if (!k) return undefined;
       if (k.kind === 'swap') swap ??= { kind: 'swap', reason: `non-present on the path through ${d.value.text.replace(/\s+/g, ' ')}`, node: d.value };
@@ -150,13 +138,13 @@ export class EntryKinds {
   private callKind(e: SyntaxNode, depth: number): KindEvidence | undefined {
     const name = e.childForFieldName('function')?.text ?? '';
     const args = e.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
-    if (PRESENT_ENTRY_BUILDERS.has(name) || (PRESENT_ONLY_ACCESSORS.has(name) && SETTER.test(name))) {
+    if (hasRole(name, 'present-entry-builder') || (hasRole(name, 'present-only-accessor') && isSetterName(name))) {
       return { kind: 'present', reason: `built by ${name}()`, node: e };
     }
-    if (SWAP_ENTRY_BUILDERS.has(name) || (SWAP_ONLY_ACCESSORS.has(name) && SETTER.test(name))) {
+    if (hasRole(name, 'swap-entry-builder') || (hasRole(name, 'swap-only-accessor') && isSetterName(name))) {
       return { kind: 'swap', reason: `built by ${name}()`, node: e };
     }
-    if (KIND_PRESERVING.has(name) && args[0]) return this.kindOf(args[0], depth + 1);
+    if (hasRole(name, 'kind-preserving') && args[0]) return this.kindOf(args[0], depth + 1);
     return undefined;
   }
 
@@ -188,11 +176,11 @@ export class EntryKinds {
           // A test of an earlier definition says nothing about a later one.
           if (defs.some((d) => d.order > tested.since.startIndex) || tested.call.startIndex > at.startIndex) continue;
           if (this.slotWrittenBetween(place, tested.since, at)) continue;
-          if (ENTRY_NONE_PREDICATES.has(tested.name)) {
+          if (hasRole(tested.name, 'empty-test')) {
             notNone ||= !tested.positive;
             continue;
           }
-          const spec = tested.spec ?? ENTRY_KIND_PREDICATES.get(tested.name);
+          const spec = tested.spec ?? roleData(tested.name, 'kindTest');
           const reason = `guarded by ${tested.positive ? '' : '!'}${tested.call.text.replace(/\s+/g, ' ')}`;
           if (!tested.positive && spec?.whenFalseAndNotNone) pending ??= { kind: spec.whenFalseAndNotNone, reason, node: tested.call };
           const kind = tested.positive ? spec?.whenTrue : spec?.whenFalse;
@@ -221,7 +209,7 @@ export class EntryKinds {
       const name = n.childForFieldName('function')?.text ?? '';
       const arg = n.childForFieldName('arguments')?.namedChildren[0];
       if (!arg) return [];
-      if (ENTRY_KIND_PREDICATES.has(name) || ENTRY_NONE_PREDICATES.has(name)) {
+      if (hasRole(name, 'kindTest') || hasRole(name, 'empty-test')) {
         return [{ name, place: placeName(strip(arg)), positive: atom.positive, call: n, since: n }];
       }
       const leaf = leafPredicateSpec(name);
@@ -244,7 +232,7 @@ export class EntryKinds {
     const a = strip(arg);
     const decoded = (v: SyntaxNode): { place: string; decode: SyntaxNode } | undefined => {
       const c = strip(v);
-      if (c.type !== 'call_expression' || !LEAF_ENTRY_DECODERS.has(c.childForFieldName('function')?.text ?? '')) return undefined;
+      if (c.type !== 'call_expression' || !hasRole(c.childForFieldName('function')?.text ?? '', 'leaf-entry-decoder')) return undefined;
       const inner = c.childForFieldName('arguments')?.namedChildren[0];
       return inner ? { place: placeName(strip(inner)), decode: c } : undefined;
     };
@@ -307,7 +295,7 @@ export class EntryKinds {
   private decodedKind(place: string, at: SyntaxNode, use: Point, defs: Assignment[]): KindEvidence | undefined {
     const defIds = new Set(defs.map((d) => d.node.id));
     for (const c of this.flow.model.calls) {
-      if (!SWAP_ENTRY_DECODERS.has(c.name) || !c.args[0] || placeName(strip(c.args[0])) !== place) continue;
+      if (!hasRole(c.name, 'swap-entry-decoder') || !c.args[0] || placeName(strip(c.args[0])) !== place) continue;
       if (c.node.endIndex > at.startIndex || !runsBefore(c.point, c.node, use, at)) continue;
       if (this.slotWrittenBetween(place, c.node, at)) continue;
       const atDecode = this.flow.reachingDefinitions(place, c.args[0]);
@@ -348,14 +336,12 @@ export class EntryKinds {
 
   /** A page or folio test that, in this kernel, holds only for device-private pages. */
   private selectsDevicePrivate(name: string): boolean {
-    if (DEVICE_PRIVATE_PREDICATES.has(name)) return true;
-    const legacy = LEGACY_DEVICE_PRIVATE_PREDICATES.get(name);
-    return !!legacy && !!this.version && !versionAtLeast(this.version, legacy.until[0], legacy.until[1]);
+    return hasRole(name, 'device-private-page-test', this.version ?? NEWEST_KERNEL);
   }
 
   /** `vmf->orig_pte` in do_swap_page() before any reassignment: the swap entry that faulted. */
   private faultEntryKind(place: string, at: SyntaxNode, defs: Assignment[]): KindEvidence | undefined {
-    if (defs.length > 0 || !/->orig_pte$/.test(place) || !SWAP_FAULT_HANDLERS.has(this.flow.model.name)) return undefined;
+    if (defs.length > 0 || !/->orig_pte$/.test(place) || !hasRole(this.flow.model.name, 'swap-fault-handler')) return undefined;
     return { kind: 'swap', reason: `${place} is the non-present entry ${this.flow.model.name}() handles`, node: at };
   }
 }
@@ -366,7 +352,7 @@ export class EntryKinds {
  * failing means the same.
  */
 function leafPredicateSpec(name: string): PredicateSpec | undefined {
-  if (LEAF_ENTRY_NONE_PREDICATES.has(name)) return { whenFalse: 'swap' };
+  if (hasRole(name, 'leaf-none-test')) return { whenFalse: 'swap' };
   if (LEAF_ENTRY_PREDICATE.test(name)) return { whenTrue: 'swap' };
   return undefined;
 }
@@ -386,13 +372,13 @@ function runsBefore(first: Point, firstNode: SyntaxNode, use: Point, useNode: Sy
 
 /** The slot a call writes or clears, if it is an installer or a clearing read. */
 function slotArgument(name: string, args: SyntaxNode[]): SyntaxNode | undefined {
-  const sink = SINKS.get(name);
+  const sink = roleData(name, 'sink');
   if (sink) return args[sink.slotArg];
   const api = apiOf(name);
-  if (api?.effect === 'read' && /clear|invalidate|modify_prot_start/.test(name)) {
+  if (api?.effect === 'read' && isClearingReadName(name)) {
     return api.slotArg === -1 ? args[args.length - 1] : args[api.slotArg ?? 0];
   }
-  if (/^(?:pte|pmd|pud)_clear$/.test(name)) return args[2] ?? args[0];
+  if (hasRole(name, 'slot-clear')) return args[2] ?? args[0];
   return undefined;
 }
 
@@ -402,7 +388,7 @@ function isPteRead(value: SyntaxNode): boolean {
   if (v.type === 'pointer_expression') return v.text.startsWith('*') && /pte\b/.test(v.text);
   if (v.type !== 'call_expression') return false;
   const name = v.childForFieldName('function')?.text ?? '';
-  return apiOf(name)?.effect === 'read' && /^(?:huge_)?ptep_/.test(name);
+  return apiOf(name)?.effect === 'read' && isPteSlotAccessorName(name);
 }
 
 function strip(node: SyntaxNode): SyntaxNode {

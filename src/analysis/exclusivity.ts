@@ -9,17 +9,10 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
-  ANON_EXCLUSIVE_SETTERS,
-  ANON_RMAP_TRY_DUP,
-  ANON_RMAP_TRY_SHARE,
   apiOf,
-  ENTRY_CLEARERS,
-  EXCLUSIVITY_ENCODERS,
-  EXCLUSIVITY_PROVENANCE_FALSE,
-  EXCLUSIVITY_PROVENANCE_TRUE,
-  FRESH_PAGE_MAPPERS,
-  POISON_ENTRY_BUILDERS,
-  SWAP_ENTRY_PREDICATES,
+  hasRole,
+  mentionsDevicePageTest,
+  POISON_MARKER,
 } from './kernel-api.js';
 import { alwaysExits, TRANSPARENT_WRAPPERS, type Call, type Guard, type Point } from './function-model.js';
 import { armsExclusive, isInside } from './value-flow.js';
@@ -66,9 +59,9 @@ export class ExclusivityAnalysis {
   anonRmapCalls(): AnonRmapCall[] {
     const out: AnonRmapCall[] = [];
     for (const call of this.facts.model.calls) {
-      const family: AnonRmapFamily | undefined = ANON_RMAP_TRY_SHARE.has(call.name) ? 'share' : ANON_RMAP_TRY_DUP.has(call.name) ? 'dup' : undefined;
+      const family: AnonRmapFamily | undefined = hasRole(call.name, 'anon-rmap-try-share') ? 'share' : hasRole(call.name, 'anon-rmap-try-dup') ? 'dup' : undefined;
       if (!family) continue;
-      const devicePrivateArm = call.point.guards.some((g) => g.positive && /device_private|zone_device/.test(g.expr.text));
+      const devicePrivateArm = call.point.guards.some((g) => g.positive && mentionsDevicePageTest(g.expr.text));
       const { use, failure } = this.resultUse(call.node);
       out.push({ call, family, use, failure, devicePrivateArm });
     }
@@ -104,7 +97,7 @@ export class ExclusivityAnalysis {
   /** The clear/invalidate calls that run before `call` on its execution (earlier, not in another arm). */
   clearsBefore(call: Call): Call[] {
     return this.facts.model.calls.filter(
-      (c) => ENTRY_CLEARERS.has(c.name) && c.node.endIndex <= call.node.startIndex && !armsExclusive(c.point, call.point),
+      (c) => hasRole(c.name, 'entry-clearer') && c.node.endIndex <= call.node.startIndex && !armsExclusive(c.point, call.point),
     );
   }
 
@@ -170,8 +163,8 @@ export class ExclusivityAnalysis {
 
   private isNonPresentValue(expr: SyntaxNode): boolean {
     const names = this.valueCallNames(expr);
-    if ([...names].some((n) => POISON_ENTRY_BUILDERS.has(n)) || /PTE_MARKER_POISONED/.test(this.valueText(expr))) return false;
-    if (names.has('make_pte_marker')) return false;
+    if ([...names].some((n) => hasRole(n, 'bitless-entry-maker')) || this.valueText(expr).includes(POISON_MARKER)) return false;
+    if ([...names].some((n) => hasRole(n, 'pte-marker-maker'))) return false;
     return this.facts.pathsOf(expr).some((p) => p.base.kind === 'encode');
   }
 
@@ -187,7 +180,7 @@ export class ExclusivityAnalysis {
       // installs either), or the decoded old entry re-encoded (device-private), keeps nothing new.
       if (!p.encoded || p.inner === 'decode' || p.inner === 'read') return true;
       if (this.saysNotExclusive(p.guards)) return true;
-      return [...p.calls].some((n) => EXCLUSIVITY_ENCODERS.has(n) || apiOf(n)?.effect === 'grantEntry');
+      return [...p.calls].some((n) => hasRole(n, 'exclusivity-encoder') || apiOf(n)?.effect === 'grantEntry');
     });
   }
 
@@ -240,7 +233,7 @@ export class ExclusivityAnalysis {
 
   /** The exclusivity encoders of the function (R10: encoded without a try-share?). */
   exclusivityEncoderCalls(): Call[] {
-    return this.facts.model.calls.filter((c) => EXCLUSIVITY_ENCODERS.has(c.name));
+    return this.facts.model.calls.filter((c) => hasRole(c.name, 'exclusivity-encoder'));
   }
 
   /** Does a guard list say the page is anon-exclusive (PageAnonExclusive, directly or via a boolean)? */
@@ -252,7 +245,7 @@ export class ExclusivityAnalysis {
 
   /** The function decodes a swap/migration entry (R9 scope). */
   decodesEntry(): boolean {
-    if (this.facts.model.calls.some((c) => apiOf(c.name)?.effect === 'decode' || SWAP_ENTRY_PREDICATES.has(c.name))) return true;
+    if (this.facts.model.calls.some((c) => apiOf(c.name)?.effect === 'decode' || hasRole(c.name, 'swap-entry-test'))) return true;
     // unuse_pte() is handed the decoded entry (a swp_entry_t parameter) and the swap-cache folio.
     const text = this.facts.model.node.text;
     if (/\b(?:swp_entry_t|softleaf_t|leaf_entry_t|swapcache)\b/.test(text)) return true;
@@ -269,7 +262,7 @@ export class ExclusivityAnalysis {
         out.push({ node: n, point: model.pointOf(n), what: 'RMAP_EXCLUSIVE' });
       }
     });
-    for (const c of model.calls) if (ANON_EXCLUSIVE_SETTERS.has(c.name)) out.push({ node: c.node, point: c.point, what: c.name });
+    for (const c of model.calls) if (hasRole(c.name, 'anon-exclusive-setter')) out.push({ node: c.node, point: c.point, what: c.name });
     return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
   }
 
@@ -309,7 +302,7 @@ export class ExclusivityAnalysis {
     }
     if (n.type === 'call_expression') {
       const f = n.childForFieldName('function')?.text ?? '';
-      return positive ? EXCLUSIVITY_PROVENANCE_TRUE.has(f) : EXCLUSIVITY_PROVENANCE_FALSE.has(f);
+      return positive ? hasRole(f, 'exclusive-when-true') : hasRole(f, 'exclusive-when-false');
     }
     if (n.type === 'identifier' && positive && !visiting.has(n.text)) {
       visiting.add(n.text);
@@ -405,7 +398,7 @@ function alwaysClears(stmt: SyntaxNode): boolean {
     case 'declaration': {
       let found = false;
       walk(stmt, (n) => {
-        if (n.type === 'call_expression' && ENTRY_CLEARERS.has(n.childForFieldName('function')?.text ?? '') && !insideConditional(n, stmt)) found = true;
+        if (n.type === 'call_expression' && hasRole(n.childForFieldName('function')?.text ?? '', 'entry-clearer') && !insideConditional(n, stmt)) found = true;
       });
       return found;
     }
@@ -447,7 +440,7 @@ function isFlagTest(id: SyntaxNode): boolean {
 function insideFreshMapper(id: SyntaxNode): boolean {
   let cur = id.parent;
   while (cur && cur.type !== 'expression_statement' && cur.type !== 'compound_statement') {
-    if (cur.type === 'call_expression' && FRESH_PAGE_MAPPERS.has(cur.childForFieldName('function')?.text ?? '')) return true;
+    if (cur.type === 'call_expression' && hasRole(cur.childForFieldName('function')?.text ?? '', 'fresh-page-mapper')) return true;
     cur = cur.parent;
   }
   return false;

@@ -6,12 +6,10 @@ import type { SyntaxNode } from '../lang/parser.js';
 import type { KernelVersion } from '../kernel-version.js';
 import {
   apiOf,
-  BATCH_BUILDERS,
-  FRESH_PAGE_MAPPERS,
-  GRANT_CHECKED_AT_CALLERS,
-  SINKS,
-  WRITE_ARGUMENT_ENTRY_MAKERS,
-  WRITE_FAULT_HANDLERS,
+  apisWithRole,
+  batchFlagNamed,
+  hasRole,
+  roleData,
   type ApiEntry,
 } from './kernel-api.js';
 import { buildFunctionModel, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
@@ -26,6 +24,11 @@ import { uffdWpTransfersOf, type UffdTransfer } from './uffd-wp-transfers.js';
 import { softDirtyFlagDecisions, type SoftDirtyFlagTest } from './vm-softdirty-tests.js';
 import { returnTruePaths, type ReturnPath } from './predicate-paths.js';
 import { containsCall } from './syntax.js';
+
+/** The folio_pte_batch*() flags that make a batch respect or ignore a bit, as words in its flags text. */
+const RESPECT_WRITE = new RegExp(`\\b${batchFlagNamed('write', 'respect')}\\b`);
+const RESPECT_SOFT_DIRTY = new RegExp(`\\b${batchFlagNamed('softDirty', 'respect')}\\b`);
+const IGNORE_SOFT_DIRTY = new RegExp(`\\b${batchFlagNamed('softDirty', 'ignore')}\\b`);
 
 export type GrantKind = 'grant' | 'grantVma' | 'grantEntry' | 'hugeConstructor' | 'pfnFlag';
 
@@ -95,8 +98,8 @@ export class FunctionFacts {
     this.guards = new GuardClassifier(this.flow);
     this.calledNames = new Set(model.calls.map((c) => c.name));
     this.grants = collectGrants(model);
-    this.sinks = model.calls.filter((c) => SINKS.has(c.name)).map((call) => {
-      const s = SINKS.get(call.name)!;
+    this.sinks = model.calls.filter((c) => hasRole(c.name, 'sink')).map((call) => {
+      const s = roleData(call.name, 'sink')!;
       return { call, value: call.args[s.valueArg], slot: call.args[s.slotArg], count: s.countArg === undefined ? undefined : call.args[s.countArg] };
     });
     // A fragment rebuilt from hunks rarely shows its installer: assume the part not shown has one.
@@ -233,7 +236,7 @@ export class FunctionFacts {
   /** Why a grant is allowed (docs/invariants.md#pte-write-grant-unjustified), empty when nothing justifies it. */
   justify(grant: Grant): Justification[] {
     const out: Justification[] = [];
-    if (GRANT_CHECKED_AT_CALLERS.has(this.name)) out.push('checked-at-callers');
+    if (hasRole(this.name, 'grant-checked-at-callers')) out.push('checked-at-callers');
     const guards = grant.ownGuard ? [...grant.point.guards, grant.ownGuard] : grant.point.guards;
     const m = this.meanings(guards);
     const has = (cls: Meaning['cls'], positive = true): boolean => m.some((x) => x.cls === cls && x.positive === positive);
@@ -245,7 +248,7 @@ export class FunctionFacts {
       out.push('upgrade-predicate');
     }
     const faultContext = this.hasFaultParameter();
-    if (WRITE_FAULT_HANDLERS.has(this.name) || (faultContext && (has('faultWrite') || has('unshare', false)))) out.push('write-fault');
+    if (hasRole(this.name, 'write-fault-handler') || (faultContext && (has('faultWrite') || has('unshare', false)))) out.push('write-fault');
     if (this.mapsFreshPage() && (has('vmWrite') || grant.kind === 'grantVma' || has('faultWrite'))) out.push('fresh-page');
     if (has('writeParam')) out.push('caller-request');
     // G6 is the UFFDIO_MOVE shape only: an early exit on !PageAnonExclusive() before the grant.
@@ -277,7 +280,7 @@ export class FunctionFacts {
 
   /** Maps a page it allocated itself, or a new anon page (G4). */
   mapsFreshPage(): boolean {
-    for (const n of FRESH_PAGE_MAPPERS) if (this.calledNames.has(n)) return true;
+    for (const n of apisWithRole('fresh-page-mapper')) if (this.calledNames.has(n)) return true;
     return false;
   }
 
@@ -313,7 +316,7 @@ export class FunctionFacts {
 
   /** The policy of this function's own batch builder calls (used as a helper summary). */
   ownBatchPolicy(seen: Set<string>): BatchPolicy | undefined {
-    const builders = this.model.calls.filter((c) => BATCH_BUILDERS.has(c.name) || (this.file.helper(c.name) && !seen.has(c.name)));
+    const builders = this.model.calls.filter((c) => hasRole(c.name, 'batchBuilder') || (this.file.helper(c.name) && !seen.has(c.name)));
     return this.combinedPolicy(builders, seen);
   }
 
@@ -349,16 +352,16 @@ export class FunctionFacts {
   }
 
   private builderPolicy(call: Call, seen: Set<string>): BatchPolicy | undefined {
-    const builder = BATCH_BUILDERS.get(call.name);
+    const builder = roleData(call.name, 'batchBuilder');
     if (builder) {
       const flags = call.args[builder.flagsArg];
       const text = flags ? this.flagsText(flags) : '';
       return {
-        respectsWrite: builder.respectByDefault || /\bFPB_RESPECT_WRITE\b/.test(text),
+        respectsWrite: builder.respectByDefault || RESPECT_WRITE.test(text),
         respectsSoftDirty:
-          /\bFPB_RESPECT_SOFT_DIRTY\b/.test(text) ||
+          RESPECT_SOFT_DIRTY.test(text) ||
           // 6.9-6.15 spelling: soft-dirty is respected unless FPB_IGNORE_SOFT_DIRTY is passed.
-          (call.name === 'folio_pte_batch' && call.args.length > 4 && !/\bFPB_IGNORE_SOFT_DIRTY\b/.test(text)),
+          (hasRole(call.name, 'respects-soft-dirty-unless-ignored') && call.args.length > 4 && !IGNORE_SOFT_DIRTY.test(text)),
         where: call.node,
       };
     }
@@ -392,16 +395,16 @@ function collectGrants(model: FunctionModel): Grant[] {
     const api = apiOf(c.name);
     if (api && (api.effect === 'grant' || api.effect === 'grantVma' || api.effect === 'grantEntry')) {
       grants.push({ kind: api.effect, node: c.node, name: c.name, point: c.point, target: assignedTarget(model, c.node, byValue) });
-    } else if (WRITE_ARGUMENT_ENTRY_MAKERS.has(c.name) && c.args.length > WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg) {
+    } else if (hasRole(c.name, 'writeArgMaker') && c.args.length > roleData(c.name, 'writeArgMaker')!.writeArg) {
       // 5.x make_migration_entry(page, write): a writable entry type unless `write` is provably 0.
-      const w = c.args[WRITE_ARGUMENT_ENTRY_MAKERS.get(c.name)!.writeArg];
+      const w = c.args[roleData(c.name, 'writeArgMaker')!.writeArg];
       if (isFalseLiteral(w)) continue;
       grants.push({
         kind: 'grantEntry', node: c.node, name: c.name, point: c.point,
         ownGuard: w.type === 'number_literal' || w.type === 'true' ? undefined : { expr: w, positive: true },
         target: assignedTarget(model, c.node, byValue),
       });
-    } else if (c.name === 'make_huge_pte' && c.args.length >= 3) {
+    } else if (hasRole(c.name, 'writable-arg-constructor') && c.args.length >= 3) {
       // make_huge_pte(vma, page, writable): a grant unless `writable` is provably 0.
       const w = c.args[2];
       if (isFalseLiteral(w)) continue;
@@ -413,9 +416,11 @@ function collectGrants(model: FunctionModel): Grant[] {
     }
   }
   for (const a of model.assignments) {
-    for (const id of identifierNodes(a.value, 'MIGRATE_PFN_WRITE')) {
-      if (insideTest(id, a.value)) continue;
-      grants.push({ kind: 'pfnFlag', node: id, name: 'MIGRATE_PFN_WRITE', point: model.pointOf(id), target: a.target });
+    for (const flag of apisWithRole('pfn-write-flag')) {
+      for (const id of identifierNodes(a.value, flag)) {
+        if (insideTest(id, a.value)) continue;
+        grants.push({ kind: 'pfnFlag', node: id, name: flag, point: model.pointOf(id), target: a.target });
+      }
     }
   }
   return grants.sort((x, y) => x.node.startIndex - y.node.startIndex);

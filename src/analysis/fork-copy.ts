@@ -13,17 +13,12 @@ import type { KernelVersion } from '../kernel-version.js';
 import { placeName, TRANSPARENT_WRAPPERS, type Assignment, type Call, type Guard, type Point } from './function-model.js';
 import {
   apiOf,
-  ENTRY_CLEARERS,
-  FORK_EXCLUSIVE_ARMS,
-  IN_PLACE_WRPROTECT,
+  apisWithRole,
+  hasRole,
+  looksLikeForkCopyText,
   mkuffdWpClearsWrite,
-  PRESENT_VALUE_OPS,
-  SHARED_ENTRY_MAKERS,
-  SINKS,
-  SPECIAL_ENTRY_PREDICATES,
+  roleData,
   SWAP_ENTRY_FAMILY_TYPES,
-  SWAP_ENTRY_TYPE_PREDICATES,
-  SWP_EXCLUSIVE_CLEARS,
   type SwapEntryFamily,
   type SwapEntryType,
 } from './kernel-api.js';
@@ -92,12 +87,12 @@ export class ForkCopy {
   constructor(readonly facts: FunctionFacts, helpers = true) {
     for (const s of facts.sinks) this.addSink(s);
     for (const c of facts.model.calls) {
-      const ip = IN_PLACE_WRPROTECT.get(c.name);
+      const ip = roleData(c.name, 'inPlaceWrprotect');
       if (ip && slotSide(c.args[ip.slotArg]) === 'src') this.srcOps.push({ call: c, side: 'src' });
     }
     if (helpers) {
       for (const c of facts.model.calls) {
-        if (SINKS.has(c.name) || IN_PLACE_WRPROTECT.has(c.name) || apiOf(c.name)) continue;
+        if (hasRole(c.name, 'sink') || hasRole(c.name, 'inPlaceWrprotect') || apiOf(c.name)) continue;
         const summary = copyHelperSummary(facts, c);
         if (summary) this.dstOps.push({ call: c, side: 'dst', value: summary.value, helper: summary.summary });
       }
@@ -105,7 +100,7 @@ export class ForkCopy {
     const namesSrc = /\bsrc_(?:pte|pmd|pud|ptep|pmdp|pudp)\b/.test(facts.model.body.text) || [...facts.model.params.keys()].some((p) => /^src_/.test(p));
     // A move (UFFDIO_MOVE's move_pages_huge_pmd(), move_present_pte()) clears the parent's slot:
     // nothing stays shared, so it is no fork copy.
-    const clearsSrc = facts.model.calls.some((c) => ENTRY_CLEARERS.has(c.name) && c.args.some((a) => slotSide(a) === 'src'));
+    const clearsSrc = facts.model.calls.some((c) => hasRole(c.name, 'entry-clearer') && c.args.some((a) => slotSide(a) === 'src'));
     this.isCopy = this.dstOps.length > 0 && namesSrc && !clearsSrc;
   }
 
@@ -189,7 +184,7 @@ export class ForkCopy {
   /** Is the value of this lineage exempt as a PFNMAP special entry (never anon, never uffd-wp)? */
   special(l: Lineage, use: SlotOp): boolean {
     const guards = [...use.call.point.guards, ...l.defs.flatMap((d) => d.point.guards)];
-    return guards.some((g) => atomsOf(g).some((a) => a.definite && a.positive && isCallTo(a.node, SPECIAL_ENTRY_PREDICATES)));
+    return guards.some((g) => atomsOf(g).some((a) => a.definite && a.positive && isCallTo(a.node, apisWithRole('special-test'))));
   }
 }
 
@@ -249,11 +244,11 @@ function walk(facts: FunctionFacts, expr: SyntaxNode, defs: Assignment[], steps:
   const name = e.childForFieldName('function')?.text ?? '';
   const args = call?.args ?? e.childForFieldName('arguments')?.namedChildren ?? [];
   const withStep = call ? [...steps, call] : steps;
-  if (SHARED_ENTRY_MAKERS.has(name)) {
+  if (hasRole(name, 'sharedEntryMaker')) {
     out.push({ defs, steps: withStep, base: 'construct' });
     return;
   }
-  if (TRANSPARENT_WRAPPERS.has(name) || name === '__pte' || name === 'pte_val') {
+  if (TRANSPARENT_WRAPPERS.has(name) || hasRole(name, 'entry-value-wrapper')) {
     if (args[0]) walk(facts, args[0], defs, steps, depth + 1, out);
     return;
   }
@@ -313,7 +308,7 @@ export function writeProtected(l: Lineage, version: KernelVersion): boolean {
 
 /** Makes the value shareable: clears the swp exclusive bit or builds a plain readable entry. */
 export function isShareStep(call: Call): boolean {
-  return SWP_EXCLUSIVE_CLEARS.has(call.name) || SHARED_ENTRY_MAKERS.has(call.name);
+  return hasRole(call.name, 'swp-exclusive-clear') || hasRole(call.name, 'sharedEntryMaker');
 }
 
 /**
@@ -361,7 +356,7 @@ export function typePredicateIn(guards: Guard[], family: SwapEntryFamily): Synta
     const stack = [g.expr];
     while (stack.length) {
       const n = stack.pop()!;
-      if (n.type === 'call_expression' && SWAP_ENTRY_TYPE_PREDICATES.get(n.childForFieldName('function')?.text ?? '')?.family === family) return n;
+      if (n.type === 'call_expression' && roleData(n.childForFieldName('function')?.text ?? '', 'swapTypeTest')?.family === family) return n;
       for (let i = n.namedChildCount - 1; i >= 0; i--) stack.push(n.namedChild(i)!);
     }
   }
@@ -372,7 +367,7 @@ export function typePredicateIn(guards: Guard[], family: SwapEntryFamily): Synta
 function evalTri(node: SyntaxNode, family: SwapEntryFamily, t: SwapEntryType): Truth {
   return evaluateCondition(node, (atom) => {
     if (atom.type !== 'call_expression') return undefined;
-    const p = SWAP_ENTRY_TYPE_PREDICATES.get(atom.childForFieldName('function')?.text ?? '');
+    const p = roleData(atom.childForFieldName('function')?.text ?? '', 'swapTypeTest');
     return p && p.family === family ? p.holdsFor.includes(t) : undefined;
   });
 }
@@ -382,12 +377,12 @@ function evalTri(node: SyntaxNode, family: SwapEntryFamily, t: SwapEntryType): T
  * source with ptep_clear_flush(), so nothing is shared afterwards.
  */
 export function keepsSource(l: Lineage): boolean {
-  return !(l.baseCall && ENTRY_CLEARERS.has(l.baseCall));
+  return !(l.baseCall && hasRole(l.baseCall, 'entry-clearer'));
 }
 
 /** The lineage went through an operation only a present entry has (pte_mkold(), pmd_clear_uffd_wp()). */
 export function presentValue(l: Lineage): boolean {
-  return l.steps.some((s) => PRESENT_VALUE_OPS.has(s.name));
+  return l.steps.some((s) => hasRole(s.name, ['present-only-accessor', 'present-value-op']));
 }
 
 /** An arm of a fork copy for a kind of entry that may claim exclusivity (R8). */
@@ -412,7 +407,7 @@ export function exclusiveArms(fork: ForkCopy): ExclusiveArm[] {
     for (const g of point.guards) {
       for (const a of atomsOf(g)) {
         if (!a.definite || a.node.type !== 'call_expression') continue;
-        const spec = FORK_EXCLUSIVE_ARMS.get(a.node.childForFieldName('function')?.text ?? '');
+        const spec = roleData(a.node.childForFieldName('function')?.text ?? '', 'forkExclusiveArm');
         if (!spec || spec.whenTrue !== a.positive) continue;
         const arm = arms.get(a.node.id) ?? { predicate: a.node, needs: spec.needs, calls: [] };
         if (call) arm.calls.push(call);
@@ -423,14 +418,14 @@ export function exclusiveArms(fork: ForkCopy): ExclusiveArm[] {
   for (const p of facts.model.statementPoints.values()) inArm(p);
   for (const c of facts.model.calls) inArm(c.point, c);
   return [...arms.values()].filter((arm) => {
-    const entered: Guard = { expr: arm.predicate, positive: FORK_EXCLUSIVE_ARMS.get(arm.predicate.childForFieldName('function')?.text ?? '')?.whenTrue ?? true };
+    const entered: Guard = { expr: arm.predicate, positive: roleData(arm.predicate.childForFieldName('function')?.text ?? '', 'forkExclusiveArm')?.whenTrue ?? true };
     return fork.dstOps.some((d) => !d.helper && facts.compatible([d.call.point], [entered]));
   });
 }
 
 /** Does the arm make the entry shared the way its kind needs? */
 export function armShares(arm: ExclusiveArm): boolean {
-  return arm.calls.some((c) => (arm.needs === 'swpClear' ? SWP_EXCLUSIVE_CLEARS.has(c.name) : SHARED_ENTRY_MAKERS.get(c.name) === arm.needs));
+  return arm.calls.some((c) => (arm.needs === 'swpClear' ? hasRole(c.name, 'swp-exclusive-clear') : roleData(c.name, 'sharedEntryMaker') === arm.needs));
 }
 
 /** Are two points possibly on one execution (not exclusive arms)? */
@@ -446,5 +441,5 @@ export function mayRunTogether(facts: FunctionFacts, a: Point, b: Point): boolea
  * readable entries too (remove_migration_pte()'s device-private rebuild).
  */
 export function looksLikeForkCopy(facts: FunctionFacts): boolean {
-  return /^copy_/.test(facts.name) || /\b(?:src_\w+|dst_\w+|is_cow_mapping|cow)\b/.test(facts.model.body.text);
+  return looksLikeForkCopyText(facts.name, facts.model.body.text);
 }

@@ -6,21 +6,8 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
-  ENTRY_DIRTY_PREDICATES,
-  ENTRY_SOFT_DIRTY_PREDICATES,
-  ENTRY_TYPE_READONLY_PREDICATES,
-  ENTRY_TYPE_WRITE_PREDICATES,
-  PROTNONE_PREDICATES,
-  SOFT_DIRTY_TRACKING_PREDICATES,
-  SOFT_DIRTY_PREDICATES,
-  SOFT_DIRTY_UPGRADE_BLOCKERS,
-  UFFD_WP_VMA_PREDICATES,
-  SOURCE_WRITE_CARRIERS,
-  SOURCE_WRITE_PREDICATES,
-  UFFD_WP_PREDICATES,
-  UFFD_WP_REQUEST_FLAGS,
-  UFFD_WP_UPGRADE_BLOCKERS,
-  UPGRADE_PREDICATES,
+  hasRole,
+  isCanWritableName,
 } from './kernel-api.js';
 import type { Guard } from './function-model.js';
 import { conditionShape } from './condition.js';
@@ -93,8 +80,6 @@ function split(node: SyntaxNode, positive: boolean, definite: boolean, out: Atom
   out.push({ node: shape.node, positive, definite });
 }
 
-/** Calls whose truth means the page is mapped exclusively by this process. */
-const EXCLUSIVITY_EVIDENCE = new Set(['pte_swp_exclusive', 'PageAnonExclusive', 'folio_test_anon_exclusive', 'is_readable_exclusive_migration_entry']);
 
 /** Origin of uffd-wp requested by a caller flag (MFILL_ATOMIC_WP): it tests no entry. */
 const REQUEST = 'request';
@@ -123,24 +108,24 @@ export class GuardClassifier {
       const name = node.childForFieldName('function')?.text ?? '';
       const args = node.childForFieldName('arguments')?.namedChildren ?? [];
       const first = args[0];
-      if (SOURCE_WRITE_PREDICATES.has(name)) out.push({ cls: 'srcWrite', positive, origin: first ? this.flow.originOf(first) : undefined });
-      if (UPGRADE_PREDICATES.has(name) || /^can_\w*writable$/.test(name)) out.push({ cls: 'upgrade', positive });
-      if (UFFD_WP_UPGRADE_BLOCKERS.has(name)) out.push({ cls: 'uffdBlocker', positive });
-      if (SOFT_DIRTY_UPGRADE_BLOCKERS.has(name)) out.push({ cls: 'softDirtyBlocker', positive });
-      if (UFFD_WP_PREDICATES.has(name)) {
+      if (hasRole(name, ['present-write-test', 'entry-type-write-test'])) out.push({ cls: 'srcWrite', positive, origin: first ? this.flow.originOf(first) : undefined });
+      if (hasRole(name, 'write-upgrade-predicate') || isCanWritableName(name)) out.push({ cls: 'upgrade', positive });
+      if (hasRole(name, 'uffd-wp-upgrade-blocker')) out.push({ cls: 'uffdBlocker', positive });
+      if (hasRole(name, 'soft-dirty-upgrade-blocker')) out.push({ cls: 'softDirtyBlocker', positive });
+      if (hasRole(name, 'uffd-wp-test')) {
         const tested = name.startsWith('userfaultfd_') ? args[1] : first;
         out.push({ cls: 'uffd', positive, origin: tested ? this.flow.originOf(tested) : undefined });
       }
-      if (name === 'PageAnonExclusive' || name === 'folio_test_anon_exclusive') out.push({ cls: 'anonExclusive', positive });
-      if (name === 'is_cow_mapping') out.push({ cls: 'cowMapping', positive });
-      if (PROTNONE_PREDICATES.has(name)) out.push({ cls: 'protnone', positive });
-      if (ENTRY_DIRTY_PREDICATES.has(name)) out.push({ cls: 'entryDirty', positive });
-      if (SOFT_DIRTY_TRACKING_PREDICATES.has(name)) out.push({ cls: 'softDirtyTracking', positive });
-      if (ENTRY_SOFT_DIRTY_PREDICATES.has(name)) out.push({ cls: 'entrySoftDirty', positive });
-      if (UFFD_WP_VMA_PREDICATES.has(name)) out.push({ cls: 'uffdVma', positive });
-      if (ENTRY_TYPE_WRITE_PREDICATES.has(name)) out.push({ cls: 'entryTypeWrite', positive });
-      if (ENTRY_TYPE_READONLY_PREDICATES.has(name)) out.push({ cls: 'entryTypeReadonly', positive });
-      if (SOFT_DIRTY_PREDICATES.has(name)) out.push({ cls: 'softDirty', positive, origin: first ? this.flow.originOf(first) : undefined });
+      if (hasRole(name, 'anon-exclusive-test')) out.push({ cls: 'anonExclusive', positive });
+      if (hasRole(name, 'cow-mapping-test')) out.push({ cls: 'cowMapping', positive });
+      if (hasRole(name, 'protnone-test')) out.push({ cls: 'protnone', positive });
+      if (hasRole(name, 'dirty-test')) out.push({ cls: 'entryDirty', positive });
+      if (hasRole(name, 'soft-dirty-tracking-test')) out.push({ cls: 'softDirtyTracking', positive });
+      if (hasRole(name, 'soft-dirty-test') && !hasRole(name, 'swap-only-accessor')) out.push({ cls: 'entrySoftDirty', positive });
+      if (hasRole(name, 'uffd-wp-vma-test')) out.push({ cls: 'uffdVma', positive });
+      if (hasRole(name, 'entry-type-write-test')) out.push({ cls: 'entryTypeWrite', positive });
+      if (hasRole(name, 'entry-type-readonly-test')) out.push({ cls: 'entryTypeReadonly', positive });
+      if (hasRole(name, 'soft-dirty-test')) out.push({ cls: 'softDirty', positive, origin: first ? this.flow.originOf(first) : undefined });
       if (out.length) return out;
     }
     if (node.type === 'identifier' && !isConstantName(node.text)) return this.variableMeanings(node, positive, visiting);
@@ -149,9 +134,9 @@ export class GuardClassifier {
       else if (id === 'FAULT_FLAG_UNSHARE') out.push({ cls: 'unshare', positive });
       else if (id === 'VM_WRITE') out.push({ cls: 'vmWrite', positive });
       else if (id === 'VM_SHARED' || id === 'VM_MAYSHARE') out.push({ cls: 'vmShared', positive });
-      else if (SOURCE_WRITE_CARRIERS.has(id)) out.push({ cls: 'srcWrite', positive });
-      else if (UFFD_WP_REQUEST_FLAGS.has(id)) out.push({ cls: 'uffd', positive, origin: REQUEST });
-      if (id === 'any_writable') out.push({ cls: 'anyWritable', positive });
+      else if (hasRole(id, 'source-write-carrier')) out.push({ cls: 'srcWrite', positive });
+      else if (hasRole(id, 'uffd-wp-request-flag')) out.push({ cls: 'uffd', positive, origin: REQUEST });
+      if (hasRole(id, 'batch-writable-out-param')) out.push({ cls: 'anyWritable', positive });
     }
     return out;
   }
@@ -173,7 +158,7 @@ export class GuardClassifier {
       if (!l || !r) return false;
       return n.childForFieldName('operator')?.text === '==' && /^(folio_ref_count|page_count|folio_mapcount|page_mapcount)\b/.test(l.text) && r.text === '1';
     }
-    if (n.type === 'call_expression') return EXCLUSIVITY_EVIDENCE.has(n.childForFieldName('function')?.text ?? '');
+    if (n.type === 'call_expression') return hasRole(n.childForFieldName('function')?.text ?? '', 'exclusive-guard-evidence');
     if (n.type === 'identifier' && !visiting.has(n.text)) {
       visiting.add(n.text);
       const defs = this.flow.definitionsOf(n.text).filter((d) => d.operator === '=');
@@ -191,7 +176,7 @@ export class GuardClassifier {
     if (visiting.has(name)) return [];
     visiting.add(name);
     const out: Meaning[] = [];
-    if (name === 'any_writable') out.push({ cls: 'anyWritable', positive }, { cls: 'srcWrite', positive });
+    if (hasRole(name, 'batch-writable-out-param')) out.push({ cls: 'anyWritable', positive }, { cls: 'srcWrite', positive });
     const defs = this.flow.definitionsOf(name);
     if (defs.length === 0 && this.flow.model.params.has(name) && WRITE_PARAM.test(name)) out.push({ cls: 'writeParam', positive });
     for (const d of defs) {

@@ -16,7 +16,7 @@
 //   unknown is no evidence.
 
 import type { FunctionFacts } from './facts.js';
-import type { Level } from './kernel-api.js';
+import { hasRole, type Level } from './kernel-api.js';
 import { atomsOf } from './guards.js';
 import type { Call } from './function-model.js';
 import type { SyntaxNode } from '../lang/parser.js';
@@ -37,16 +37,6 @@ export interface SlotOrigin {
 const OLD_ENTRY_PARAM = /^(?:old|orig)(?:_?(?:pte|pmd|pud|entry|val))?$/;
 const ENTRY_TYPE = /^(pte|pmd|pud)_t$/;
 
-/** Tests that hold only for a uffd-wp marker (or a marker, of which uffd-wp is the carrying kind). */
-const UFFD_MARKER_TESTS = new Set([
-  'pte_marker_entry_uffd_wp', 'pte_marker_uffd_wp', 'is_pte_marker', 'is_pte_marker_entry', 'vmf_orig_pte_uffd_wp',
-  'softleaf_is_uffd_wp_marker', 'softleaf_is_marker', 'leafent_is_uffd_wp_marker', 'leafent_is_marker',
-  'pte_is_uffd_wp_marker', 'pte_is_uffd_marker', 'pte_is_marker',
-  // None or a marker (6.12 hugetlb_fault() -> hugetlb_no_page()): a marker may be there.
-  'pte_none_mostly', 'huge_pte_none_mostly',
-]);
-/** Tests after which the fault slot is empty (no entry, so no marker either). */
-const EMPTY_SLOT_TESTS = new Set(['pte_none', 'pmd_none', 'huge_pte_none']);
 
 /** The slot origins of a function: named old-entry parameters and, for fault handlers, the fault entry. */
 export function slotOriginsOf(facts: FunctionFacts): SlotOrigin[] {
@@ -126,8 +116,9 @@ function markerAt(call: Call, fault: string): boolean | undefined {
       if (!a.positive && text === `${fault}pte`) empty = true;
       if (a.node.type !== 'call_expression') continue;
       const name = a.node.childForFieldName('function')?.text ?? '';
-      if (a.positive && UFFD_MARKER_TESTS.has(name)) return true;
-      if (a.positive && EMPTY_SLOT_TESTS.has(name)) empty = true;
+      // A uffd-wp marker test, or none-or-marker (6.12 hugetlb_fault() -> hugetlb_no_page()): a marker may be there.
+      if (a.positive && hasRole(name, ['uffd-marker-test', 'none-or-marker-test'])) return true;
+      if (a.positive && hasRole(name, 'empty-test')) empty = true;
     }
   }
   return empty ? false : undefined;

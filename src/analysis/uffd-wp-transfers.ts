@@ -16,15 +16,9 @@
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {
-  CLEARING_READS,
-  PRESENT_ONLY_ACCESSORS,
-  UFFD_CARRIER_KIND_TESTS,
-  UFFD_NONPRESENT_DISPATCH_DECODERS,
-  UFFD_WP_CLEAR_COVERAGE,
+  hasRole,
+  roleData,
   UFFD_WP_MARKER,
-  UFFD_WP_MARKER_COPIERS,
-  UFFD_WP_PREDICATES,
-  UFFD_WP_REGISTRATION_TESTS,
   type UffdCarrierKind,
 } from './kernel-api.js';
 import { alwaysExits, placeName, type Call, type Guard, type Point } from './function-model.js';
@@ -108,7 +102,7 @@ class TransferAnalysis {
       mode = 'copy';
       source = paths.find((p) => p.base.origin)?.base.origin ?? 'the source entry';
     }
-    const clears = uniqueCalls(paths.flatMap((p) => p.steps.filter((s) => UFFD_WP_CLEAR_COVERAGE.has(s.call.name)).map((s) => s.call)));
+    const clears = uniqueCalls(paths.flatMap((p) => p.steps.filter((s) => hasRole(s.call.name, 'uffdClear')).map((s) => s.call)));
     const uncovered = [...needed].filter((k) => !clears.some((c) => this.clearCovers(c, k, point)));
     return { sink, mode, source, uncovered: sortKinds(uncovered), clears };
   }
@@ -126,10 +120,10 @@ class TransferAnalysis {
     if ((base.kind === 'read' || base.kind === 'readMerged' || base.kind === 'param') && base.origin && base.origin !== slot) {
       const name = base.node.type === 'call_expression' ? base.node.childForFieldName('function')?.text ?? '' : '';
       if (this.fork && base.kind !== 'readMerged') mode = 'copy';
-      else if (CLEARING_READS.has(name)) mode = 'move';
+      else if (hasRole(name, 'clearing-read')) mode = 'move';
       carries = mode !== undefined;
     }
-    if (base.kind === 'encode' && base.node.childForFieldName('function')?.text === 'make_pte_marker') {
+    if (base.kind === 'encode' && hasRole(base.node.childForFieldName('function')?.text ?? '', 'pte-marker-maker')) {
       carries = this.markerMayCarryUffd(base.node);
     }
     for (const s of p.steps) {
@@ -170,7 +164,7 @@ class TransferAnalysis {
     if (arg.text.includes(UFFD_WP_MARKER)) return !this.requiresRegistered(this.facts.model.pointOf(node));
     if (arg.type !== 'identifier') return false;
     const defs = this.facts.flow.reachingDefinitions(arg.text, node);
-    return defs.some((d) => !containsCall(d.value, (name) => UFFD_WP_MARKER_COPIERS.has(name)) && !/^[A-Z_]+$/.test(d.value.text));
+    return defs.some((d) => !containsCall(d.value, (name) => hasRole(name, 'uffd-wp-marker-copier')) && !/^[A-Z_]+$/.test(d.value.text));
   }
 
   /** Does this point only run when the destination is registered? */
@@ -206,7 +200,7 @@ class TransferAnalysis {
 
   private decodedUnguarded(origin: string): boolean {
     return this.facts.model.calls.some((c) => {
-      if (!UFFD_NONPRESENT_DISPATCH_DECODERS.has(c.name) || !c.args[0]) return false;
+      if (!hasRole(c.name, ['swap-entry-decoder', 'leaf-entry-decoder']) || !c.args[0]) return false;
       if (!this.testsOrigin(c.args[0], origin)) return false;
       return !this.hasKindTest(c.point);
     });
@@ -214,11 +208,11 @@ class TransferAnalysis {
 
   /** A present-only transform (pte_mkold, pmd_wrprotect, ...) applied to the value without a kind test. */
   private presentTransformUnguarded(p: ValuePath): boolean {
-    return p.steps.some((s) => PRESENT_ONLY_ACCESSORS.has(s.call.name) && !UFFD_WP_CLEAR_COVERAGE.has(s.call.name) && !this.hasKindTest(s.call.point));
+    return p.steps.some((s) => hasRole(s.call.name, 'present-only-accessor') && !hasRole(s.call.name, 'uffdClear') && !this.hasKindTest(s.call.point));
   }
 
   private hasKindTest(point: Point): boolean {
-    return point.guards.some((g) => containsCall(g.expr, (name) => UFFD_CARRIER_KIND_TESTS.has(name)));
+    return point.guards.some((g) => containsCall(g.expr, (name) => hasRole(name, 'uffdCarrierKindTest')));
   }
 
   /**
@@ -244,7 +238,7 @@ class TransferAnalysis {
    * unregistered and the entry has kind k (its guards beyond the installer's all hold then)?
    */
   private clearCovers(c: Call, k: UffdCarrierKind, sinkPoint: Point): boolean {
-    if (!(UFFD_WP_CLEAR_COVERAGE.get(c.name) ?? []).includes(k)) return false;
+    if (!(roleData(c.name, 'uffdClear') ?? []).includes(k)) return false;
     const shared = new Set(sinkPoint.guards.map((g) => `${g.expr.id}:${g.positive}`));
     const origin = c.args[0] ? this.facts.flow.originOf(c.args[0]) : undefined;
     return c.point.guards.every((g) => shared.has(`${g.expr.id}:${g.positive}`) || this.evaluate(g.expr, g.positive, k, origin, true) === true);
@@ -269,20 +263,20 @@ class TransferAnalysis {
     if (n.type === 'call_expression') {
       const f = n.childForFieldName('function')?.text ?? '';
       const args = n.childForFieldName('arguments')?.namedChildren ?? [];
-      const reg = UFFD_WP_REGISTRATION_TESTS.get(f);
+      const reg = roleData(f, 'uffdRegistration');
       if (reg) {
         const vma = args[reg.vmaArg];
         // userfaultfd_wp(src_vma) says nothing about the destination.
         if (vma && /\bsrc/.test(vma.text) && !reg.whenUnregistered) return undefined;
         return reg.whenUnregistered;
       }
-      const kindTest = UFFD_CARRIER_KIND_TESTS.get(f);
+      const kindTest = roleData(f, 'uffdCarrierKindTest');
       if (kindTest && k && origin && args[0] && this.testsOrigin(args[0], origin)) {
         const t = kindTest.canBeTrue.includes(k);
         const fl = kindTest.canBeFalse.includes(k);
         return t && !fl ? true : !t ? false : undefined;
       }
-      if (uffdHolds && UFFD_WP_PREDICATES.has(f)) return true;
+      if (uffdHolds && hasRole(f, 'uffd-wp-test')) return true;
       return undefined;
     }
     if (n.type === 'identifier') {
@@ -315,7 +309,7 @@ function baseKinds(p: ValuePath): UffdCarrierKind[] {
   const name = base.node.type === 'call_expression' ? base.node.childForFieldName('function')?.text ?? '' : '';
   if (base.kind === 'construct') return ['present'];
   // swp_entry_to_pte() & co build a swap-format entry; make_pte_marker() a marker.
-  if (base.kind === 'encode') return name === 'make_pte_marker' ? ['marker'] : ['swap'];
+  if (base.kind === 'encode') return hasRole(name, 'pte-marker-maker') ? ['marker'] : ['swap'];
   return [...UFFD_CARRIER_KINDS];
 }
 

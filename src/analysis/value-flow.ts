@@ -6,7 +6,7 @@
 // gives different values at different points.
 
 import type { SyntaxNode } from '../lang/parser.js';
-import { apiOf, type ApiEntry } from './kernel-api.js';
+import { apiOf, hasRole, type ApiEntry } from './kernel-api.js';
 import { placeName, type Assignment, type Call, type FunctionModel, type Guard, type Point } from './function-model.js';
 import { withoutParensAndCasts } from './syntax.js';
 import { GAP_DEFINITION, isGapCall } from './gap.js';
@@ -242,7 +242,7 @@ export class ValueFlow {
     const api = apiOf(name);
     const args = call?.args ?? e.childForFieldName('arguments')?.namedChildren ?? [];
     if (!api) {
-      if (name === 'READ_ONCE' || name === '__pte' || name === 'pte_val') return args[0] ? this.pathsOf(args[0], depth + 1) : [unknownPath(e)];
+      if (hasRole(name, 'entry-value-wrapper')) return args[0] ? this.pathsOf(args[0], depth + 1) : [unknownPath(e)];
       return [unknownPath(e)];
     }
     switch (api.effect) {

@@ -18,14 +18,12 @@
 import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
-  ENTRY_SOFT_DIRTY_PREDICATES,
-  IN_PLACE_WRPROTECT,
+  apisWithRole,
+  hasRole,
+  isNeedsFaultName,
   isWriteUpgradePredicate,
-  SOFT_DIRTY_PREDICATES,
-  SOFT_DIRTY_BATCH_FLAGS,
-  SOFT_DIRTY_UPGRADE_BLOCKERS,
+  roleData,
   SOFT_DIRTY_VMA_FLAG,
-  WRITE_FAULT_NEEDED_PREDICATES,
 } from './kernel-api.js';
 import { TRANSPARENT_WRAPPERS } from './function-model.js';
 import type { FunctionFacts } from './facts.js';
@@ -79,7 +77,7 @@ export function softDirtyFlagDecisions(facts: FunctionFacts): SoftDirtyFlagTest[
  * vma_wants_writenotify(), ...)? Such predicates return the soft-dirty condition itself.
  */
 function isNeedsFaultPredicate(name: string): boolean {
-  return WRITE_FAULT_NEEDED_PREDICATES.has(name) || SOFT_DIRTY_UPGRADE_BLOCKERS.has(name) || /needs_soft_dirty_wp$|wants_writenotify$/.test(name);
+  return hasRole(name, 'write-fault-needed-test') || hasRole(name, 'soft-dirty-upgrade-blocker') || isNeedsFaultName(name);
 }
 
 /** `vma->vm_flags & VM_SOFTDIRTY` -> `vma`; anything that is not a plain name -> `vma`. */
@@ -175,7 +173,7 @@ function softDirtyBitTest(node: SyntaxNode): boolean | undefined {
   const n = shape.node;
   if (shape.kind !== 'atom' || n.type !== 'call_expression') return undefined;
   const f = n.childForFieldName('function')?.text ?? '';
-  return SOFT_DIRTY_PREDICATES.has(f) || ENTRY_SOFT_DIRTY_PREDICATES.has(f) ? positive : undefined;
+  return hasRole(f, 'soft-dirty-test') ? positive : undefined;
 }
 
 /**
@@ -185,7 +183,7 @@ function softDirtyBitTest(node: SyntaxNode): boolean | undefined {
 function decidesWritePermission(facts: FunctionFacts): boolean {
   if (isWriteUpgradePredicate(facts.name) || isNeedsFaultPredicate(facts.name)) return true;
   if (facts.grants.length > 0) return true;
-  return facts.model.calls.some((c) => apiOf(c.name)?.effect === 'wrprotect' || IN_PLACE_WRPROTECT.has(c.name));
+  return facts.model.calls.some((c) => apiOf(c.name)?.effect === 'wrprotect' || hasRole(c.name, 'inPlaceWrprotect'));
 }
 
 /**
@@ -209,11 +207,13 @@ function guardedMeaning(facts: FunctionFacts, root: SyntaxNode): Meaning {
   const returned = returnedTruth(cons);
   if (upgradeFn && returned !== undefined) return returned ? 'mayWrite' : 'needsWriteFault';
   if (needsFn && returned !== undefined) return returned ? 'needsWriteFault' : 'mayWrite';
-  if (containsCall(cons, (n) => apiOf(n)?.effect === 'wrprotect' || IN_PLACE_WRPROTECT.has(n))) return 'needsWriteFault';
+  if (containsCall(cons, (n) => apiOf(n)?.effect === 'wrprotect' || hasRole(n, 'inPlaceWrprotect'))) return 'needsWriteFault';
   if (containsCall(cons, (n) => ['grant', 'grantVma'].includes(apiOf(n)?.effect ?? ''))) return 'mayWrite';
   // copy_present_ptes: `if (!vma_soft_dirty_enabled(src_vma)) flags |= FPB_IGNORE_SOFT_DIRTY`.
-  for (const [flag, sense] of SOFT_DIRTY_BATCH_FLAGS) {
-    if (new RegExp(`\\b${flag}\\b`).test(cons.text)) return sense === 'tracked' ? 'needsWriteFault' : 'mayWrite';
+  for (const flag of apisWithRole('batchFlag')) {
+    const { bit, policy } = roleData(flag, 'batchFlag')!;
+    if (bit !== 'softDirty' || policy === 'merge') continue;
+    if (new RegExp(`\\b${flag}\\b`).test(cons.text)) return policy === 'respect' ? 'needsWriteFault' : 'mayWrite';
   }
   // Anything else: the polarity the author meant is unknown.
   return 'unknown';

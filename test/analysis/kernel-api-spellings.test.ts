@@ -7,15 +7,10 @@ import { analyzeText } from '../../src/engine/analyze.js';
 import { parseKernelVersion } from '../../src/kernel-version.js';
 import { allRules } from '../../rules/index.js';
 
-/** Every table of kernel-api.ts that holds `name` (sets and maps by key), plus the effect table. */
+/** The roles of `name` in the table, with its value-flow effect. */
 function rolesOf(name: string): string[] {
-  const roles: string[] = [];
-  for (const [table, value] of Object.entries(api)) {
-    if ((value instanceof Set || value instanceof Map) && value.has(name)) roles.push(table);
-  }
   const entry = api.apiOf(name);
-  if (entry) roles.push(`effect:${entry.effect}`);
-  return roles;
+  return [...api.roleOf(name), ...(entry ? [`effect:${entry.effect}`] : [])];
 }
 
 function check(code: string, version: string, rule: string): string[] {
@@ -27,8 +22,9 @@ function check(code: string, version: string, rule: string): string[] {
 describe('older spellings (5.x swap entry API, before 4dd845b5a3e5 in 5.14)', () => {
   test('is_write_migration_entry / is_write_device_private_entry are source-write and type predicates', () => {
     for (const name of ['is_write_migration_entry', 'is_write_device_private_entry']) {
-      expect(rolesOf(name)).toEqual(expect.arrayContaining(['SOURCE_WRITE_PREDICATES', 'SWAP_ENTRY_TYPE_PREDICATES', 'SPELLING_VERSIONS']));
-      expect(api.SPELLING_VERSIONS.get(name)).toEqual({ until: [5, 14] });
+      expect(rolesOf(name)).toEqual(expect.arrayContaining(['entry-type-write-test', 'swapTypeTest']));
+      expect(api.apiSpec(name)).toMatchObject({ until: [5, 14] });
+      expect(api.apiSpec(name)?.since).toBeUndefined();
     }
   });
 
@@ -51,7 +47,7 @@ describe('older spellings (5.x swap entry API, before 4dd845b5a3e5 in 5.14)', ()
     ]);
     expect(check(fn('pte_write(pteval)'), '5.10', 'pte-write-grant-unjustified')).toEqual([]);
     expect(check(fn('0'), '5.10', 'pte-write-grant-unjustified')).toEqual([]);
-    expect(api.WRITE_ARGUMENT_ENTRY_MAKERS.get('make_device_private_entry')).toEqual({ writeArg: 1 });
+    expect(api.roleData('make_device_private_entry', 'writeArgMaker')).toEqual({ writeArg: 1 });
   });
 
   test('is_write_migration_entry() is a source-write guard: maybe_mkwrite() under it is redundant', () => {
@@ -78,26 +74,28 @@ describe('older spellings (5.x swap entry API, before 4dd845b5a3e5 in 5.14)', ()
 
 describe('newer spellings', () => {
   test('folio_pte_batch_flags and every FPB_* flag, with version tags', () => {
-    expect(rolesOf('folio_pte_batch_flags')).toEqual(expect.arrayContaining(['BATCH_BUILDERS', 'SPELLING_VERSIONS', 'effect:mergeBatch']));
+    expect(rolesOf('folio_pte_batch_flags')).toEqual(expect.arrayContaining(['batchBuilder', 'effect:mergeBatch']));
+    expect(api.apiSpec('folio_pte_batch_flags')?.since).toEqual([6, 16]);
     const flags = ['FPB_IGNORE_DIRTY', 'FPB_IGNORE_SOFT_DIRTY', 'FPB_RESPECT_DIRTY', 'FPB_RESPECT_SOFT_DIRTY', 'FPB_RESPECT_WRITE', 'FPB_MERGE_WRITE', 'FPB_MERGE_YOUNG_DIRTY'];
-    for (const f of flags) expect(api.BATCH_FLAGS.get(f)?.since, f).toBeDefined();
-    // The soft-dirty policy table agrees with the flag table.
-    for (const [f, policy] of api.SOFT_DIRTY_BATCH_FLAGS) {
-      expect(api.BATCH_FLAGS.get(f)).toMatchObject({ bit: 'softDirty', policy: policy === 'tracked' ? 'respect' : 'ignore' });
-    }
+    expect([...api.apisWithRole('batchFlag')].sort()).toEqual([...flags].sort());
+    for (const f of flags) expect(api.apiSpec(f)?.since, f).toBeDefined();
+    // 6.9-6.15 ignore-flags, 2025+ respect-flags: each kernel spells one family.
+    expect([...api.apisWithRole('batchFlag', parseKernelVersion('6.12')!)].sort()).toEqual(['FPB_IGNORE_DIRTY', 'FPB_IGNORE_SOFT_DIRTY']);
+    expect([...api.apisWithRole('batchFlag', parseKernelVersion('6.1')!)]).toEqual([]);
   });
 
   test('every softleaf_* spelling with a version tag plays a role in the table', () => {
-    const softleaf = [...api.SPELLING_VERSIONS.keys()].filter((n) => n.startsWith('softleaf_'));
+    const softleaf = api.apiNames().filter((n) => n.startsWith('softleaf_') && api.apiSpec(n)?.since);
     expect(softleaf.length).toBeGreaterThanOrEqual(15);
     for (const name of softleaf) {
-      expect(rolesOf(name).filter((r) => r !== 'SPELLING_VERSIONS'), name).not.toEqual([]);
+      expect(api.apiSpec(name)?.since, name).toEqual([6, 19]);
+      expect(rolesOf(name), name).not.toEqual([]);
     }
   });
 
   test('every version-tagged spelling plays a role beyond its tag', () => {
-    for (const name of api.SPELLING_VERSIONS.keys()) {
-      expect(rolesOf(name).filter((r) => r !== 'SPELLING_VERSIONS'), name).not.toEqual([]);
-    }
+    const tagged = api.apiNames().filter((n) => api.apiSpec(n)?.since || api.apiSpec(n)?.until);
+    expect(tagged.length).toBeGreaterThanOrEqual(25);
+    for (const name of tagged) expect(rolesOf(name), name).not.toEqual([]);
   });
 });

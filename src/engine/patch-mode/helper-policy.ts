@@ -6,6 +6,7 @@
 // mremap_folio_pte_batch()). Per rule that declares the bit it depends on (RuleMeta.helperPolicy):
 // respected before and not after is introduced, at the helper's builder call; the reverse is fixed.
 
+import { batchFlagNamed } from '../../analysis/kernel-api.js';
 import { hunkFinding } from './patch-finding.js';
 import type { PatchFinding } from '../../finding.js';
 import type { SourceImage } from '../../input/images.js';
@@ -14,7 +15,7 @@ import type { Rule } from '../define-rule.js';
 import type { HunkInput } from './image-analysis.js';
 
 
-const FLAG: Record<'write' | 'softDirty', string> = { write: 'FPB_RESPECT_WRITE', softDirty: 'FPB_RESPECT_SOFT_DIRTY' };
+const FLAG: Record<'write' | 'softDirty', string> = { write: batchFlagNamed('write', 'respect'), softDirty: batchFlagNamed('softDirty', 'respect') };
 
 export function helperPolicyFindings(input: HunkInput): PatchFinding[] {
   const { pre, post } = input;
