@@ -5,7 +5,7 @@
 
 import { defineRule, type HunkFact } from '../src/engine/define-rule.js';
 import type { FunctionFacts } from '../src/analysis/facts.js';
-import { hasRole, UFFD_WP_MARKER } from '../src/analysis/kernel-api.js';
+import { hasRole, UFFD_WP_MARKER, ZAP_UFFD_WP_MARKER_INSTALLER } from '../src/analysis/kernel-api.js';
 import { carryHelp, type BitLoss, type CarryPolicy, type Zap } from '../src/analysis/bit-transfer.js';
 
 export default defineRule({
@@ -135,7 +135,7 @@ export default defineRule({
           direction: 'zap',
           sink: zap.clear.name,
           sinkLine: lineOf(zap.clear.node),
-          setter: ZAP_MARKER_SETTER,
+          setter: ZAP_UFFD_WP_MARKER_INSTALLER,
         },
         help: `install a uffd-wp marker where ${zap.source.name} leaves its slot: pte_install_uffd_wp_if_needed() / zap_install_uffd_wp_if_needed()`,
       });
@@ -153,9 +153,6 @@ function exempt(loss: BitLoss): boolean {
   // UFFDIO_MOVE: the ioctl defines the moved entry's uffd-wp state.
   return loss.direction === 'move';
 }
-
-/** The uffd-wp marker setter a zap owes (named in the message). */
-const ZAP_MARKER_SETTER = 'pte_install_uffd_wp_if_needed';
 
 /**
  * Zaps must leave a uffd-wp marker (pte_install_uffd_wp_if_needed(), zap_install_uffd_wp_if_needed(),
