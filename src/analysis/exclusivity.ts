@@ -4,8 +4,8 @@
 //    folio_try_share_anon_rmap(): "clear PTE first")?
 //  - result use: does a try-share / try-dup failure restore the saved entry and abort?
 //  - provenance: is RMAP_EXCLUSIVE / SetPageAnonExclusive derived from the entry or a fresh page?
-// API names and their roles live in kernel-api.ts; this module only combines them with the
-// function model (points, arms, dominance) and the value flow.
+// API names and their roles live in the kernel API table (kernel-api/table.ts); this module only
+// combines them with the function model (points, arms, dominance) and the value flow.
 
 import type { SyntaxNode } from '../lang/parser.js';
 import {

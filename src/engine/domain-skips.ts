@@ -7,7 +7,7 @@ import type { SourceFunction } from '../lang/slice.js';
 /** Is `fn` (a function of the file whose lines are `rawLines`) outside every rule's domain? */
 export function outsideDomain(rawLines: string[], fn: SourceFunction): boolean {
   // Definitions of the primitives themselves (6.1 arm64 set_huge_pte_at()) are summarised in
-  // kernel-api.ts and checked at their callers.
+  // kernel-api/table.ts and checked at their callers.
   return isBootTimeCode(rawLines, fn) || isPageTablePrimitive(fn.name);
 }
 

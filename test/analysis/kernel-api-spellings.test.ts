@@ -1,4 +1,4 @@
-// The API table's older and newer spellings (src/analysis/kernel-api.ts): each is recognised in
+// The API table's older and newer spellings (src/analysis/kernel-api/table.ts): each is recognised in
 // its role, carries its version tag, and changes what the rules report on code that spells it.
 
 import { describe, expect, test } from 'vitest';

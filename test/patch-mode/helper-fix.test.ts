@@ -34,7 +34,7 @@ describe('a fix in a batch helper', () => {
       expect(run.result.findings.filter((f) => f.status === 'introduced')).toEqual([]);
     } else {
       // From the hunks alone the caller is not visible; the change is judged at the helper
-      // (src/engine/helper-policy.ts): its batch now respects the write bit.
+      // (src/engine/patch-mode/helper-policy.ts): its batch now respects the write bit.
       expect(run.result.findings.map((f) => `${f.status} ${f.rule} ${f.function} ${f.partial}`)).toEqual([
         'fixed batch-merged-restore folio_unmap_pte_batch true',
       ]);

@@ -1,7 +1,7 @@
 // Patch mode without a tree: a hunk that deletes a carry (`if (pte_swp_uffd_wp(old)) pte =
 // pte_mkuffd_wp(pte);`) and adds none back is the typical one-line loss; the full analyses
 // cannot see the old entry's read or the new entry's construction from 3 lines of context, but
-// the deletion itself is in the hunk (src/engine/hunk-carries.ts). The shape is a migration-entry
+// the deletion itself is in the hunk (src/engine/patch-mode/hunk-carries.ts). The shape is a migration-entry
 // restore in the kernel's idiom, long enough that no hunk shows it whole.
 
 import path from 'node:path';

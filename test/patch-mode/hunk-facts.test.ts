@@ -1,5 +1,5 @@
 // Patch mode without a tree: what the patch's own lines prove about the unseen rest
-// (src/engine/hunk-facts.ts). Both images share every line the patch does not show, so a fact the
+// (src/engine/patch-mode/hunk-facts.ts). Both images share every line the patch does not show, so a fact the
 // pre-image establishes on the changed lines and the post-image loses is the change itself: a swap
 // accessor respelled in the present family on the same value, a fork's type test narrowed, a
 // write-upgrade predicate's test of a fault reason removed, an exclusivity proof weakened, an

@@ -237,7 +237,7 @@ describe('(b) without a tree: detection and noise of the bug and fix patches', (
     expect(new Set(entries.map((e) => e.id)).size, 'case ids are unique').toBe(entries.length);
     expect(errors, 'every patch reads and applies without a tree too').toEqual([]);
     expect(total.tree, 'detection with the tree').toBe(entries.length);
-    // A floor, raised as the hunks-alone analysis learns classes (src/engine/hunk-facts.ts):
+    // A floor, raised as the hunks-alone analysis learns classes (src/engine/patch-mode/hunk-facts.ts):
     // a bug patch found introduced, its fix patch found fixed.
     expect(total.bug, 'bug patches found from hunks alone').toBeGreaterThanOrEqual(HUNKS_ALONE_FLOOR);
     expect(total.fix, 'fix patches found from hunks alone').toBeGreaterThanOrEqual(HUNKS_ALONE_FLOOR);

@@ -1,4 +1,4 @@
-// Findings matched across a rewrite (src/engine/delta.ts): after exact fingerprint matching, a
+// Findings matched across a rewrite (src/engine/patch-mode/delta.ts): after exact fingerprint matching, a
 // leftover post-image finding and a leftover pre-image finding with the same rule, function,
 // message id and reported call are the same finding. A refactor that moves a flagged expression
 // into a declaration is neither a fix nor a new bug; a real fix or a new bug still reads as one.
