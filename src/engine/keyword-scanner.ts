@@ -3,15 +3,15 @@
 // 1.34 GB of which 711 of 59,952 files hold a keyword, so the file test is most of what a tree
 // scan costs: the former alternation regular expression over decoded text took 8.0 s of CPU on
 // the tree, an Aho-Corasick automaton over every byte 2.9 s (same run). Files now go through
-// AlignedGramSearch (one aligned word in four, aligned-gram-search.ts) for keywords of 7 bytes or
-// more and Buffer.indexOf for the few shorter ones: on a quarter of the tree (315 MB, CPU time,
-// same run) the automaton takes 2.5 ns a byte, this about 1 ns, of which each short keyword's
-// indexOf is 0.3. Functions (short texts, already decoded) still go through the automaton.
+// AlignedGramSearch (one aligned word in four, aligned-gram-search.ts) for keywords of 6 bytes or
+// more, and Buffer.indexOf for the shorter ones (swp): on a quarter of the tree (315 MB, best of
+// five, CPU time, same run) the automaton takes 1.9 ns a byte, this 0.83 ns; a whole-tree scan
+// (--jobs 1) went from 17.1 s to 14.0 s of CPU, same findings. Functions (short texts, already
+// decoded) still go through the automaton.
 //
 // Hand-written rather than an npm Aho-Corasick (modern-ahocorasick, @monyone/aho-corasick): those
 // search JavaScript strings and report every match through maps of transitions; here the input is
-// a Buffer that must not be decoded first, and the answer is the first match, so a flat table
-// indexed by byte is what makes the loop fast.
+// a Buffer that must not be decoded first, and the answer is the first match.
 
 import type { Rule } from './define-rule.js';
 import { AlignedGramSearch, commonness, WINDOW } from './aligned-gram-search.js';
