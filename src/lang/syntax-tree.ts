@@ -113,7 +113,11 @@ export interface SyntaxTree {
 
 // Node types and field names repeat in every function: one string each, not one per node, and
 // asked of the binding by number (a native string per node costs more than the rest of the walk).
+// Each cursor property is a call into the binding, so what follows from the type is asked once per
+// type: whether a node is named is its (alias) symbol's metadata in tree-sitter (ts_node_is_named),
+// and only a zero-width node can be MISSING (error recovery inserts it without text).
 const typeNames: string[] = [];
+const namedTypes: boolean[] = [];
 const fieldNames: string[] = [];
 
 /** Lowers a native tree of `text` in one cursor walk. The native tree is not referenced afterwards. */
@@ -123,14 +127,16 @@ export function lowerTree(tree: Parser.Tree, text: string): SyntaxTree {
   const make = (parent: SyntaxNode | null): SyntaxNode => {
     const typeId = cursor.nodeTypeId;
     const fieldId = cursor.currentFieldId;
+    const startIndex = cursor.startIndex;
+    const endIndex = cursor.endIndex;
     const node = new SyntaxNode(
       source,
       (typeNames[typeId] ??= cursor.nodeType),
-      cursor.nodeIsNamed,
-      cursor.nodeIsMissing,
+      (namedTypes[typeId] ??= cursor.nodeIsNamed),
+      startIndex === endIndex && cursor.nodeIsMissing,
       fieldId ? (fieldNames[fieldId] ??= cursor.currentFieldName) : null,
-      cursor.startIndex,
-      cursor.endIndex,
+      startIndex,
+      endIndex,
       parent,
     );
     parent?.children.push(node);

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { KeywordScanner, scannerFor } from '../../src/engine/keyword-scanner.js';
+import { AlignedGramSearch } from '../../src/engine/aligned-gram-search.js';
 import { defaultRules } from '../../src/engine/registry.js';
 
 const naive = (text: string, words: string[]) => words.some((w) => text.includes(w));
@@ -37,6 +38,55 @@ describe('KeywordScanner', () => {
     // The generator must exercise both answers.
     expect(positives).toBeGreaterThan(100);
     expect(positives).toBeLessThan(1900);
+  });
+
+  it('finds a keyword at every position and alignment of the bytes, up to the last byte', () => {
+    // inBytes reads 4-aligned words of the underlying memory: a view may start at any offset, and
+    // a keyword may end the buffer, past the last whole word.
+    const words = ['swp', 'dst_mm', 'uffd_wp', 'pte_swp_clear_exclusive', 'writable('];
+    const s = new KeywordScanner(words);
+    const memory = Buffer.alloc(64 + 8, 'x');
+    let negatives = 0;
+    for (const word of words) {
+      for (let viewStart = 0; viewStart < 4; viewStart++) {
+        for (let length = word.length; length <= 40; length++) {
+          for (let at = 0; at + word.length <= length; at++) {
+            memory.fill('x');
+            memory.write(word, viewStart + at, 'latin1');
+            const view = memory.subarray(viewStart, viewStart + length);
+            expect(s.inBytes(view), `${word} at ${at} of ${length}, view at ${viewStart}`).toBe(true);
+            // One byte of it changed: none left, unless that byte was outside a keyword it holds.
+            memory[viewStart + at + ((at + length) % word.length)] = 0x23;
+            const broken = memory.subarray(viewStart, viewStart + length);
+            const expected = naive(broken.toString('latin1'), words);
+            negatives += expected ? 0 : 1;
+            expect(s.inBytes(broken), `broken ${word} at ${at} of ${length}`).toBe(expected);
+          }
+        }
+      }
+    }
+    expect(negatives).toBeGreaterThan(10_000);
+  });
+
+  it('AlignedGramSearch agrees with a substring search on random buffers of literal pieces', () => {
+    const literals = ['device_private', 'get_and_clear', 'set_pte_at', 'dst_mm', 'mkwrite', 'any_writable', 'softleaf'];
+    const search = new AlignedGramSearch(literals);
+    const pieces = [...literals.flatMap((l) => [l.slice(0, 3), l.slice(3), l.slice(1, -1)]), ...literals.slice(0, 2), '\0', ' ', 'de', 'vice'];
+    let seed = 777;
+    const random = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff), (seed >>> 8) % n);
+    let positives = 0;
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      for (let k = random(10); k > 0; k--) text += pieces[random(pieces.length)];
+      const offset = random(4);
+      const bytes = Buffer.concat([Buffer.alloc(offset), Buffer.from(text, 'latin1')]).subarray(offset);
+      const expected = literals.some((l) => text.includes(l));
+      positives += expected ? 1 : 0;
+      expect(search.in(bytes), JSON.stringify(text)).toBe(expected);
+    }
+    expect(positives).toBeGreaterThan(300);
+    expect(positives).toBeLessThan(2700);
+    expect(() => new AlignedGramSearch(['swp'])).toThrow(/at least 6/);
   });
 
   it('matches nothing without keywords, and refuses keywords it could not search in bytes', () => {

@@ -21,12 +21,23 @@ export function rewriteMacroIdioms(text: string): string {
   return applyEdits(text, edits);
 }
 
-/** `text` with comments and literals blanked: the regular expressions below then see code only. */
+/**
+ * `text` with comments and literals blanked (every code unit but a newline becomes a space): the
+ * regular expressions below then see code only. Copies runs of code whole rather than building a
+ * string per character: this runs on every function of every file that passes the prefilter.
+ */
 function codeOnly(text: string): string {
   const mask = codeMask(text);
-  const chars = text.split('');
-  for (let i = 0; i < chars.length; i++) if (mask[i] === 0 && chars[i] !== '\n') chars[i] = ' ';
-  return chars.join('');
+  const parts: string[] = [];
+  let at = 0;
+  for (let start = mask.indexOf(0); start !== -1; start = mask.indexOf(0, at)) {
+    let end = start;
+    while (end < mask.length && mask[end] === 0) end++;
+    parts.push(text.slice(at, start), text.slice(start, end).replace(/[^\n]/g, ' '));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 /** [start, end) of each argument of the list opened at `open`; `end` is at its `,` or `)`. */
@@ -91,6 +102,8 @@ function typeArguments(code: string): Edit[] {
   for (const call of code.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
     if (TAKES_TYPES.has(call[1]) || /^(?:COMPAT_)?SYSCALL_DEFINE\d$/.test(call[1])) continue;
     for (const [start, end] of argumentRanges(code, call.index + call[0].length - 1) ?? []) {
+      // Most arguments are one word or an expression with operators: no type name (see isTypeName).
+      if (!maybeTypeName(code, start, end)) continue;
       const tokens = [...code.slice(start, end).matchAll(/\w+|\S/g)];
       const stars = tokens.findIndex((t) => t[0] === '*');
       const words = tokens.slice(0, stars < 0 ? tokens.length : stars).map((t) => t[0]);
@@ -102,6 +115,30 @@ function typeArguments(code: string): Edit[] {
   }
   return edits;
 }
+
+/**
+ * False when code[start, end) cannot pass isTypeName: it holds a character that is not a word
+ * character, whitespace or `*`, or it is a single word without `*`. Decided without slicing or
+ * tokenizing, as this runs on every argument of every call.
+ */
+function maybeTypeName(code: string, start: number, end: number): boolean {
+  let words = 0;
+  let inWord = false;
+  let star = false;
+  for (let i = start; i < end; i++) {
+    const c = code.charCodeAt(i);
+    const word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+    if (word) {
+      if (!inWord) words++;
+    } else if (c === 0x2a) star = true;
+    else if (!WHITESPACE.has(c)) return false;
+    inWord = word;
+  }
+  return words > 1 || (words === 1 && star);
+}
+
+// What \s matches among the code units a C file holds (typeArguments tokenizes with \S).
+const WHITESPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff, ...Array.from({ length: 11 }, (_, i) => 0x2000 + i)]);
 
 /**
  * Whether `words` (then `*`s if `pointer`) spell a type name and nothing else: `unsigned long
