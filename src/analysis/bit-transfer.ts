@@ -230,7 +230,7 @@ export class BitTransfer {
     if (/\b(pte|pmd|pud)_t\b/.test(model.node.childForFieldName('type')?.text ?? '')) return out;
     for (const c of model.calls) {
       if (!hasRole(c.name, 'clearing-read')) continue;
-      const level = levelOfCall(c.name);
+      const level = levelOfName(c.name);
       if (level !== 'pte' && level !== 'huge') continue;
       const key = this.keyOf(c.node);
       const source = this.entries.find((e) => e.key === key);
@@ -273,7 +273,7 @@ export class BitTransfer {
       const direction = this.directionOf(install.kind === 'swap', source, slot, install.level, guards, call.point);
       out.push({
         bit, shape: 'helper', direction, level: install.level, guards, made: install.made,
-        node: call.node, sink: call, source, setter: setterName(bit, install.level, install.kind), viaHelper: true,
+        node: call.node, sink: call, source, setter: bitSetterName(bit, install.level, install.kind), viaHelper: true,
       });
     }
     return out;
@@ -333,7 +333,7 @@ export class BitTransfer {
     if (!source) return undefined;
     const direction = this.direction(path, source, slot, level, guards);
     const kind = path.base.kind === 'encode' ? 'swap' : 'present';
-    return { bit, shape: 'fresh', direction, level, guards, made, node: path.base.node, sink: sink.call, source, setter: setterName(bit, level, kind) };
+    return { bit, shape: 'fresh', direction, level, guards, made, node: path.base.node, sink: sink.call, source, setter: bitSetterName(bit, level, kind) };
   }
 
   /** An entry moved whole from a cleared slot to another slot of its level, without the bit set on the way. */
@@ -345,7 +345,7 @@ export class BitTransfer {
     if (from === slot) return undefined;
     const source = this.entries.find((e) => e.key === from);
     if (source && (source.level !== level || source.table)) return undefined;
-    if (levelOfCall(fn) !== level) return undefined;
+    if (levelOfName(fn) !== level) return undefined;
     const sinkGuards = new Set(sink.call.point.guards.map((g) => g.expr.id));
     const marked = path.steps.some(
       (s) => MARKS[bit].has(s.api.effect) && s.call.point.guards.every((g) => sinkGuards.has(g.expr.id)),
@@ -358,7 +358,7 @@ export class BitTransfer {
     };
     return {
       bit, shape: 'moved', direction: 'move', level, guards: [...sink.call.point.guards, ...path.assumptions], made: new Set(),
-      node: sink.call.node, sink: sink.call, source: entry, setter: setterName(bit, level, 'present'),
+      node: sink.call.node, sink: sink.call, source: entry, setter: bitSetterName(bit, level, 'present'),
     };
   }
 
@@ -659,9 +659,9 @@ export class BitTransfer {
         const api = apiOf(c.name);
         const slot = c.args[api?.slotArg === -1 ? c.args.length - 1 : api?.slotArg ?? 2];
         if (!slot) continue;
-        const e = entry(this.keyOf(c.node), c.node, levelOfCall(c.name));
+        const e = entry(this.keyOf(c.node), c.node, levelOfName(c.name));
         e.cleared = true;
-        if (levelOfCall(c.name) !== 'pte') e.level = levelOfCall(c.name);
+        if (levelOfName(c.name) !== 'pte') e.level = levelOfName(c.name);
       }
     }
     // A swap entry decoded from a huge_ptep_get() read is a hugetlb entry.
@@ -722,16 +722,7 @@ export function isFresh(path: ValuePath): boolean {
 }
 
 export function sinkLevel(sink: Sink): Level {
-  return levelOfCall(sink.call.name);
-}
-
-function levelOfCall(name: string): Level {
-  return levelOfName(name);
-}
-
-
-function setterName(bit: CarriedBit, level: Level, kind: 'present' | 'swap'): string {
-  return bitSetterName(bit, level, kind);
+  return levelOfName(sink.call.name);
 }
 
 /**
