@@ -6,7 +6,6 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Rule } from '../engine/define-rule.js';
 import type { CheckOptions } from '../engine/run-options.js';
-import type { KernelVersion } from '../kernel-version.js';
 import type { PatchRunResult, RunResult } from '../finding.js';
 import { shouldUseColor } from '../report/color.js';
 import type { RuleDescriptor } from '../report/sarif.js';
@@ -29,7 +28,7 @@ import { kbuildHelpCommand, runKbuild } from './kbuild.js';
 import type { ColorMode } from '../report/color.js';
 import type { Shard } from '../input/select-files.js';
 import { colorOption, parseShard, parseStripCount, quietOption } from './options.js';
-import type { ConfigFlag } from './gate.js';
+import type { CommonFlags } from './gate.js';
 import {
   applyCheckBaseline,
   applyPatchBaseline,
@@ -67,40 +66,24 @@ export interface CliIo {
   cwd?: string;
 }
 
-interface PatchFlags {
+interface PatchFlags extends CommonFlags {
   format: OutputFormat;
   tree?: string;
   git?: string;
   repo?: string | false;
   all?: boolean;
-  rule?: string[];
-  disable?: string[];
-  failOn: FailOn;
-  kernelVersion?: KernelVersion;
-  legacyArch?: boolean;
-  baseline?: string;
-  config?: ConfigFlag;
   quiet?: boolean;
   color: ColorMode;
-  verbose?: boolean;
   strip?: number;
   timing?: boolean;
 }
 
-interface CheckFlags {
+interface CheckFlags extends CommonFlags {
   format: OutputFormat;
-  rule?: string[];
-  disable?: string[];
-  failOn: FailOn;
-  kernelVersion?: KernelVersion;
   jobs?: number;
   prefilter: boolean;
-  verbose?: boolean;
-  legacyArch?: boolean;
-  baseline?: string;
   writeBaseline?: string;
   all?: boolean;
-  config?: ConfigFlag;
   shard?: Shard;
   quiet?: boolean;
   color: ColorMode;
