@@ -5,7 +5,7 @@
 // finding-factory.ts (message, help, fingerprint).
 
 import type { Finding, Incomplete } from '../finding.js';
-import { extractFunctions, type SourceFunction } from '../lang/slice.js';
+import { extractFunctions, mayHoldWords, type SourceFunction } from '../lang/slice.js';
 import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 import type { FunctionFacts } from '../analysis/facts.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
@@ -79,7 +79,7 @@ export function analyzeText(file: string, text: string, options: AnalyzeOptions 
 
   for (const fn of functions) {
     if (options.onlyFunctions && !options.onlyFunctions.has(fn.name)) continue;
-    if (prefilter && !mentionsAnyKeyword(fn.text, rules)) continue;
+    if (prefilter && !mayHoldWords(fn, (text) => mentionsAnyKeyword(text, rules))) continue;
     result.analyzed++;
     if (outsideDomain(rawLines, fn)) continue;
     const started = performance.now();

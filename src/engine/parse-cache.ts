@@ -1,7 +1,7 @@
 // The parse cache of one file: each function is parsed (and its facts built) at most once, on
 // demand, whether the engine analyses it or a rule asks for it as a same-file helper or caller.
 
-import type { SourceFunction } from '../lang/slice.js';
+import { mayHoldWords, type SourceFunction } from '../lang/slice.js';
 import { firstParseProblem, parseNative } from '../lang/parser.js';
 import { lowerTree } from '../lang/syntax-tree.js';
 import { buildFunctionFacts, type FileFacts, type FunctionFacts } from '../analysis/facts.js';
@@ -38,10 +38,11 @@ export class FileUnits implements FileFacts {
     let out = this.callers.get(name);
     if (!out) {
       // A textual call is cheap to find; only those functions are parsed.
-      const call = new RegExp(`\\b${name.replace(/[^\w]/g, '')}\\s*\\(`);
+      const callee = name.replace(/[^\w]/g, '');
+      const call = new RegExp(`\\b${callee}\\s*\\(`);
       out = [];
       for (const fn of this.byName.values()) {
-        if (fn.name === name || !call.test(fn.text)) continue;
+        if (fn.name === name || !mayHoldWords(fn, (text) => text.includes(callee)) || !call.test(fn.text)) continue;
         const p = this.parse(fn);
         if ('facts' in p) out.push(p.facts);
       }

@@ -29,7 +29,44 @@ export interface SourceFunction {
    * first line and after the `}` on its last line is blanked. Row r of a parse of `text` is file
    * line startLine + r, at the same column.
    */
-  text: string;
+  readonly text: string;
+  /**
+   * The same lines before the macro rewrites of `text` (rewriteMacroIdioms, rewriteIteratorMacros).
+   * Those only blank words, to the same extent, or write C keywords (`long`, `for`, `while`), so an
+   * identifier absent from here is absent from `text`: see mayHoldWords.
+   */
+  readonly sliced: string;
+}
+
+/**
+ * Whether `test`, which asks for identifiers (a rule keyword, a callee's name), can hold on the
+ * function's text: tried on the unrewritten slice first, so that the macro rewrites, the costliest
+ * step of slicing, run only for the functions some test wants (on 6.12 mm/, 716 of 4,065).
+ * `test` must only look for identifiers or parts of them (the rules' keywords are): then failing
+ * on `sliced` means failing on `text`. A test that also reads punctuation is not one: the syscall
+ * header rewrite turns `SYSCALL_DEFINE2(foo, int, a)` into `long foo( int a)`, so `foo\s*\(`
+ * can match `text` alone.
+ */
+export function mayHoldWords(fn: SourceFunction, test: (text: string) => boolean): boolean {
+  return test(fn.sliced) && test(fn.text);
+}
+
+/** A sliced definition whose macro rewrites are made when its text is first asked for. */
+class SlicedFunction implements SourceFunction {
+  // Private to the class, so that two slicings of one text compare equal whichever was read.
+  #rewritten: string | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly startLine: number,
+    readonly nameLine: number,
+    readonly endLine: number,
+    readonly sliced: string,
+  ) {}
+
+  get text(): string {
+    return (this.#rewritten ??= rewriteIteratorMacros(rewriteMacroIdioms(this.sliced)));
+  }
 }
 
 const NOT_A_NAME = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__']);
@@ -61,13 +98,7 @@ export function extractFunctions(fileText: string, profile: ConfigProfile = DEFA
       const from = lines.startOf(startLine);
       const to = lines.endOf(endLine);
       const slice = blank(text.slice(from, header.start)) + text.slice(header.start, end) + blank(text.slice(end, to));
-      functions.push({
-        name: header.name,
-        startLine,
-        nameLine: lines.lineOf(header.nameStart),
-        endLine,
-        text: rewriteIteratorMacros(rewriteMacroIdioms(slice)),
-      });
+      functions.push(new SlicedFunction(header.name, startLine, lines.lineOf(header.nameStart), endLine, slice));
     }
     i = end - 1;
   }

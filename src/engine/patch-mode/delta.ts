@@ -14,6 +14,7 @@ import { GAP_CALL } from '../../gap-call.js';
 import { hunkFactFindings } from './hunk-facts.js';
 import { helperPolicyFindings } from './helper-policy.js';
 import type { Rule } from '../define-rule.js';
+import { mayHoldWords } from '../../lang/slice.js';
 
 
 export interface DeltaOptions {
@@ -179,7 +180,10 @@ function touchedFunctions(sliced: SlicedImage | undefined): string[] {
   const changed = functions.filter((fn) => image.changedLines.some((l) => l >= fn.startLine && l <= fn.endLine)).map((fn) => fn.name);
   if (changed.length === 0) return [];
   const call = new RegExp(`\\b(?:${changed.map(escapeRegExp).join('|')})\\s*\\(`);
-  const callers = functions.filter((fn) => !changed.includes(fn.name) && call.test(fn.text)).map((fn) => fn.name);
+  const words = changed.map((name) => /\w+/.exec(name)?.[0] ?? name);
+  const callers = functions
+    .filter((fn) => !changed.includes(fn.name) && mayHoldWords(fn, (text) => words.some((w) => text.includes(w))) && call.test(fn.text))
+    .map((fn) => fn.name);
   return [...changed, ...callers];
 }
 
