@@ -42,7 +42,7 @@ import type { PtelintConfig } from '../config/config-file.js';
 import { ignoreMatcher } from '../config/config-file.js';
 import { writeBaseline } from '../gate/baseline.js';
 import { progressDisplay } from './progress.js';
-import { defaultCacheDir } from '../engine/result-cache.js';
+import { CACHE_STRATEGIES, defaultCacheDir, type CacheStrategy } from '../engine/result-cache.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -89,6 +89,7 @@ interface CheckFlags extends CommonFlags {
   color: ColorMode;
   stdinFilename: string;
   cache?: string | true;
+  cacheStrategy: CacheStrategy;
   timing?: boolean;
 }
 
@@ -152,6 +153,11 @@ function buildProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--no-prefilter', 'debugging aid: parse every function, even those without any rule keyword')
     .option('--verbose', 'list every function that could not be fully analyzed, and say which kernel version applies')
     .option('--cache [dir]', 'reuse the results of unchanged files from earlier runs (default dir: node_modules/.cache/ptelint if ./node_modules exists, else ~/.cache/ptelint)')
+    .addOption(
+      new Option('--cache-strategy <strategy>', 'how --cache tells an unchanged file: by its bytes (content), or by size and times without reading it (metadata)')
+        .choices(CACHE_STRATEGIES)
+        .default('content'),
+    )
     .option('--baseline <file>', BASELINE_HELP)
     .option('--write-baseline <file>', 'write every finding of this run to a baseline file (and do not fail on them)')
     .option('--all', 'also print findings that are in the baseline')
@@ -304,7 +310,7 @@ async function check(paths: string[], flags: CheckFlags, io: CliIo, command: Com
   }
   const progress = progressDisplay(io.stderr, flags.quiet !== true);
   if (progress) options.onProgress = (p) => progress.update(p);
-  if (flags.cache) options.cache = { dir: typeof flags.cache === 'string' ? flags.cache : defaultCacheDir(process.cwd(), io.env), version: io.version };
+  if (flags.cache) options.cache = { dir: typeof flags.cache === 'string' ? flags.cache : defaultCacheDir(process.cwd(), io.env), version: io.version, strategy: flags.cacheStrategy };
 
   const raw = await io.runCheck(options);
   progress?.finish();

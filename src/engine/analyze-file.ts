@@ -5,11 +5,11 @@
 import type { Finding, Incomplete, InputError } from '../finding.js';
 import type { SourceFile } from '../input/paths.js';
 import { decodeSource, readSourceBytes, type ReadBytesResult } from '../input/read-source.js';
-import { detectKernelVersion } from '../input/kernel-tree.js';
+import { detectKernelVersionOfFile } from '../input/kernel-tree.js';
 import { NEWEST_KERNEL, type KernelVersion } from '../kernel-version.js';
 import { analyzeText } from './analyze.js';
 import { scannerFor } from './keyword-scanner.js';
-import { cacheKey, type CachedOutcomes } from './result-cache.js';
+import { cacheKey, fileStamp, metadataKey, type CacheEntry, type CachedOutcomes, type CacheStrategy } from './result-cache.js';
 import type { Rule } from './define-rule.js';
 import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
 
@@ -23,9 +23,8 @@ export interface FileOutcome {
   usable: boolean;
   /** The file holds a rule keyword (or the prefilter is off), so it was decoded and sliced. */
   scanned: boolean;
-  /** With --cache: the file's cache key, and whether the outcome came from the cache. */
-  cacheKey?: string;
-  cached?: boolean;
+  /** With --cache: the file's entry, under its key, and whether it came from the cache (a hit). */
+  cache?: { key: string; entry: CacheEntry; hit: boolean };
 }
 
 export interface FileAnalysisOptions {
@@ -35,8 +34,8 @@ export interface FileAnalysisOptions {
   legacyArch?: boolean;
   /** The configuration `#if`s are evaluated with (`ptelint kbuild`: the build's); default x86_64. */
   profile?: ConfigProfile;
-  /** --cache: what the outcomes depend on besides the file (result-cache.ts), and the stored outcomes. */
-  cache?: { settings: string; entries: CachedOutcomes };
+  /** --cache: what the outcomes depend on besides the file (result-cache.ts), the strategy and the stored entries. */
+  cache?: { settings: string; strategy: CacheStrategy; entries: CachedOutcomes };
 }
 
 /**
@@ -44,7 +43,7 @@ export interface FileAnalysisOptions {
  * newest (docs/architecture.md, "Kernel versions").
  */
 export function versionFor(file: SourceFile, flag: KernelVersion | undefined): KernelVersion {
-  return detectKernelVersion(file.absolute) ?? flag ?? NEWEST_KERNEL;
+  return detectKernelVersionOfFile(file.absolute) ?? flag ?? NEWEST_KERNEL;
 }
 
 /**
@@ -54,7 +53,30 @@ export function versionFor(file: SourceFile, flag: KernelVersion | undefined): K
  * or is binary is reported whatever it holds, since those checks cost nothing more than the read.
  */
 export function analyzeFile(file: SourceFile, options: FileAnalysisOptions): FileOutcome {
+  if (options.cache?.strategy === 'metadata') return analyzeUnlessStamped(file, options, options.cache);
   return analyzeReadBytes(file, readSourceBytes(file), options);
+}
+
+/**
+ * The metadata strategy: a file whose stamp is the stored one is not read at all. A file that
+ * could not be read is never stored, so its error is reported by every run.
+ */
+function analyzeUnlessStamped(file: SourceFile, options: FileAnalysisOptions, cache: NonNullable<FileAnalysisOptions['cache']>): FileOutcome {
+  const stamp = fileStamp(file.absolute);
+  const kernelVersion = versionFor(file, options.kernelVersion);
+  const key = metadataKey(cache.settings, kernelVersion, file.display);
+  const stored = cache.entries[key];
+  if (stamp !== undefined && stored?.stamp === stamp) {
+    const outcome = stored.outcome ?? unscanned();
+    return { ...outcome, cache: { key, entry: stored, hit: true } };
+  }
+  const outcome = analyzeReadBytes(file, readSourceBytes(file), { ...options, kernelVersion, cache: undefined });
+  if (stamp === undefined || (!outcome.usable && !outcome.scanned)) return outcome;
+  return { ...outcome, cache: { key, entry: outcome.scanned ? { stamp, outcome } : { stamp }, hit: false } };
+}
+
+function unscanned(): FileOutcome {
+  return { findings: [], incomplete: [], errors: [], functions: 0, usable: true, scanned: false };
 }
 
 /**
@@ -63,15 +85,14 @@ export function analyzeFile(file: SourceFile, options: FileAnalysisOptions): Fil
  */
 export function analyzeReadBytes(file: SourceFile, read: ReadBytesResult, options: FileAnalysisOptions): FileOutcome {
   if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false, scanned: false };
-  if (options.prefilter && !scannerFor(options.rules).inBytes(read.bytes)) {
-    return { findings: [], incomplete: [], errors: [], functions: 0, usable: true, scanned: false };
-  }
+  if (options.prefilter && !scannerFor(options.rules).inBytes(read.bytes)) return unscanned();
   const kernelVersion = versionFor(file, options.kernelVersion);
   if (!options.cache) return analyzeBytes(file, read.bytes, kernelVersion, options);
   const key = cacheKey(`${options.cache.settings}\0${kernelVersion.major}.${kernelVersion.minor}`, file.display, read.bytes);
-  const stored = options.cache.entries[key];
-  if (stored) return { ...stored, cacheKey: key, cached: true };
-  return { ...analyzeBytes(file, read.bytes, kernelVersion, options), cacheKey: key, cached: false };
+  const stored = options.cache.entries[key]?.outcome;
+  if (stored) return { ...stored, cache: { key, entry: { outcome: stored }, hit: true } };
+  const outcome = analyzeBytes(file, read.bytes, kernelVersion, options);
+  return { ...outcome, cache: { key, entry: { outcome }, hit: false } };
 }
 
 function analyzeBytes(file: SourceFile, bytes: Buffer, kernelVersion: KernelVersion, options: FileAnalysisOptions): FileOutcome {

@@ -1,6 +1,7 @@
 import type { KernelVersion } from '../kernel-version.js';
 import type { Shard } from '../input/select-files.js';
 import type { ConfigProfile } from '../lang/preprocess/config-profile.js';
+import type { CacheStrategy } from './result-cache.js';
 
 /** What the CLI hands the engine for `ptelint check`. */
 export interface CheckOptions {
@@ -25,9 +26,11 @@ export interface CheckOptions {
   legacyArch?: boolean;
   /**
    * --cache: reuse the outcomes of files analysed by an earlier run with the same version, rules
-   * and options, kept in `dir` (src/engine/result-cache.ts). `version` is ptelint's own.
+   * and options, kept in `dir` (src/engine/result-cache.ts). `version` is ptelint's own. The
+   * strategy (--cache-strategy) says how an unchanged file is told: by its bytes (content, the
+   * default) or by its stat (metadata).
    */
-  cache?: { dir: string; version: string };
+  cache?: { dir: string; version: string; strategy?: CacheStrategy };
   /** The configuration `#if`s are evaluated with (`ptelint kbuild`: the build's); default x86_64. */
   profile?: ConfigProfile;
   /** Leave out the files this says yes to (`.ptelint.json` ignore globs; absolute path in). */

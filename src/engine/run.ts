@@ -16,7 +16,7 @@ import { selectFiles } from '../input/select-files.js';
 import { errorOrder } from '../result-order.js';
 import { checkSourceBytes } from '../input/read-source.js';
 import path from 'node:path';
-import { loadCache, saveCache, type CachedOutcomes } from './result-cache.js';
+import { loadCache, saveCache, type CacheEntry, type CachedOutcomes, type CacheStrategy } from './result-cache.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./worker.js', import.meta.url));
 
@@ -43,7 +43,7 @@ export async function runCheck(options: CheckOptions): Promise<RunResult & { cac
   if (options.stdin) return stdinResult(options.stdin, spec, started);
   if (options.cache) {
     const settings = JSON.stringify({ ptelint: options.cache.version, rules: ruleIds, prefilter: spec.prefilter, legacyArch: spec.legacyArch ?? false, kernelVersion: options.kernelVersion ?? null, profile: options.profile ?? null });
-    spec.cache = { settings, entries: loadCache(options.cache.dir) };
+    spec.cache = { settings, strategy: options.cache.strategy ?? 'content', entries: loadCache(options.cache.dir) };
   }
   const cores = defaultJobs();
   // Workers run compiled JavaScript; from TypeScript sources (tests) the work stays in-process.
@@ -85,7 +85,7 @@ export interface JobSpec {
   prefilter: boolean;
   legacyArch?: boolean;
   profile?: CheckOptions['profile'];
-  cache?: { settings: string; entries: CachedOutcomes };
+  cache?: { settings: string; strategy: CacheStrategy; entries: CachedOutcomes };
 }
 
 // The threads share three counters: the queue's head (the next file to take), the files done and
@@ -102,7 +102,7 @@ export interface Share {
   usable: number;
   functions: number;
   /** With --cache: the outcome of every file this thread looked up, stored or reused. */
-  cacheEntries: [string, FileOutcome][];
+  cacheEntries: [string, CacheEntry][];
   cacheHits: number;
 }
 
@@ -117,10 +117,9 @@ export async function drainQueue(files: SourceFile[], order: Int32Array, counter
   for (let k = Atomics.add(counters, HEAD, 1); k < order.length; k = Atomics.add(counters, HEAD, 1)) {
     const index = order[k];
     const o = analyzeFile(files[index], { rules, kernelVersion: spec.kernelVersion, prefilter: spec.prefilter, legacyArch: spec.legacyArch, profile: spec.profile, cache: spec.cache });
-    if (o.cacheKey) {
-      const { cacheKey, cached, ...stored } = o;
-      share.cacheEntries.push([cacheKey, stored]);
-      if (cached) share.cacheHits++;
+    if (o.cache) {
+      share.cacheEntries.push([o.cache.key, o.cache.entry]);
+      if (o.cache.hit) share.cacheHits++;
     }
     if (o.usable) share.usable++;
     share.functions += o.functions;
@@ -130,7 +129,7 @@ export async function drainQueue(files: SourceFile[], order: Int32Array, counter
     progress?.();
     // tree-sitter frees native trees only when the event loop turns: a synchronous loop over a
     // whole kernel tree has been seen to grow past 20 GB. Only parsed files made any.
-    if (o.scanned && !o.cached) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (o.scanned && !o.cache?.hit) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return share;
 }

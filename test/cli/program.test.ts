@@ -83,6 +83,16 @@ describe('check: flags to CheckOptions', () => {
       },
     ]);
   });
+
+  it('maps --cache and --cache-strategy, and refuses an unknown strategy', async () => {
+    const plain = await run(['check', '--cache', '/tmp/c']);
+    expect(plain.options[0].cache).toMatchObject({ dir: '/tmp/c', strategy: 'content' });
+    const stat = await run(['check', '--cache', '/tmp/c', '--cache-strategy', 'metadata']);
+    expect(stat.options[0].cache).toMatchObject({ dir: '/tmp/c', strategy: 'metadata' });
+    const bad = await run(['check', '--cache', '--cache-strategy', 'mtime']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--cache-strategy.*mtime/s);
+  });
 });
 
 describe('check: exit status', () => {

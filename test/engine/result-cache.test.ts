@@ -1,7 +1,7 @@
 // `check --cache`: a run served from the cache prints the same bytes as a cold run, and a file that
 // changed is analysed again (and only it).
 
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,35 @@ describe('check --cache', () => {
     const fewer = await runCheck({ paths: [tree], cache: { dir, version: 'b' }, disable: ['uffd-wp-propagate'] });
     expect(fewer.cache?.hits).toBe(0);
     expect(readdirSync(dir)).toEqual(['check-results.json']);
+  });
+
+  it('metadata strategy: an unchanged file, keyword or not, is served by its stamp; a rewrite with the old size and mtime is not', async () => {
+    const own = path.join(scratch, 'tree-metadata');
+    cpSync(path.join(ROOT, 'fixtures'), own, { recursive: true });
+    const cache = { dir: path.join(scratch, 'cache-metadata'), version: 'test', strategy: 'metadata' as const };
+    const cold = await runCheck({ paths: [own] });
+    const files = cold.summary.files;
+
+    const first = await runCheck({ paths: [own], cache });
+    expect(report(first)).toBe(report(cold));
+    expect(first.cache).toEqual({ hits: 0, misses: files });
+    // Every file is kept, not only those the prefilter lets through: none of them is read again.
+    const second = await runCheck({ paths: [own], cache });
+    expect(report(second)).toBe(report(cold));
+    expect(second.cache).toEqual({ hits: files, misses: 0 });
+
+    // Same size, same mtime, other bytes, saved as editors do (a new file renamed over the old):
+    // the inode tells (and the change time, where the file system's clock is fine enough).
+    const changed = cold.findings[0].file;
+    const before = statSync(changed);
+    const text = readFileSync(changed, 'utf8');
+    writeFileSync(`${changed}.new`, text.replace('/*', '//'));
+    utimesSync(`${changed}.new`, before.atime, before.mtime);
+    renameSync(`${changed}.new`, changed);
+    expect(statSync(changed).size).toBe(before.size);
+    const third = await runCheck({ paths: [own], cache });
+    expect(third.cache).toEqual({ hits: files - 1, misses: 1 });
+    expect(report(third)).toBe(report(await runCheck({ paths: [own] })));
   });
 
   it('defaults to node_modules/.cache/ptelint, else the user cache directory, never the current directory', () => {
