@@ -22,6 +22,7 @@
 import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
+  apisWithRole,
   bitSetterName,
   bitTestName,
   hasRole,
@@ -129,6 +130,13 @@ const EXCLUDED_BY_WRITE: Record<CarriedBit, boolean> = { uffd: true, softDirty: 
 /** A uffd-wp marker (PTE_MARKER_UFFD_WP) holds uffd-wp and nothing else. */
 const HELD_BY_MARKERS: Record<CarriedBit, boolean> = { uffd: true, softDirty: false };
 const GUARD_CLASS: Record<CarriedBit, 'uffd' | 'softDirty'> = { uffd: 'uffd', softDirty: 'softDirty' };
+/** What a helper installs into a slot it was passed (BitTransfer.freshInstallWithout). */
+interface HelperInstall {
+  slotParam: number;
+  level: Level;
+  kind: 'present' | 'swap';
+  made: ReadonlySet<string>;
+}
 /** The flag-request origin of GuardClassifier (MM_CP_UFFD_WP): it tests no entry. */
 const REQUEST_ORIGIN = 'request';
 
@@ -257,9 +265,11 @@ export class BitTransfer {
    */
   private helperLosses(bit: CarriedBit): BitLoss[] {
     const out: BitLoss[] = [];
+    // A helper that names no installer has no sink, so no install of its own.
+    const installers = apisWithRole('sink');
     for (const call of this.facts.model.calls) {
       if (call.name === this.facts.name) continue;
-      const helper = this.facts.file.helper(call.name);
+      const helper = this.facts.file.helper(call.name, installers);
       if (!helper) continue;
       const install = helper.bitTransfer.freshInstallWithout(bit);
       if (!install) continue;
@@ -283,7 +293,15 @@ export class BitTransfer {
    * As a helper: an install of a fresh value lacking `bit` into a slot passed as a parameter, by a
    * function that reads no old entry (so it cannot know the bit itself).
    */
-  freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap'; made: ReadonlySet<string> } | undefined {
+  freshInstallWithout(bit: CarriedBit): HelperInstall | undefined {
+    // Asked once per call site of the helper and per rule.
+    if (!this.freshInstalls.has(bit)) this.freshInstalls.set(bit, this.findFreshInstallWithout(bit));
+    return this.freshInstalls.get(bit);
+  }
+
+  private readonly freshInstalls = new Map<CarriedBit, HelperInstall | undefined>();
+
+  private findFreshInstallWithout(bit: CarriedBit): HelperInstall | undefined {
     if (this.entries.some((e) => e.bitsRead || e.cleared)) return undefined;
     // Handed the old entry by name (hugetlb_install_folio()'s `old`): the transition is its own.
     if (this.origins().some((o) => o.present)) return undefined;

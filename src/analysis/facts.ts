@@ -65,7 +65,13 @@ export interface Sink {
 
 /** Per-file facts: summaries of the file's own (static) helpers, by name. */
 export interface FileFacts {
-  helper(name: string): FunctionFacts | undefined;
+  /**
+   * A same-file function's facts. With `mentioning` (names of APIs, say the installers), also
+   * undefined when its text holds none of them: a function calling none of them has no facts the
+   * asker wants, and is not parsed for it (soft-dirty-propagate asked of every same-file callee
+   * parsed 282 of 6.12 mm/'s 748 functions).
+   */
+  helper(name: string, mentioning?: ReadonlySet<string>): FunctionFacts | undefined;
   /** The file's functions that call `name` (same-file callers), parsed on demand. */
   callersOf?(name: string): FunctionFacts[];
 }

@@ -73,7 +73,9 @@ function inRange(version: KernelVersion, since?: Version, until?: Version): bool
   return !(until && versionAtLeast(version, until[0], until[1]));
 }
 
-const roleSets = new Map<string, ReadonlySet<string>>();
+// By role, then by version (major * 4096 + minor; -1 without one): asked thousands of times per
+// function, a string key built per call was a third of 6.12 mm/'s 50 ms in these accessors.
+const roleSets = new Map<Role, Map<number, ReadonlySet<string>>>();
 
 /**
  * The names that play `role`, in table order. Without a version every spelling counts (a patch
@@ -81,8 +83,10 @@ const roleSets = new Map<string, ReadonlySet<string>>();
  * role there. Built once per role and version.
  */
 export function apisWithRole(role: Role, version?: KernelVersion): ReadonlySet<string> {
-  const key = version ? `${role}@${version.major}.${version.minor}` : role;
-  let set = roleSets.get(key);
+  const key = version ? version.major * 4096 + version.minor : -1;
+  let byVersion = roleSets.get(role);
+  if (!byVersion) roleSets.set(role, (byVersion = new Map()));
+  let set = byVersion.get(key);
   if (set) return set;
   const names = new Set<string>();
   for (const [name, spec] of Object.entries(KERNEL_APIS)) {
@@ -95,14 +99,15 @@ export function apisWithRole(role: Role, version?: KernelVersion): ReadonlySet<s
     names.add(name);
   }
   set = names;
-  roleSets.set(key, set);
+  byVersion.set(key, set);
   return set;
 }
 
 /** Does `name` play `role`, or one of `roles` (in `version`, when given)? */
 export function hasRole(name: string, role: Role | readonly Role[], version?: KernelVersion): boolean {
   if (typeof role === 'string') return apisWithRole(role, version).has(name);
-  return role.some((r) => apisWithRole(r, version).has(name));
+  for (const r of role) if (apisWithRole(r, version).has(name)) return true;
+  return false;
 }
 
 /** The data a name carries for a data role, or undefined when it does not play that role. */

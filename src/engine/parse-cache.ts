@@ -27,9 +27,10 @@ export class FileUnits implements FileFacts {
     for (const f of functions) if (!this.byName.has(f.name)) this.byName.set(f.name, f);
   }
 
-  helper(name: string): FunctionFacts | undefined {
+  helper(name: string, mentioning?: ReadonlySet<string>): FunctionFacts | undefined {
     const fn = this.byName.get(name);
     if (!fn) return undefined;
+    if (mentioning && !mayHoldWords(fn, (text) => mentionsAny(text, mentioning))) return undefined;
     const p = this.parse(fn);
     return 'facts' in p ? p.facts : undefined;
   }
@@ -88,4 +89,9 @@ export class FileUnits implements FileFacts {
     this.parsed.set(fn, out);
     return out;
   }
+}
+
+function mentionsAny(text: string, words: ReadonlySet<string>): boolean {
+  for (const w of words) if (text.includes(w)) return true;
+  return false;
 }
