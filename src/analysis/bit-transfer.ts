@@ -580,7 +580,16 @@ export class BitTransfer {
   }
 
   /** Names of the calls and constants that build a value: through the variables its arguments name. */
-  private namesBuilding(node: SyntaxNode, depth = 0, out = new Set<string>()): Set<string> {
+  private namesBuilding(node: SyntaxNode): ReadonlySet<string> {
+    // Asked for each path of each install, by each carried bit's rule.
+    let names = this.built.get(node.id);
+    if (!names) this.built.set(node.id, (names = this.collectNamesBuilding(node, 0, new Set())));
+    return names;
+  }
+
+  private readonly built = new Map<number, ReadonlySet<string>>();
+
+  private collectNamesBuilding(node: SyntaxNode, depth: number, out: Set<string>): Set<string> {
     if (depth > 3) return out;
     const stack = [node];
     while (stack.length) {
@@ -590,7 +599,7 @@ export class BitTransfer {
         if (/^[A-Z][A-Z0-9_]*$/.test(n.text)) out.add(n.text);
         else if (n.parent?.type !== 'call_expression' || n.parent.childForFieldName('function')?.id !== n.id) {
           for (const d of this.facts.flow.reachingDefinitions(n.text, n)) {
-            if (d.operator === '=' && !isInside(node, d.value)) this.namesBuilding(d.value, depth + 1, out);
+            if (d.operator === '=' && !isInside(node, d.value)) this.collectNamesBuilding(d.value, depth + 1, out);
           }
         }
       }

@@ -103,8 +103,15 @@ export function buildFunctionModel(fn: SyntaxNode, options: { bareBlocksRun?: bo
     calls: [],
     assignments: [],
     statementPoints: new Map(),
-    pointOf: (node) => pointOf(model, node),
+    // Asked again and again of the same nodes once the model is built (value flow, rules); the
+    // walk below fills statementPoints and calls pointOf() itself, never this memo.
+    pointOf: (node) => {
+      let p = points.get(node.id);
+      if (!p) points.set(node.id, (p = pointOf(model, node)));
+      return p;
+    },
   };
+  const points = new Map<number, Point>();
   const walker = new Walker(model, options.bareBlocksRun ?? true);
   walker.block(body, { guards: [], arms: [], path: [] });
   return model;

@@ -102,7 +102,20 @@ export class GuardClassifier {
     return guards.flatMap((g) => atomsOf(g).filter((a) => a.definite).flatMap((a) => this.meaningsOf(a)));
   }
 
+  // By node id and polarity (id * 2 + 1 when positive): the meanings of an atom that is not a
+  // variable depend on nothing else, and the rules ask them of the same guards again and again
+  // (every compatible() call re-reads its points' guards). Shared: callers only read them.
+  private readonly atomMemo = new Map<number, Meaning[]>();
+
   private meanings(node: SyntaxNode, positive: boolean, visiting: Set<string>): Meaning[] {
+    if (node.type === 'identifier' && !isConstantName(node.text)) return this.variableMeanings(node, positive, visiting);
+    const key = node.id * 2 + (positive ? 1 : 0);
+    let out = this.atomMemo.get(key);
+    if (!out) this.atomMemo.set(key, (out = this.atomMeanings(node, positive)));
+    return out;
+  }
+
+  private atomMeanings(node: SyntaxNode, positive: boolean): Meaning[] {
     const out: Meaning[] = [];
     if (node.type === 'call_expression') {
       const name = node.childForFieldName('function')?.text ?? '';
@@ -128,7 +141,6 @@ export class GuardClassifier {
       if (hasRole(name, 'soft-dirty-test')) out.push({ cls: 'softDirty', positive, origin: first ? this.flow.originOf(first) : undefined });
       if (out.length) return out;
     }
-    if (node.type === 'identifier' && !isConstantName(node.text)) return this.variableMeanings(node, positive, visiting);
     for (const id of identifiersIn(node)) {
       if (id === 'FAULT_FLAG_WRITE') out.push({ cls: 'faultWrite', positive });
       else if (id === 'FAULT_FLAG_UNSHARE') out.push({ cls: 'unshare', positive });
