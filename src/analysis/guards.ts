@@ -12,7 +12,7 @@ import {
 import type { Guard } from './function-model.js';
 import { conditionShape } from './condition.js';
 import type { ValueFlow } from './value-flow.js';
-import { identifiersIn } from './syntax.js';
+import { compactText, identifiersIn } from './syntax.js';
 
 export interface Atom {
   node: SyntaxNode;
@@ -60,10 +60,20 @@ export interface Meaning {
   origin?: string;
 }
 
+// By condition node, [negative, positive]: the same guards are split again by every question
+// about a point (compatible(), the meanings of its guards). Shared: callers only read them.
+const atomsByCondition = new WeakMap<SyntaxNode, Atom[][]>();
+
 /** Splits a guard into atoms with their polarity. */
-export function atomsOf(guard: Guard): Atom[] {
-  const out: Atom[] = [];
-  split(guard.expr, guard.positive, true, out);
+export function atomsOf(guard: Guard): readonly Atom[] {
+  let byPolarity = atomsByCondition.get(guard.expr);
+  if (!byPolarity) atomsByCondition.set(guard.expr, (byPolarity = []));
+  const polarity = guard.positive ? 1 : 0;
+  let out = byPolarity[polarity];
+  if (!out) {
+    out = byPolarity[polarity] = [];
+    split(guard.expr, guard.positive, true, out);
+  }
   return out;
 }
 
@@ -232,7 +242,7 @@ export function consistent(classifier: GuardClassifier, guards: Guard[]): boolea
   const atoms = guards.flatMap((g) => atomsOf(g)).filter((a) => a.definite);
   const seen = new Map<string, boolean>();
   for (const a of atoms) {
-    const key = a.node.text.replace(/\s+/g, '');
+    const key = compactText(a.node);
     const prev = seen.get(key);
     if (prev !== undefined && prev !== a.positive) return false;
     seen.set(key, a.positive);

@@ -30,9 +30,20 @@ export class FileUnits implements FileFacts {
   helper(name: string, mentioning?: ReadonlySet<string>): FunctionFacts | undefined {
     const fn = this.byName.get(name);
     if (!fn) return undefined;
-    if (mentioning && !mayHoldWords(fn, (text) => mentionsAny(text, mentioning))) return undefined;
+    if (mentioning && !this.mentions(fn, mentioning)) return undefined;
     const p = this.parse(fn);
     return 'facts' in p ? p.facts : undefined;
+  }
+
+  // By word list, then function: a helper is asked for at each of its call sites.
+  private readonly mentioned = new Map<ReadonlySet<string>, Map<SourceFunction, boolean>>();
+
+  private mentions(fn: SourceFunction, words: ReadonlySet<string>): boolean {
+    let byFunction = this.mentioned.get(words);
+    if (!byFunction) this.mentioned.set(words, (byFunction = new Map()));
+    let found = byFunction.get(fn);
+    if (found === undefined) byFunction.set(fn, (found = mayHoldWords(fn, (text) => mentionsAny(text, words))));
+    return found;
   }
 
   callersOf(name: string): FunctionFacts[] {
