@@ -60,4 +60,18 @@ describe('memoised questions', () => {
     expect(atomsB.reverse().map((x) => b.guards.meaningsOf(x)).reverse()).toEqual(first);
     expect(first.flat().map((m) => m.cls)).toEqual(expect.arrayContaining(['srcWrite', 'uffd', 'uffdVma']));
   });
+
+  test('the paths of a value are the same asked twice, and the same when other values were asked first', () => {
+    const a = facts();
+    const b = facts();
+    const describePaths = (f: FunctionFacts, i: number) =>
+      f.pathsOf(f.model.calls[i].node).map((p) => ({ base: [p.base.kind, p.base.node.text, p.base.origin], steps: p.steps.map((s) => s.call.name), assumptions: p.assumptions.length }));
+    const n = a.model.calls.length;
+    const first = Array.from({ length: n }, (_, i) => describePaths(a, i));
+    expect(Array.from({ length: n }, (_, i) => describePaths(a, i))).toEqual(first);
+    expect(Array.from({ length: n }, (_, i) => describePaths(b, n - 1 - i)).reverse()).toEqual(first);
+    const installed = a.sinks[0].value!;
+    expect(a.pathsOf(installed)).toBe(a.pathsOf(installed));
+    expect(a.pathsOf(installed).map((p) => p.steps.map((s) => s.call.name))).toEqual([[], ['pte_mkwrite'], [], ['pte_mkuffd_wp']]);
+  });
 });
