@@ -369,8 +369,8 @@ function pointOf(model: FunctionModel, node: SyntaxNode): Point {
   let cur: SyntaxNode | null = node;
   while (cur) {
     const recorded = model.statementPoints.get(cur.id);
-    if (recorded && cur.id !== node.id) return { ...recorded, guards: [...recorded.guards, ...extra.reverse()] };
-    if (recorded) return recorded;
+    // Points are never written: without guards of its own an expression shares its statement's.
+    if (recorded) return extra.length === 0 ? recorded : { ...recorded, guards: [...recorded.guards, ...extra.reverse()] };
     if (cur.type === 'conditional_expression' && child.id !== cur.id) {
       const cond = cur.childForFieldName('condition');
       const cons = cur.childForFieldName('consequence');

@@ -239,17 +239,27 @@ export function isFalseLiteral(n: SyntaxNode): boolean {
  * carries uffd-wp (6.1 remove_migration_pmd), whatever the statement shape.
  */
 export function consistent(classifier: GuardClassifier, guards: Guard[]): boolean {
-  const atoms = guards.flatMap((g) => atomsOf(g)).filter((a) => a.definite);
+  // Asked for every pair of points and path the rules compare: loops, not a chain of arrays.
+  const atoms: Atom[] = [];
   const seen = new Map<string, boolean>();
-  for (const a of atoms) {
-    const key = compactText(a.node);
-    const prev = seen.get(key);
-    if (prev !== undefined && prev !== a.positive) return false;
-    seen.set(key, a.positive);
+  for (const g of guards) {
+    for (const a of atomsOf(g)) {
+      if (!a.definite) continue;
+      const key = compactText(a.node);
+      const prev = seen.get(key);
+      if (prev !== undefined && prev !== a.positive) return false;
+      seen.set(key, a.positive);
+      atoms.push(a);
+    }
   }
-  const meanings = atoms.flatMap((a) => classifier.meaningsOf(a));
-  const writable = meanings.filter((m) => m.cls === 'srcWrite' && m.positive);
-  const uffd = meanings.filter((m) => m.cls === 'uffd' && m.positive && m.origin !== REQUEST);
+  const writable: Meaning[] = [];
+  const uffd: Meaning[] = [];
+  for (const a of atoms) {
+    for (const m of classifier.meaningsOf(a)) {
+      if (m.cls === 'srcWrite' && m.positive) writable.push(m);
+      else if (m.cls === 'uffd' && m.positive && m.origin !== REQUEST) uffd.push(m);
+    }
+  }
   for (const w of writable) {
     for (const u of uffd) {
       if (w.origin === undefined || u.origin === undefined || w.origin === u.origin) return false;
