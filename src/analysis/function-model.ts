@@ -157,7 +157,8 @@ class Walker {
     for (const stmt of block.namedChildren) {
       if (stmt.type === 'comment') continue;
       const here: Point = {
-        guards: [...ctx.guards, ...extra],
+        // Guard lists are never written: a statement with no early exit before it shares its block's.
+        guards: extra.length === 0 ? ctx.guards : [...ctx.guards, ...extra],
         arms: ctx.arms,
         path: [...ctx.path, entered ? [block.id, index, true] : [block.id, index]],
       };
