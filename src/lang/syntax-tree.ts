@@ -183,7 +183,8 @@ function lowerAsking(tree: Parser.Tree, text: string): SyntaxTree {
   return { rootNode: root, depth };
 }
 
-// What tree-sitter-c's grammar says of a node type, so that a clean tree is read with fewer calls.
+// What tree-sitter-c's grammar says of a node type, so that a clean tree is read with fewer calls
+// (test/lang/syntax-tree.test.ts checks these against the grammar's grammar.json).
 // Types whose nodes never have a field child (node-types.json lists every field a type's children
 // can fill, hidden rules' included): `argument_list`, `compound_statement` ... parent half the nodes.
 const typesWithFields = new Set(C.nodeTypeInfo.filter((t) => 'fields' in t && Object.keys(t.fields).length > 0).map((t) => t.type));
