@@ -22,6 +22,7 @@
 import type { SyntaxNode } from '../lang/parser.js';
 import {
   apiOf,
+  apisWithRole,
   bitSetterName,
   bitTestName,
   hasRole,
@@ -129,6 +130,13 @@ const EXCLUDED_BY_WRITE: Record<CarriedBit, boolean> = { uffd: true, softDirty: 
 /** A uffd-wp marker (PTE_MARKER_UFFD_WP) holds uffd-wp and nothing else. */
 const HELD_BY_MARKERS: Record<CarriedBit, boolean> = { uffd: true, softDirty: false };
 const GUARD_CLASS: Record<CarriedBit, 'uffd' | 'softDirty'> = { uffd: 'uffd', softDirty: 'softDirty' };
+/** What a helper installs into a slot it was passed (BitTransfer.freshInstallWithout). */
+interface HelperInstall {
+  slotParam: number;
+  level: Level;
+  kind: 'present' | 'swap';
+  made: ReadonlySet<string>;
+}
 /** The flag-request origin of GuardClassifier (MM_CP_UFFD_WP): it tests no entry. */
 const REQUEST_ORIGIN = 'request';
 
@@ -257,9 +265,11 @@ export class BitTransfer {
    */
   private helperLosses(bit: CarriedBit): BitLoss[] {
     const out: BitLoss[] = [];
+    // A helper that names no installer has no sink, so no install of its own.
+    const installers = apisWithRole('sink');
     for (const call of this.facts.model.calls) {
       if (call.name === this.facts.name) continue;
-      const helper = this.facts.file.helper(call.name);
+      const helper = this.facts.file.helper(call.name, installers);
       if (!helper) continue;
       const install = helper.bitTransfer.freshInstallWithout(bit);
       if (!install) continue;
@@ -283,7 +293,15 @@ export class BitTransfer {
    * As a helper: an install of a fresh value lacking `bit` into a slot passed as a parameter, by a
    * function that reads no old entry (so it cannot know the bit itself).
    */
-  freshInstallWithout(bit: CarriedBit): { slotParam: number; level: Level; kind: 'present' | 'swap'; made: ReadonlySet<string> } | undefined {
+  freshInstallWithout(bit: CarriedBit): HelperInstall | undefined {
+    // Asked once per call site of the helper and per rule.
+    if (!this.freshInstalls.has(bit)) this.freshInstalls.set(bit, this.findFreshInstallWithout(bit));
+    return this.freshInstalls.get(bit);
+  }
+
+  private readonly freshInstalls = new Map<CarriedBit, HelperInstall | undefined>();
+
+  private findFreshInstallWithout(bit: CarriedBit): HelperInstall | undefined {
     if (this.entries.some((e) => e.bitsRead || e.cleared)) return undefined;
     // Handed the old entry by name (hugetlb_install_folio()'s `old`): the transition is its own.
     if (this.origins().some((o) => o.present)) return undefined;
@@ -562,7 +580,16 @@ export class BitTransfer {
   }
 
   /** Names of the calls and constants that build a value: through the variables its arguments name. */
-  private namesBuilding(node: SyntaxNode, depth = 0, out = new Set<string>()): Set<string> {
+  private namesBuilding(node: SyntaxNode): ReadonlySet<string> {
+    // Asked for each path of each install, by each carried bit's rule.
+    let names = this.built.get(node.id);
+    if (!names) this.built.set(node.id, (names = this.collectNamesBuilding(node, 0, new Set())));
+    return names;
+  }
+
+  private readonly built = new Map<number, ReadonlySet<string>>();
+
+  private collectNamesBuilding(node: SyntaxNode, depth: number, out: Set<string>): Set<string> {
     if (depth > 3) return out;
     const stack = [node];
     while (stack.length) {
@@ -572,7 +599,7 @@ export class BitTransfer {
         if (/^[A-Z][A-Z0-9_]*$/.test(n.text)) out.add(n.text);
         else if (n.parent?.type !== 'call_expression' || n.parent.childForFieldName('function')?.id !== n.id) {
           for (const d of this.facts.flow.reachingDefinitions(n.text, n)) {
-            if (d.operator === '=' && !isInside(node, d.value)) this.namesBuilding(d.value, depth + 1, out);
+            if (d.operator === '=' && !isInside(node, d.value)) this.collectNamesBuilding(d.value, depth + 1, out);
           }
         }
       }

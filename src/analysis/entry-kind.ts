@@ -220,7 +220,7 @@ export class EntryKinds {
     if (n.type === 'identifier') {
       const defs = this.flow.definitionsOf(n.text);
       if (defs.length !== 1 || defs[0].operator !== '=') return [];
-      const inner: Atom[] = atomsOf({ expr: defs[0].value, positive: atom.positive });
+      const inner: readonly Atom[] = atomsOf({ expr: defs[0].value, positive: atom.positive });
       if (inner.length !== 1 || !inner[0].definite || strip(inner[0].node).type !== 'call_expression') return [];
       return this.testsOf(inner[0]);
     }

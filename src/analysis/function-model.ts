@@ -103,8 +103,15 @@ export function buildFunctionModel(fn: SyntaxNode, options: { bareBlocksRun?: bo
     calls: [],
     assignments: [],
     statementPoints: new Map(),
-    pointOf: (node) => pointOf(model, node),
+    // Asked again and again of the same nodes once the model is built (value flow, rules); the
+    // walk below fills statementPoints and calls pointOf() itself, never this memo.
+    pointOf: (node) => {
+      let p = points.get(node.id);
+      if (!p) points.set(node.id, (p = pointOf(model, node)));
+      return p;
+    },
   };
+  const points = new Map<number, Point>();
   const walker = new Walker(model, options.bareBlocksRun ?? true);
   walker.block(body, { guards: [], arms: [], path: [] });
   return model;
@@ -150,7 +157,8 @@ class Walker {
     for (const stmt of block.namedChildren) {
       if (stmt.type === 'comment') continue;
       const here: Point = {
-        guards: [...ctx.guards, ...extra],
+        // Guard lists are never written: a statement with no early exit before it shares its block's.
+        guards: extra.length === 0 ? ctx.guards : [...ctx.guards, ...extra],
         arms: ctx.arms,
         path: [...ctx.path, entered ? [block.id, index, true] : [block.id, index]],
       };
@@ -362,8 +370,8 @@ function pointOf(model: FunctionModel, node: SyntaxNode): Point {
   let cur: SyntaxNode | null = node;
   while (cur) {
     const recorded = model.statementPoints.get(cur.id);
-    if (recorded && cur.id !== node.id) return { ...recorded, guards: [...recorded.guards, ...extra.reverse()] };
-    if (recorded) return recorded;
+    // Points are never written: without guards of its own an expression shares its statement's.
+    if (recorded) return extra.length === 0 ? recorded : { ...recorded, guards: [...recorded.guards, ...extra.reverse()] };
     if (cur.type === 'conditional_expression' && child.id !== cur.id) {
       const cond = cur.childForFieldName('condition');
       const cons = cur.childForFieldName('consequence');

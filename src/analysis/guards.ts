@@ -12,7 +12,7 @@ import {
 import type { Guard } from './function-model.js';
 import { conditionShape } from './condition.js';
 import type { ValueFlow } from './value-flow.js';
-import { identifiersIn } from './syntax.js';
+import { compactText, identifiersIn } from './syntax.js';
 
 export interface Atom {
   node: SyntaxNode;
@@ -60,10 +60,20 @@ export interface Meaning {
   origin?: string;
 }
 
+// By condition node, [negative, positive]: the same guards are split again by every question
+// about a point (compatible(), the meanings of its guards). Shared: callers only read them.
+const atomsByCondition = new WeakMap<SyntaxNode, Atom[][]>();
+
 /** Splits a guard into atoms with their polarity. */
-export function atomsOf(guard: Guard): Atom[] {
-  const out: Atom[] = [];
-  split(guard.expr, guard.positive, true, out);
+export function atomsOf(guard: Guard): readonly Atom[] {
+  let byPolarity = atomsByCondition.get(guard.expr);
+  if (!byPolarity) atomsByCondition.set(guard.expr, (byPolarity = []));
+  const polarity = guard.positive ? 1 : 0;
+  let out = byPolarity[polarity];
+  if (!out) {
+    out = byPolarity[polarity] = [];
+    split(guard.expr, guard.positive, true, out);
+  }
   return out;
 }
 
@@ -102,7 +112,20 @@ export class GuardClassifier {
     return guards.flatMap((g) => atomsOf(g).filter((a) => a.definite).flatMap((a) => this.meaningsOf(a)));
   }
 
+  // By node id and polarity (id * 2 + 1 when positive): the meanings of an atom that is not a
+  // variable depend on nothing else, and the rules ask them of the same guards again and again
+  // (every compatible() call re-reads its points' guards). Shared: callers only read them.
+  private readonly atomMemo = new Map<number, Meaning[]>();
+
   private meanings(node: SyntaxNode, positive: boolean, visiting: Set<string>): Meaning[] {
+    if (node.type === 'identifier' && !isConstantName(node.text)) return this.variableMeanings(node, positive, visiting);
+    const key = node.id * 2 + (positive ? 1 : 0);
+    let out = this.atomMemo.get(key);
+    if (!out) this.atomMemo.set(key, (out = this.atomMeanings(node, positive)));
+    return out;
+  }
+
+  private atomMeanings(node: SyntaxNode, positive: boolean): Meaning[] {
     const out: Meaning[] = [];
     if (node.type === 'call_expression') {
       const name = node.childForFieldName('function')?.text ?? '';
@@ -128,7 +151,6 @@ export class GuardClassifier {
       if (hasRole(name, 'soft-dirty-test')) out.push({ cls: 'softDirty', positive, origin: first ? this.flow.originOf(first) : undefined });
       if (out.length) return out;
     }
-    if (node.type === 'identifier' && !isConstantName(node.text)) return this.variableMeanings(node, positive, visiting);
     for (const id of identifiersIn(node)) {
       if (id === 'FAULT_FLAG_WRITE') out.push({ cls: 'faultWrite', positive });
       else if (id === 'FAULT_FLAG_UNSHARE') out.push({ cls: 'unshare', positive });
@@ -217,17 +239,27 @@ export function isFalseLiteral(n: SyntaxNode): boolean {
  * carries uffd-wp (6.1 remove_migration_pmd), whatever the statement shape.
  */
 export function consistent(classifier: GuardClassifier, guards: Guard[]): boolean {
-  const atoms = guards.flatMap((g) => atomsOf(g)).filter((a) => a.definite);
+  // Asked for every pair of points and path the rules compare: loops, not a chain of arrays.
+  const atoms: Atom[] = [];
   const seen = new Map<string, boolean>();
-  for (const a of atoms) {
-    const key = a.node.text.replace(/\s+/g, '');
-    const prev = seen.get(key);
-    if (prev !== undefined && prev !== a.positive) return false;
-    seen.set(key, a.positive);
+  for (const g of guards) {
+    for (const a of atomsOf(g)) {
+      if (!a.definite) continue;
+      const key = compactText(a.node);
+      const prev = seen.get(key);
+      if (prev !== undefined && prev !== a.positive) return false;
+      seen.set(key, a.positive);
+      atoms.push(a);
+    }
   }
-  const meanings = atoms.flatMap((a) => classifier.meaningsOf(a));
-  const writable = meanings.filter((m) => m.cls === 'srcWrite' && m.positive);
-  const uffd = meanings.filter((m) => m.cls === 'uffd' && m.positive && m.origin !== REQUEST);
+  const writable: Meaning[] = [];
+  const uffd: Meaning[] = [];
+  for (const a of atoms) {
+    for (const m of classifier.meaningsOf(a)) {
+      if (m.cls === 'srcWrite' && m.positive) writable.push(m);
+      else if (m.cls === 'uffd' && m.positive && m.origin !== REQUEST) uffd.push(m);
+    }
+  }
   for (const w of writable) {
     for (const u of uffd) {
       if (w.origin === undefined || u.origin === undefined || w.origin === u.origin) return false;

@@ -43,3 +43,15 @@ export function containsCall(node: SyntaxNode, pred: (name: string) => boolean):
   }
   return false;
 }
+
+// The analyses compare conditions and places by their text without blanks, again and again for
+// the same nodes (every compatible() call keys each atom of its guards): one regular-expression
+// replace per node, kept while the tree lives.
+const compactTexts = new WeakMap<SyntaxNode, string>();
+
+/** The node's text without whitespace: `vmf -> pte` and `vmf->pte` are one place. */
+export function compactText(node: SyntaxNode): string {
+  let text = compactTexts.get(node);
+  if (text === undefined) compactTexts.set(node, (text = node.text.replace(/\s+/g, '')));
+  return text;
+}

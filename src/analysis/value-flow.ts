@@ -207,6 +207,19 @@ export class ValueFlow {
 
   /** All paths of the value of an expression. */
   pathsOf(expr: SyntaxNode, depth = 0): ValuePath[] {
+    if (depth === 0) {
+      // Every analysis and rule asks for the paths of the same installed values. Asked again, the
+      // walk would only meet definitions whose paths the first walk memoised: the same answer.
+      let paths = this.pathsByExpression.get(expr.id);
+      if (!paths) this.pathsByExpression.set(expr.id, (paths = this.walkPaths(expr, 0)));
+      return paths;
+    }
+    return this.walkPaths(expr, depth);
+  }
+
+  private readonly pathsByExpression = new Map<number, ValuePath[]>();
+
+  private walkPaths(expr: SyntaxNode, depth: number): ValuePath[] {
     if (depth > MAX_DEPTH) return [unknownPath(expr)];
     const e = withoutParensAndCasts(expr);
     switch (e.type) {

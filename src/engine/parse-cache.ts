@@ -27,11 +27,23 @@ export class FileUnits implements FileFacts {
     for (const f of functions) if (!this.byName.has(f.name)) this.byName.set(f.name, f);
   }
 
-  helper(name: string): FunctionFacts | undefined {
+  helper(name: string, mentioning?: ReadonlySet<string>): FunctionFacts | undefined {
     const fn = this.byName.get(name);
     if (!fn) return undefined;
+    if (mentioning && !this.mentions(fn, mentioning)) return undefined;
     const p = this.parse(fn);
     return 'facts' in p ? p.facts : undefined;
+  }
+
+  // By word list, then function: a helper is asked for at each of its call sites.
+  private readonly mentioned = new Map<ReadonlySet<string>, Map<SourceFunction, boolean>>();
+
+  private mentions(fn: SourceFunction, words: ReadonlySet<string>): boolean {
+    let byFunction = this.mentioned.get(words);
+    if (!byFunction) this.mentioned.set(words, (byFunction = new Map()));
+    let found = byFunction.get(fn);
+    if (found === undefined) byFunction.set(fn, (found = mayHoldWords(fn, (text) => mentionsAny(text, words))));
+    return found;
   }
 
   callersOf(name: string): FunctionFacts[] {
@@ -88,4 +100,9 @@ export class FileUnits implements FileFacts {
     this.parsed.set(fn, out);
     return out;
   }
+}
+
+function mentionsAny(text: string, words: ReadonlySet<string>): boolean {
+  for (const w of words) if (text.includes(w)) return true;
+  return false;
 }

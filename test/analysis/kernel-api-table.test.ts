@@ -233,3 +233,14 @@ describe('no kernel API name outside the table', () => {
     expect(literalsOf(TABLE_FILE).some((l) => l.kind === 'string' && l.text === 'present-only-accessor')).toBe(true);
   });
 });
+
+describe('hasRole without a version', () => {
+  test('agrees with apisWithRole for every name and role, and for role lists', () => {
+    const roles = [...new Set(api.apiNames().flatMap((n) => api.roleOf(n)))];
+    for (const name of [...api.apiNames(), 'not_a_kernel_api', 'constructor', '']) {
+      for (const role of roles) expect(api.hasRole(name, role), `${name} ${role}`).toBe(api.apisWithRole(role).has(name));
+      expect(api.hasRole(name, roles)).toBe(roles.some((r) => api.apisWithRole(r).has(name)));
+      expect(api.hasRole(name, [])).toBe(false);
+    }
+  });
+});

@@ -56,6 +56,57 @@ describe('lowered syntax tree', () => {
     check('', 'empty');
   });
 
+  // A tree without parse errors has most spans derived from the text, not asked (syntax-tree.ts).
+  it('matches tree-sitter on clean trees with CRLF, backslash-newlines, directives and unusual tokens', () => {
+    const clean = [
+      'int f(void)\r\n{\r\n\tint a = 1;\r\n#define X 2\r\n\treturn a + X;\r\n}\r\n',
+      'int f(void)\n{\n\tint a = b + \\\n\t\tc;\n\tint d = e \\\r\n + g;\n\treturn a;\n}\n',
+      'void f(void)\n{\n#  ifdef CONFIG_X\n\tx();\n#\telse\n\ty();\n# endif\n#define A(x) ((x) + 1)\n#include <linux/mm.h>\n#undef A\n\tA(1);\n}\n   \n',
+      'int f(void)\n{\n\tint caf\u00e9 = 1, \\u00e9t\u00e9 = 2, $x = 3, a$b = 4, \u00e9 = 5;\n\treturn caf\u00e9 + $x;\n}\n',
+      'int f(void)\n{\n\tint a =\f1;\v\treturn a;\n}\n',
+      'int f(void)\n{\n\tchar *s = "a\\n\\"b", c = \'\\\'\', d = L\'x\'; wchar_t *w = L"x" u8"y";\n\treturn 0x1fULL + 1.5e-3f + sizeof(long long) + TRUE + false + NULL;\n}',
+      'static inline int f(int a) { return a ? : b; }',
+      'int f(void) { label: goto label; switch (a) { case 1: break; default: ; } do { } while (0); for (;;) ; }',
+      'int f(void) { asm volatile("" ::: "memory"); __attribute__((unused)) int x; struct s y = { .a = 1, [2] = 3 }; }',
+      '   \n\t',
+      '/* only */ // comment\n',
+    ];
+    for (const [i, text] of clean.entries()) {
+      expect(parseNative(text).rootNode.hasError, `clean ${i}`).toBe(false);
+      check(text, `clean ${i}`);
+    }
+  });
+
+  // What lowering a clean tree assumes of tree-sitter-c's grammar (syntax-tree.ts, lowerClean).
+  it('relies only on what the grammar guarantees', () => {
+    type Rule = { type: string; value?: string; named?: boolean; content?: Rule; members?: Rule[] };
+    const grammar = JSON.parse(readFileSync(path.join('node_modules', 'tree-sitter-c', 'src', 'grammar.json'), 'utf8')) as { rules: Record<string, Rule> };
+    const anonymousAliases: string[] = [];
+    const hiddenTokenRules = new Set<string>();
+    const visit = (rule: Rule, name: string): void => {
+      if (rule.type === 'ALIAS') {
+        if (!rule.named) anonymousAliases.push(`${JSON.stringify(rule.content)} as ${rule.value}`);
+        return;
+      }
+      // A pattern inside a rule (not a token rule of its own) is an invisible token.
+      if (rule.type === 'PATTERN' || ((rule.type === 'TOKEN' || rule.type === 'IMMEDIATE_TOKEN') && rule.content?.type !== 'STRING')) {
+        hiddenTokenRules.add(name);
+        return;
+      }
+      for (const m of rule.members ?? []) visit(m, name);
+      if (rule.content) visit(rule.content, name);
+    };
+    for (const [name, rule] of Object.entries(grammar.rules)) {
+      const token = ['TOKEN', 'IMMEDIATE_TOKEN', 'PATTERN', 'STRING'].includes(rule.type) || (rule.type === 'PREC' && ['TOKEN', 'PATTERN'].includes(rule.content!.type));
+      if (!token) visit(rule, name);
+    }
+    // Anonymous nodes are tokens, and the only ones not spelled as their type are directives.
+    for (const a of anonymousAliases) expect(a).toMatch(/^\{"type":"PATTERN","value":"#\[ \\t\]\*(\w+)"\} as #\1$/);
+    // Only directives end past their last child.
+    expect([...hiddenTokenRules].every((r) => r.startsWith('preproc_'))).toBe(true);
+    expect(grammar.rules.identifier.type).toBe('PATTERN');
+  });
+
   it.skipIf(missingKernelTree('6.12'))('matches tree-sitter on every function of mm/memory.c and mm/huge_memory.c', () => {
     let nodes = 0;
     for (const name of ['memory.c', 'huge_memory.c']) {
