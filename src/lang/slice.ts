@@ -4,15 +4,21 @@
 
 import {
   DEFAULT_PROFILE,
+  annotationEdits,
+  applyEdits,
   blank,
-  blankAnnotations,
+  cleanCut,
   codeMask,
-  evaluateConditionals,
+  conditionalEdits,
+  isWordChar,
+  iteratorEdits,
   localAnnotationMacros,
+  macroIdiomEdits,
+  masked,
   prevCode,
-  rewriteIteratorMacros,
-  rewriteMacroIdioms,
+  withEdits,
   type ConfigProfile,
+  type MaskedText,
 } from './preprocess/index.js';
 
 export interface SourceFunction {
@@ -55,6 +61,11 @@ export function mayHoldWords(fn: SourceFunction, test: (text: string) => boolean
 class SlicedFunction implements SourceFunction {
   // Private to the class, so that two slicings of one text compare equal whichever was read.
   #rewritten: string | undefined;
+  /** The sliced file text and where the definition lies in it, for the code mask of `sliced`. */
+  readonly #file: MaskedText;
+  readonly #from: number;
+  readonly #start: number;
+  readonly #end: number;
 
   constructor(
     readonly name: string,
@@ -62,10 +73,36 @@ class SlicedFunction implements SourceFunction {
     readonly nameLine: number,
     readonly endLine: number,
     readonly sliced: string,
-  ) {}
+    file: MaskedText,
+    from: number,
+    start: number,
+    end: number,
+  ) {
+    this.#file = file;
+    this.#from = from;
+    this.#start = start;
+    this.#end = end;
+  }
 
   get text(): string {
-    return (this.#rewritten ??= rewriteIteratorMacros(rewriteMacroIdioms(this.sliced)));
+    if (this.#rewritten === undefined) {
+      const sliced = { text: this.sliced, mask: this.#slicedMask() };
+      const idioms = withEdits(sliced, macroIdiomEdits(sliced));
+      this.#rewritten = applyEdits(idioms.text, iteratorEdits(idioms));
+    }
+    return this.#rewritten;
+  }
+
+  /**
+   * The code mask of `sliced`, taken from the file's where the definition is cut cleanly from
+   * the text around it (code-mask.ts `cleanCut`): what is blanked around it is code then, and
+   * its own lexemes are the file's. Lexing each slice again cost as much as lexing the file.
+   */
+  #slicedMask(): Uint8Array {
+    if (!cleanCut(this.#file, this.#start) || !cleanCut(this.#file, this.#end)) return codeMask(this.sliced);
+    const mask = new Uint8Array(this.sliced.length).fill(1);
+    mask.set(this.#file.mask.subarray(this.#start, this.#end), this.#start - this.#from);
+    return mask;
   }
 }
 
@@ -82,13 +119,19 @@ const NOT_A_NAME = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 
 export function extractFunctions(fileText: string, profile: ConfigProfile = DEFAULT_PROFILE): SourceFunction[] {
   // Annotations are blanked on the whole file (the same result as per slice: they never span two
   // definitions) so that `do_wp_page(..)\n\t__releases(vmf->ptl)\n{` ends its header with `)`,
-  // and so that the file's own `#define`s of annotation lists are known.
-  const text = blankAnnotations(evaluateConditionals(fileText, profile), localAnnotationMacros(fileText));
-  const mask = codeMask(text);
+  // and so that the file's own `#define`s of annotation lists are known. The code mask is lexed
+  // once and carried through both steps (code-mask.ts `withEdits`).
+  const raw = masked(fileText);
+  const evaluated = withEdits(raw, conditionalEdits(raw, profile));
+  const file = withEdits(evaluated, annotationEdits(evaluated, localAnnotationMacros(fileText)));
+  const { text, mask } = file;
   const lines = new LineIndex(text);
   const functions: SourceFunction[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (mask[i] === 0 || text[i] !== '{') continue;
+  for (let i = text.indexOf('{'); i >= 0; ) {
+    if (mask[i] === 0) {
+      i = text.indexOf('{', i + 1);
+      continue;
+    }
     const end = matchBrace(text, mask, i);
     if (end < 0) break;
     const header = functionHeader(text, mask, i);
@@ -98,9 +141,9 @@ export function extractFunctions(fileText: string, profile: ConfigProfile = DEFA
       const from = lines.startOf(startLine);
       const to = lines.endOf(endLine);
       const slice = blank(text.slice(from, header.start)) + text.slice(header.start, end) + blank(text.slice(end, to));
-      functions.push(new SlicedFunction(header.name, startLine, lines.lineOf(header.nameStart), endLine, slice));
+      functions.push(new SlicedFunction(header.name, startLine, lines.lineOf(header.nameStart), endLine, slice, file, from, header.start, end));
     }
-    i = end - 1;
+    i = text.indexOf('{', end);
   }
   return functions;
 }
@@ -115,7 +158,7 @@ interface Header {
 /** The header of the top-level block opened at `brace`, if it is a function definition. */
 function functionHeader(text: string, mask: Uint8Array, brace: number): Header | undefined {
   const close = prevCode(text, mask, brace);
-  if (close < 0 || text[close] !== ')') return undefined;
+  if (close < 0 || text.charCodeAt(close) !== 0x29) return undefined;
   const open = matchParenBackward(text, mask, close);
   if (open < 0) return undefined;
   const nameEnd = prevCode(text, mask, open) + 1;
@@ -129,8 +172,9 @@ function functionHeader(text: string, mask: Uint8Array, brace: number): Header |
   // The return type: words and `*` before the name (`static vm_fault_t` on the line above).
   let start = nameStart;
   for (let k = prevCode(text, mask, start); k >= 0; k = prevCode(text, mask, start)) {
-    if (text[k] === '*') start = k;
-    else if (/\w/.test(text[k])) start = wordStart(text, k + 1);
+    const c = text.charCodeAt(k);
+    if (c === 0x2a) start = k;
+    else if (isWordChar(c)) start = wordStart(text, k + 1);
     else break;
   }
   return { name, nameStart, start };
@@ -138,7 +182,7 @@ function functionHeader(text: string, mask: Uint8Array, brace: number): Header |
 
 function wordStart(text: string, end: number): number {
   let i = end;
-  while (i > 0 && /\w/.test(text[i - 1])) i--;
+  while (i > 0 && isWordChar(text.charCodeAt(i - 1))) i--;
   return i;
 }
 
@@ -147,8 +191,9 @@ function matchBrace(text: string, mask: Uint8Array, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     if (mask[i] === 0) continue;
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return i + 1;
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === 0) return i + 1;
   }
   return -1;
 }
@@ -158,8 +203,9 @@ function matchParenBackward(text: string, mask: Uint8Array, close: number): numb
   let depth = 0;
   for (let i = close; i >= 0; i--) {
     if (mask[i] === 0) continue;
-    if (text[i] === ')') depth++;
-    else if (text[i] === '(' && --depth === 0) return i;
+    const c = text.charCodeAt(i);
+    if (c === 0x29) depth++;
+    else if (c === 0x28 && --depth === 0) return i;
   }
   return -1;
 }

@@ -1,4 +1,4 @@
-import { applyEdits, codeMask, matchParen, nextCode, type Edit } from './code-mask.js';
+import { applyEdits, isWordChar, masked, matchParen, nextCode, type Edit, type MaskedText } from './code-mask.js';
 
 // ---------------------------------------------------------------------------------------------
 // Annotation macros
@@ -38,26 +38,61 @@ const ANNOTATION_CALLS = new Set([
  * possibly over several lines), and the words of `localMacros` (see `localAnnotationMacros`).
  */
 export function blankAnnotations(text: string, localMacros: ReadonlySet<string> = new Set()): string {
-  const mask = codeMask(text);
+  return applyEdits(text, annotationEdits(masked(text), localMacros));
+}
+
+/**
+ * The blanking of blankAnnotations as edits, for the slicer to carry the code mask on. Looks
+ * only at the words that hold an anchor of a name it blanks (see `anchorPattern`): matching
+ * every word of the file and looking each up cost 0.34 s of CPU on the 831 files of 6.12 that
+ * hold a rule keyword; a loop over every character code, 4 times the anchor search.
+ */
+export function annotationEdits(source: MaskedText, localMacros: ReadonlySet<string> = new Set()): Edit[] {
+  const { text, mask } = source;
+  const anchors = localMacros.size === 0 ? new RegExp(BUILTIN_ANCHORS) : anchorPattern([...BUILTIN_NAMES, ...localMacros]);
   const edits: Edit[] = [];
-  const word = /[A-Za-z_]\w*/g;
+  const n = text.length;
   let m: RegExpExecArray | null;
-  while ((m = word.exec(text))) {
-    const start = m.index;
+  while ((m = anchors.exec(text))) {
+    // The word of /[A-Za-z_]\w*/g that holds the anchor: its run of word characters from the
+    // first that is not a digit. Every name blanked holds an anchor, so no other word is one.
+    let start = m.index;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    while (isDigit(text.charCodeAt(start))) start++;
+    let end = m.index + m[0].length;
+    while (end < n && isWordChar(text.charCodeAt(end))) end++;
+    anchors.lastIndex = end;
     if (mask[start] === 0) continue;
-    let end = start + m[0].length;
-    if (ANNOTATION_CALLS.has(m[0])) {
+    const word = text.slice(start, end);
+    if (ANNOTATION_CALLS.has(word)) {
       const open = nextCode(text, mask, end);
-      const close = text[open] === '(' ? matchParen(text, mask, open) : -1;
+      const close = text.charCodeAt(open) === 0x28 ? matchParen(text, mask, open) : -1;
       if (close > 0) end = close;
-    } else if (!ANNOTATION_WORDS.has(m[0]) && !localMacros.has(m[0])) {
+    } else if (!ANNOTATION_WORDS.has(word) && !localMacros.has(word)) {
       continue;
     }
     edits.push({ start, end, head: '' });
-    word.lastIndex = end;
+    anchors.lastIndex = end;
   }
-  return applyEdits(text, edits);
+  return edits;
 }
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+const BUILTIN_NAMES = [...ANNOTATION_WORDS, ...ANNOTATION_CALLS];
+
+/**
+ * A pattern for the anchors of `names`: `__` for a name that starts with it (most do: it is
+ * rarer in code than any first letter), else the whole name.
+ */
+function anchorPattern(names: readonly string[]): RegExp {
+  const anchors = new Set(names.map((name) => (name.startsWith('__') ? '__' : name)));
+  return new RegExp([...anchors].join('|'), 'g');
+}
+
+const BUILTIN_ANCHORS = anchorPattern(BUILTIN_NAMES);
 
 /**
  * Object-like macros that `fileText` defines as nothing or as annotations only, in every arm

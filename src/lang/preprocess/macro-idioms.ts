@@ -1,4 +1,4 @@
-import { applyEdits, codeMask, type Edit } from './code-mask.js';
+import { applyEdits, masked, type Edit, type MaskedText } from './code-mask.js';
 
 // ---------------------------------------------------------------------------------------------
 // Macro idioms
@@ -10,7 +10,12 @@ import { applyEdits, codeMask, type Edit } from './code-mask.js';
  * local declarations and `DECLARE_BITMAP(..)` declarations.
  */
 export function rewriteMacroIdioms(text: string): string {
-  const code = codeOnly(text);
+  return applyEdits(text, macroIdiomEdits(masked(text)));
+}
+
+/** The edits of rewriteMacroIdioms, in increasing order, for a text whose code mask is known. */
+export function macroIdiomEdits(source: MaskedText): Edit[] {
+  const code = codeOnly(source);
   const edits = [
     ...syscallHeaders(code),
     ...typeArguments(code),
@@ -18,7 +23,7 @@ export function rewriteMacroIdioms(text: string): string {
     ...bitmapDeclarations(code),
   ];
   edits.sort((a, b) => a.start - b.start);
-  return applyEdits(text, edits);
+  return edits;
 }
 
 /**
@@ -26,8 +31,8 @@ export function rewriteMacroIdioms(text: string): string {
  * regular expressions below then see code only. Copies runs of code whole rather than building a
  * string per character: this runs on every function of every file that passes the prefilter.
  */
-function codeOnly(text: string): string {
-  const mask = codeMask(text);
+function codeOnly(source: MaskedText): string {
+  const { text, mask } = source;
   const parts: string[] = [];
   let at = 0;
   for (let start = mask.indexOf(0); start !== -1; start = mask.indexOf(0, at)) {
