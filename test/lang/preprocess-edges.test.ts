@@ -32,6 +32,12 @@ describe('evaluateConditionals edge cases', () => {
   });
 });
 
+test('#define bodies that are no expression (a string, a block) leave the macro undecidable', () => {
+  const text = '#define C "x"\n#define D (1 << 3)\n#define E { 1 }\n#if C\nc1;\n#else\nc2;\n#endif\n#if D == 8\nd;\n#endif\n#if E\ne1;\n#else\ne2;\n#endif\n#if D != 8 || ~0 == -1\nf;\n#endif\n';
+  const kept = evaluateConditionals(text).split('\n').map((l) => l.trim()).filter(Boolean);
+  expect(kept).toEqual(['c1;', 'd;', 'e1;', 'f;']);
+});
+
 describe('blankAnnotations edge cases', () => {
   test.each([
     ["digitPrefixed", "int 9__user x; int x__user y; __user z;", "int 9       x; int x__user y;        z;"],

@@ -1,4 +1,4 @@
-import { applyEdits, isSpace, masked, type Edit, type MaskedText } from './code-mask.js';
+import { applyEdits, isSpace, isWordChar, masked, type Edit, type MaskedText } from './code-mask.js';
 import { DEFAULT_PROFILE, type ConfigProfile } from './config-profile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -77,6 +77,7 @@ export function evaluateConditionals(fileText: string, profile: ConfigProfile = 
 }
 
 const NEWLINE = 10;
+const HASH = 35;
 const BACKSLASH = 92;
 const RETURN = 13;
 
@@ -127,6 +128,18 @@ export function conditionalEdits(source: MaskedText, profile: ConfigProfile = DE
   return edits;
 }
 
+function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function skipWord(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isWordChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
 /** The start of the line of the `#` at `hash` if that line is a directive (only whitespace before a code `#`), else -1. */
 function directiveLineStart(text: string, mask: Uint8Array, hash: number): number {
   if (mask[hash] === 0) return -1;
@@ -161,12 +174,17 @@ function codeOf(text: string, mask: Uint8Array, start: number, end: number): str
 }
 
 function directive(code: string, stack: Frame[], macros: MacroState): void {
-  const m = /^\s*#\s*(\w*)\s*(.*)$/s.exec(code);
-  if (!m) return;
-  const [, keyword, rest] = m;
+  // /^\s*#\s*(\w*)\s*(.*)$/s by character code: 41,095 directives in the 831 keyword files of 6.12.
+  let i = skipSpaces(code, 0);
+  if (code.charCodeAt(i) !== HASH) return;
+  i = skipSpaces(code, i + 1);
+  const keywordEnd = skipWord(code, i);
+  const keyword = code.slice(i, keywordEnd);
+  const restStart = skipSpaces(code, keywordEnd);
+  const rest = code.slice(restStart);
+  const word = code.slice(restStart, skipWord(code, restStart));
   const top = stack[stack.length - 1];
   const active = top === undefined || top.active;
-  const word = /^\w+/.exec(rest)?.[0] ?? '';
   const test = (): boolean => {
     switch (keyword) {
       case 'if':
@@ -228,8 +246,13 @@ const BINARY: Record<string, number> = {
 
 const TOKEN = /\s*(?:(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*|[A-Za-z_]\w*|&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%<>!~&|^?:(),])/y;
 
+// A character no TOKEN takes: the expression cannot be tokenized (a `#define` body of code, a
+// string). Found first, it spares tokenizing most of the 18,597 `#define` bodies of the keyword files.
+const UNTOKENIZABLE = /[^\s\w&|<>=!+\-*/%~^?:(),]/;
+
 /** Value of a `#if` expression; `undefined` when it cannot be decided (or does not parse). */
 function evaluate(expression: string, macros: MacroState): Value {
+  if (UNTOKENIZABLE.test(expression)) return undefined;
   const tokens: string[] = [];
   let scanned = 0;
   TOKEN.lastIndex = 0;
