@@ -170,11 +170,11 @@ function functionHeader(text: string, mask: Uint8Array, brace: number): Header |
   const nameEnd = prevCode(text, mask, open) + 1;
   const nameStart = wordStart(text, nameEnd);
   const word = text.slice(nameStart, nameEnd);
-  if (nameStart === nameEnd || /^\d/.test(word) || NOT_A_NAME.has(word)) return undefined;
+  if (nameStart === nameEnd || isDigit(text.charCodeAt(nameStart)) || NOT_A_NAME.has(word)) return undefined;
   // SYSCALL_DEFINE3(mprotect, ..): the macro alone would name every syscall alike. (An all-caps
   // function, shmem.c SHMEM_SB(struct super_block *sb), has no lone first argument.)
-  const firstArgument = /^\(\s*(\w+)\s*[,)]/.exec(text.slice(open, close + 1));
-  const name = /^[A-Z][A-Z0-9_]*$/.test(word) && firstArgument ? `${word}(${firstArgument[1]})` : word;
+  const firstArgument = /^[A-Z][A-Z0-9_]*$/.test(word) ? /^\(\s*(\w+)\s*[,)]/.exec(text.slice(open, close + 1)) : null;
+  const name = firstArgument ? `${word}(${firstArgument[1]})` : word;
   // The return type: words and `*` before the name (`static vm_fault_t` on the line above).
   let start = nameStart;
   for (let k = prevCode(text, mask, start); k >= 0; k = prevCode(text, mask, start)) {
@@ -184,6 +184,10 @@ function functionHeader(text: string, mask: Uint8Array, brace: number): Header |
     else break;
   }
   return { name, nameStart, start };
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 function wordStart(text: string, end: number): number {
