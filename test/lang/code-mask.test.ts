@@ -23,7 +23,7 @@ describe('blank', () => {
 });
 
 describe('cleanCut', () => {
-  const source = masked('a = b; /* c\n d */ e = "f";\ng = h * *i;\n');
+  const source = masked('a = b; /* c\n d */ e = "f";\ng = h * *i;\nvoid *__init j(void) */ k;\n');
   const at = (s: string): number => source.text.indexOf(s);
 
   test('between two code characters that open or close nothing', () => {
@@ -32,11 +32,17 @@ describe('cleanCut', () => {
     expect(cleanCut(source, source.text.length)).toBe(true);
   });
 
-  test('not inside a comment or a literal, nor next to a delimiter', () => {
+  test('not inside a comment or a literal, nor next to one, nor inside a `*/`', () => {
     expect(cleanCut(source, at('c\n'))).toBe(false);
-    expect(cleanCut(source, at('d */') + 1)).toBe(false); // before `*/`
+    expect(cleanCut(source, at('d */') + 1)).toBe(false); // before the comment's `*/`
     expect(cleanCut(source, at('f"'))).toBe(false);
-    expect(cleanCut(source, at('*i'))).toBe(false);
+    expect(cleanCut(source, at('; /*') + 2)).toBe(false); // before `/*`
+    expect(cleanCut(source, at('*/ k') + 1)).toBe(false); // inside a stray `*/`
+  });
+
+  test('after a `*` in code that opens nothing: `*__init`', () => {
+    expect(cleanCut(source, at('__init'))).toBe(true);
+    expect(cleanCut(source, at('*i'))).toBe(true);
   });
 
   test('at a line start or end whose newline is code, not one inside a comment', () => {
@@ -76,9 +82,12 @@ describe('withEdits', () => {
     }
   });
 
-  test('a stray comment end and CRLF lines', () => {
-    const text = 'x */ y;\r\n/* z */\r\n*/*w*/ v;\r\n';
-    for (let start = 0; start < text.length; start++) expectExactMask(text, [{ start, end: Math.min(text.length, start + 2), head: '' }]);
+  test('next to `*` and `/` in code, a stray comment end and CRLF lines', () => {
+    for (const text of ['x */ y;\r\n/* z */\r\n*/*w*/ v;\r\n', 'p = a*b/c; q = *__init r;*//x\n/**/*s/ /t*/u', "'\\'*/\"/*\"/'/'*/"]) {
+      for (let start = 0; start < text.length; start++) {
+        for (let end = start + 1; end <= Math.min(text.length, start + 3); end++) expectExactMask(text, [{ start, end, head: '' }]);
+      }
+    }
   });
 
   test('every transform over a file with comments, strings, CRLF and non-ASCII keeps the mask exact', () => {
@@ -111,5 +120,28 @@ describe('withEdits', () => {
     expect(Array.from(iterators.mask)).toEqual(Array.from(codeMask(iterators.text)));
     expect(iterators.text).toContain('for (;;)');
     expect(iterators.text).not.toContain('old(void)');
+  });
+});
+
+describe('withEdits on generated text', () => {
+  test('the mask is exact for random edits of random lexeme soup (seeded)', () => {
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const alphabet = ['a', '_', ' ', '*', '/', '"', "'", '\n', '\\', '\r', ';', '('];
+    for (let iteration = 0; iteration < 5000; iteration++) {
+      const length = 1 + next(24);
+      let text = '';
+      for (let i = 0; i < length; i++) text += alphabet[next(alphabet.length)];
+      const edits: Edit[] = [];
+      for (let at = next(length); at < length && edits.length < 3; at = edits[edits.length - 1].end + next(3)) {
+        const end = at + 1 + next(Math.min(4, length - at));
+        const head = next(3) === 0 && end - at >= 4 && !text.slice(at, at + 4).includes('\n') ? 'long' : '';
+        edits.push({ start: at, end, head });
+      }
+      expectExactMask(text, edits);
+    }
   });
 });

@@ -119,23 +119,24 @@ export function withEdits(source: MaskedText, edits: readonly Edit[]): MaskedTex
 // Characters that open or close a lexeme (c-lexemes.ts), and the newline that ends some.
 const LEXICAL = /[/*"'\n]/;
 
-function lexical(c: number): boolean {
-  return c === 0x2f || c === 0x2a || c === 0x22 || c === 0x27;
+function slashOrStar(c: number): boolean {
+  return c === 0x2f || c === 0x2a;
 }
 
 /**
  * Whether a lexer started fresh at `at` finds the lexemes that lexing from the start finds from
  * `at` on, and a lexer stopped at `at` the ones before it: no lexeme holds both `at - 1` and
- * `at`, and neither side's characters can combine with or be read by the other's. True at a
- * line start or a line end whose newline is code (edits keep newlines), and between two code
- * characters that cannot open or close a lexeme (not `/`, `*` or a quote).
+ * `at`, and no `/*`, `//` or `*\/` is split. True at a line start or a line end whose newline is
+ * code (edits keep newlines), and between two code characters that are not both `/` or `*`
+ * (a quote in code always opens a literal, so neither is one). Requiring neither to be `*`
+ * relexed 8 of the 831 keyword files of 6.12 whole, for `*__init` and `*__must_check`.
  */
 export function cleanCut(source: MaskedText, at: number): boolean {
   const { text, mask } = source;
   if (at <= 0 || at >= text.length) return true;
   if (text.charCodeAt(at - 1) === NEWLINE) return mask[at - 1] === 1;
   if (text.charCodeAt(at) === NEWLINE) return mask[at] === 1;
-  return mask[at - 1] === 1 && mask[at] === 1 && !lexical(text.charCodeAt(at - 1)) && !lexical(text.charCodeAt(at));
+  return mask[at - 1] === 1 && mask[at] === 1 && !(slashOrStar(text.charCodeAt(at - 1)) && slashOrStar(text.charCodeAt(at)));
 }
 
 /** Index just past the `)` matching the `(` at `open` (code characters only), or -1. */
