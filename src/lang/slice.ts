@@ -10,6 +10,7 @@ import {
   cleanCut,
   codeMask,
   conditionalEdits,
+  isDigit,
   isWordChar,
   iteratorEdits,
   localAnnotationMacros,
@@ -184,10 +185,6 @@ function functionHeader(text: string, mask: Uint8Array, brace: number): Header |
     else break;
   }
   return { name, nameStart, start };
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }
 
 function wordStart(text: string, end: number): number {

@@ -1,4 +1,4 @@
-import { applyEdits, isWordChar, masked, matchParen, nextCode, type Edit, type MaskedText } from './code-mask.js';
+import { applyEdits, isDigit, isWordChar, masked, matchParen, nextCode, type Edit, type MaskedText } from './code-mask.js';
 
 // ---------------------------------------------------------------------------------------------
 // Annotation macros
@@ -75,10 +75,6 @@ export function annotationEdits(source: MaskedText, localMacros: ReadonlySet<str
     anchors.lastIndex = end;
   }
   return edits;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }
 
 const BUILTIN_NAMES = [...ANNOTATION_WORDS, ...ANNOTATION_CALLS];

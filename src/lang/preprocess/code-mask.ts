@@ -25,6 +25,7 @@ export interface MaskedText {
   readonly mask: Uint8Array;
 }
 
+/** `text` with the mask lexing it gives. */
 export function masked(text: string): MaskedText {
   return { text, mask: codeMask(text) };
 }
@@ -40,6 +41,11 @@ for (let c = 0x2000; c <= 0x200a; c++) WHITESPACE[c] = 1;
 /** Whether the code unit `c` is one `\s` matches. */
 export function isSpace(c: number): boolean {
   return WHITESPACE[c] === 1;
+}
+
+/** Whether the code unit `c` is an ASCII digit. */
+export function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** Whether the code unit `c` is one `\w` matches (ASCII letters, digits, `_`). */

@@ -1,4 +1,4 @@
-import { applyEdits, isSpace, isWordChar, masked, type Edit, type MaskedText } from './code-mask.js';
+import { applyEdits, isSpace, isWordChar, masked, spaces, type Edit, type MaskedText } from './code-mask.js';
 import { DEFAULT_PROFILE, type ConfigProfile } from './config-profile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ function codeOf(text: string, mask: Uint8Array, start: number, end: number): str
     if (j > i) code += text.slice(i, j);
     i = j;
     while (j < end && mask[j] === 0) j++;
-    if (j > i) code += ' '.repeat(j - i);
+    if (j > i) code += spaces(j - i);
     i = j;
   }
   return code;

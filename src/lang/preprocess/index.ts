@@ -3,7 +3,7 @@
 // and column, so a position in a parse tree is a position in the original file.
 
 export { annotationEdits, blankAnnotations, localAnnotationMacros } from './annotations.js';
-export { applyEdits, blank, cleanCut, codeMask, isWordChar, masked, prevCode, withEdits, type MaskedText } from './code-mask.js';
+export { applyEdits, blank, cleanCut, codeMask, isDigit, isWordChar, masked, prevCode, withEdits, type MaskedText } from './code-mask.js';
 export { conditionalEdits, evaluateConditionals } from './conditionals.js';
 export { DEFAULT_PROFILE, type ConfigProfile } from './config-profile.js';
 export { iteratorEdits, rewriteIteratorMacros } from './iterators.js';

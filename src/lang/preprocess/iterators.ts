@@ -1,4 +1,4 @@
-import { applyEdits, isWordChar, masked, matchParen, nextCode, prevCode, type Edit, type MaskedText } from './code-mask.js';
+import { applyEdits, isDigit, isWordChar, masked, matchParen, nextCode, prevCode, type Edit, type MaskedText } from './code-mask.js';
 
 // ---------------------------------------------------------------------------------------------
 // Iterator macros
@@ -66,10 +66,6 @@ export function iteratorEdits(source: MaskedText): Edit[] {
     part.lastIndex = end;
   }
   return edits;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }
 
 /** Whether the code character at `before` (-1: none) ends what may precede a statement. */

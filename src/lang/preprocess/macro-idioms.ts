@@ -1,4 +1,4 @@
-import { applyEdits, isSpace, isWordChar, masked, spaces, type Edit, type MaskedText } from './code-mask.js';
+import { applyEdits, isDigit, isSpace, isWordChar, masked, spaces, type Edit, type MaskedText } from './code-mask.js';
 
 // ---------------------------------------------------------------------------------------------
 // Macro idioms
@@ -166,10 +166,6 @@ function blankTypeName(code: string, start: number, end: number, edits: Edit[]):
 }
 
 const SYSCALL_DEFINER_NAME = /^(?:COMPAT_)?SYSCALL_DEFINE\d$/;
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
 
 /**
  * False when code[start, end) cannot pass isTypeName: it holds a character that is not a word
