@@ -43,9 +43,10 @@ export function blankAnnotations(text: string, localMacros: ReadonlySet<string> 
 
 /**
  * The blanking of blankAnnotations as edits, for the slicer to carry the code mask on. Looks
- * only at the words that hold an anchor of a name it blanks (see `anchorPattern`): matching
- * every word of the file and looking each up cost 0.34 s of CPU on the 831 files of 6.12 that
- * hold a rule keyword; a loop over every character code, 4 times the anchor search.
+ * only at the words that hold an anchor of a name it blanks (see `anchorPattern`):
+ * blankAnnotations takes 107 ms over the 831 keyword files of 6.12, lexing included; matching
+ * every word with /[A-Za-z_]\w*\/g and looking each up, 291 ms; a loop over every character
+ * code instead of the anchor search, 3 to 4 times this function's own time.
  */
 export function annotationEdits(source: MaskedText, localMacros: ReadonlySet<string> = new Set()): Edit[] {
   const { text, mask } = source;
@@ -113,8 +114,8 @@ const DEFINE_LINE = /[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![(\w])([^\n]*)$/m
 
 /**
  * The matches of /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![(\w])([^\n]*)$/gm, in order: the
- * pattern is tried only at the start of a line that holds `define`. Tried at every position, it
- * cost 0.18 s of CPU over three slicings of the 831 keyword files of 6.12; this, a tenth of it.
+ * pattern is tried only at the start of a line that holds `define`. localAnnotationMacros takes
+ * 23 ms over the 831 keyword files of 6.12; with the pattern tried at every position, 49 ms.
  */
 function* objectLikeDefines(fileText: string): Generator<RegExpExecArray> {
   const define = new RegExp(DEFINE_LINE);

@@ -62,8 +62,8 @@ export function spaces(length: number): string {
 
 /**
  * Spaces for every character that is not whitespace: line breaks, tabs and columns survive.
- * Copies whitespace runs and slices of a constant run of spaces: `text.replace(/\S/g, ' ')`
- * replaced character by character and cost 2 to 3 times as much (6.12 mm/memory.c, whole and by line).
+ * Copies whitespace runs and slices of a run of spaces: 22 ms for the 16,033 runs of lines that
+ * the conditionals of the 831 keyword files of 6.12 blank (2 MB); `replace(/\S/g, ' ')`, 67 ms.
  */
 export function blank(text: string): string {
   const n = text.length;
@@ -106,8 +106,8 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
  * avoided where it cannot differ: when every edit is cut cleanly from the lexemes around it (see
  * `cleanCut`) and writes no character that opens or closes one, the lexemes outside the edits
  * are unchanged and none is left inside, so the mask is the old one with the edits set to code.
- * Otherwise the result is lexed. (Lexing is a quarter of the preprocessing of a file: 0.27 s of
- * 1.1 s CPU on the 831 files of 6.12 that hold a rule keyword, when each step lexed again.)
+ * Otherwise the result is lexed. Lexing takes 40 ms over the 831 keyword files of 6.12 (27 MB);
+ * each step used to lex its input again, three times per file and twice per rewritten definition.
  */
 export function withEdits(source: MaskedText, edits: readonly Edit[]): MaskedText {
   if (edits.length === 0) return source;

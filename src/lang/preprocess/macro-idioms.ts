@@ -40,8 +40,8 @@ function codeOnly(source: MaskedText): string {
     let j = i;
     while (j < n && mask[j] === 1) j++;
     if (j > i) code += text.slice(i, j);
-    // A comment or literal: spaces, and its newlines. (A regular expression replace per lexeme and
-    // a join cost 0.57 s over every slice of the 831 keyword files; this, 0.1 s.)
+    // A comment or literal: spaces, and its newlines. 34 ms over the 28,647 definitions of the
+    // 831 keyword files of 6.12; with a regular expression replace per lexeme and a join, 154 ms.
     for (i = j; j < n && mask[j] === 0; j++) {
       if (text.charCodeAt(j) !== 0x0a) continue;
       code += spaces(j - i) + '\n';
@@ -82,7 +82,8 @@ const SYSCALL_DEFINER = /\b(?:COMPAT_)?SYSCALL_DEFINE[1-6]\s*\(/g;
  */
 function syscallHeaders(code: string): Edit[] {
   const edits: Edit[] = [];
-  // A literal search first: most functions hold none, and the pattern alone scans far slower.
+  // A literal search first, as most definitions hold none: 4 ms over the 28,647 definitions of
+  // the 831 keyword files of 6.12; the pattern alone, 12 ms (static: 6 and 18, bitmap: 4 and 11).
   if (!code.includes('SYSCALL_DEFINE')) return edits;
   for (const m of code.matchAll(SYSCALL_DEFINER)) {
     const open = m.index + m[0].length - 1;
@@ -180,8 +181,8 @@ function typeNameCandidates(code: string, open: number, out: number[]): boolean 
 /**
  * If code[start, end), which holds only word characters, whitespace and `*` (typeNameCandidates),
  * is words then `*`s that spell a type name, blanks all of it but its last word. Tokenized by
- * character code: a regular expression and arrays per argument cost a third of typeArguments,
- * since one argument in six gets here (`*ptr`, `a * b` as well as `unsigned long`).
+ * character code, without a regular expression and arrays per argument: one argument in six
+ * gets here (`*ptr`, `a * b` as well as `unsigned long`).
  */
 function blankTypeName(code: string, start: number, end: number, edits: Edit[]): void {
   const wordRanges: number[] = [];
