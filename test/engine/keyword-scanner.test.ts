@@ -1,5 +1,5 @@
 // The byte-level keyword prefilter must say exactly what a substring search says, on bytes and on
-// text, whatever the overlap between keywords (Aho-Corasick failure links) and the encoding.
+// text (searched as its UTF-8 bytes), whatever the overlap between keywords and the encoding.
 
 import { describe, expect, it } from 'vitest';
 import { KeywordScanner, scannerFor } from '../../src/engine/keyword-scanner.js';
@@ -16,6 +16,12 @@ describe('KeywordScanner', () => {
       expect(s.inText(text), text).toBe(naive(text, words));
       expect(s.inBytes(Buffer.from(text)), text).toBe(naive(text, words));
     }
+  });
+
+  it('a text: code units whose low byte spells a keyword, and lone surrogates, are not keywords', () => {
+    const s = new KeywordScanner(['swp', 'swap_pte']);
+    // U+0170 and U+0165 end in the bytes of "p" and "e"; an unpaired surrogate encodes as U+FFFD.
+    for (const text of ['sw\u0170', 'swap_pt\u0165', 'sw\ud800p', '\udc00swp']) expect(s.inText(text), text).toBe(naive(text, ['swp', 'swap_pte']));
   });
 
   it('agrees with a substring search on random text built from keyword pieces', () => {
