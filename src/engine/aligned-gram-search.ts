@@ -5,7 +5,7 @@
 // windows' grams rules out every literal around it, and only a word that holds one (rare, as the
 // windows are chosen for rare grams) is checked against the literals that hold that gram.
 //
-// Why not the Aho-Corasick automaton alone: its loop follows a chain of dependent table loads,
+// Why not an Aho-Corasick automaton (what the scanner used before): its loop follows a chain of dependent table loads,
 // one per byte, and costs about 2.5 ns a byte on the 1.34 GB of a whole tree; this loop reads a
 // word, hashes it and tests one table entry, with nothing carried from one word to the next, at
 // about 0.5 to 0.7 ns a byte (numbers from the same run, see keyword-scanner.ts). Windows of 7

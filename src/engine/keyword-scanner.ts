@@ -9,9 +9,9 @@
 // (--jobs 1) went from 17.1 s to 14.0 s of CPU, same findings. Functions (already decoded) are
 // encoded back to UTF-8 and searched the same way.
 //
-// Hand-written rather than an npm Aho-Corasick (modern-ahocorasick, @monyone/aho-corasick): those
-// search JavaScript strings and report every match through maps of transitions; here the input is
-// a Buffer that must not be decoded first, and the answer is the first match.
+// Hand-written rather than an npm multi-string search (modern-ahocorasick, @monyone/aho-corasick):
+// those search JavaScript strings and report every match through maps of transitions; here the
+// input is a Buffer that must not be decoded first, and the answer is the first match.
 
 import type { Rule } from './define-rule.js';
 import { AlignedGramSearch, commonness, WINDOW } from './aligned-gram-search.js';

@@ -6,7 +6,7 @@ import { scannerFor } from './keyword-scanner.js';
 
 /**
  * Does the text contain any of the rules' keywords? Cheap test before any parsing (one pass of
- * the rules' keyword automaton, src/engine/keyword-scanner.ts).
+ * the text's UTF-8 bytes searched for the rules' keywords, src/engine/keyword-scanner.ts).
  */
 export function mentionsAnyKeyword(text: string, rules: Rule[]): boolean {
   return scannerFor(rules).inText(text);
