@@ -5,8 +5,8 @@ import type { Rule } from './define-rule.js';
 import { scannerFor } from './keyword-scanner.js';
 
 /**
- * Does the text contain any of the rules' keywords? Cheap test before any parsing (one pass of
- * the text's UTF-8 bytes searched for the rules' keywords, src/engine/keyword-scanner.ts).
+ * Does the text contain any of the rules' keywords? Cheap test before any parsing: its UTF-8
+ * bytes are searched as a file's are (src/engine/keyword-scanner.ts).
  */
 export function mentionsAnyKeyword(text: string, rules: Rule[]): boolean {
   return scannerFor(rules).inText(text);
