@@ -54,7 +54,12 @@ export function versionFor(file: SourceFile, flag: KernelVersion | undefined): K
  */
 export function analyzeFile(file: SourceFile, options: FileAnalysisOptions): FileOutcome {
   if (options.cache?.strategy === 'metadata') return analyzeUnlessStamped(file, options, options.cache);
-  return analyzeReadBytes(file, readSourceBytes(file), options);
+  return analyzeReadBytes(file, readFiltered(file, options), options);
+}
+
+/** The file's bytes; with the prefilter on, a file too large for the read buffer is kept only if it holds a keyword. */
+function readFiltered(file: SourceFile, options: FileAnalysisOptions): ReadBytesResult {
+  return readSourceBytes(file, {}, options.prefilter ? scannerFor(options.rules).pieces : undefined);
 }
 
 /**
@@ -70,7 +75,7 @@ function analyzeUnlessStamped(file: SourceFile, options: FileAnalysisOptions, ca
     const outcome = stored.outcome ?? unscanned();
     return { ...outcome, cache: { key, entry: stored, hit: true } };
   }
-  const outcome = analyzeReadBytes(file, readSourceBytes(file), { ...options, kernelVersion, cache: undefined });
+  const outcome = analyzeReadBytes(file, readFiltered(file, options), { ...options, kernelVersion, cache: undefined });
   if (stamp === undefined || (!outcome.usable && !outcome.scanned)) return outcome;
   return { ...outcome, cache: { key, entry: outcome.scanned ? { stamp, outcome } : { stamp }, hit: false } };
 }
@@ -85,6 +90,7 @@ function unscanned(): FileOutcome {
  */
 export function analyzeReadBytes(file: SourceFile, read: ReadBytesResult, options: FileAnalysisOptions): FileOutcome {
   if ('error' in read) return { findings: [], incomplete: [], errors: [read.error], functions: 0, usable: false, scanned: false };
+  if ('unwanted' in read) return unscanned();
   if (options.prefilter && !scannerFor(options.rules).inBytes(read.bytes)) return unscanned();
   const kernelVersion = versionFor(file, options.kernelVersion);
   if (!options.cache) return analyzeBytes(file, read.bytes, kernelVersion, options);

@@ -14,6 +14,7 @@
 // input is a Buffer that must not be decoded first, and the answer is the first match.
 
 import type { Rule } from './define-rule.js';
+import type { PieceFilter } from '../input/read-source.js';
 import { AlignedGramSearch, commonness, WINDOW } from './aligned-gram-search.js';
 
 export class KeywordScanner {
@@ -21,6 +22,8 @@ export class KeywordScanner {
   private readonly shortKeywords: ShortKeyword[];
   private readonly longKeywords: AlignedGramSearch;
   readonly empty: boolean;
+  /** The file test as a piece filter: a file read in pieces holds a keyword iff some piece does. */
+  readonly pieces: PieceFilter;
 
   constructor(keywords: readonly string[]) {
     for (const k of keywords) {
@@ -32,6 +35,8 @@ export class KeywordScanner {
     const needed = [...new Set(keywords)].filter((k, _, all) => !all.some((o) => o !== k && k.includes(o)));
     this.shortKeywords = needed.filter((k) => k.length < WINDOW).map(shortKeyword);
     this.longKeywords = new AlignedGramSearch(needed.filter((k) => k.length >= WINDOW));
+    const longest = Math.max(0, ...needed.map((k) => k.length));
+    this.pieces = { wants: (bytes) => this.inBytes(bytes), overlap: Math.max(0, longest - 1) };
   }
 
   /** Any keyword in these bytes (UTF-8 or anything else: keywords are ASCII)? */

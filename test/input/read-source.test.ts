@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSource } from '../../src/input/read-source.js';
+import { readSource, readSourceBytes } from '../../src/input/read-source.js';
 
 let root: string;
 
@@ -78,5 +78,42 @@ describe('readSource', () => {
     expect(await readSource({ display: 'mm/fifo.c', absolute: fifo })).toEqual({
       error: { file: 'mm/fifo.c', message: 'not a regular file' },
     });
+  });
+});
+
+describe('readSourceBytes through a piece filter', () => {
+  const MIB = 1024 * 1024;
+  // The test looks for "needle" as the keyword prefilter looks for its keywords.
+  const seen: number[] = [];
+  const filter = {
+    wants: (bytes: Buffer) => (seen.push(bytes.length), bytes.includes('needle')),
+    overlap: 'needle'.length - 1,
+  };
+  // Lines of 63 letters: no NUL, no needle.
+  const filler = (bytes: number) => Buffer.from(('x'.repeat(63) + '\n').repeat(Math.ceil(bytes / 64)).slice(0, bytes));
+
+  it('rules out a large file no piece of which is wanted, without keeping it', () => {
+    seen.length = 0;
+    const big = file('big.h', filler(5 * MIB));
+    expect(readSourceBytes(big, {}, filter)).toEqual({ unwanted: true });
+    // In pieces of the read buffer (2 MiB), not whole.
+    expect(Math.max(...seen)).toBeLessThanOrEqual(2 * MIB);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps it whole when what is looked for straddles two pieces', () => {
+    const content = Buffer.concat([filler(2 * MIB - 3), Buffer.from('needle'), filler(MIB)]);
+    const read = readSourceBytes(file('straddle.h', content), {}, filter);
+    expect('bytes' in read && read.bytes.equals(content)).toBe(true);
+  });
+
+  it('refuses a large binary file as a file read whole is refused', () => {
+    const binary = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00]), filler(3 * MIB)]);
+    expect(readSourceBytes(file('big-bin.c', binary), {}, filter)).toEqual({ error: { file: 'mm/big-bin.c', message: 'binary file (contains a NUL byte)' } });
+  });
+
+  it('reads a file smaller than the read buffer whole, wanted or not: the caller tests it', () => {
+    const read = readSourceBytes(file('small.c', 'int x;\n'), {}, filter);
+    expect('bytes' in read && read.bytes.toString()).toBe('int x;\n');
   });
 });
