@@ -74,9 +74,13 @@ describe('check --cache', () => {
     expect(report(first)).toBe(report(cold));
     expect(first.cache).toEqual({ hits: 0, misses: files });
     // Every file is kept, not only those the prefilter lets through: none of them is read again.
+    const cacheFile = path.join(cache.dir, 'check-results.json');
+    const written = statSync(cacheFile).ino;
     const second = await runCheck({ paths: [own], cache });
     expect(report(second)).toBe(report(cold));
     expect(second.cache).toEqual({ hits: files, misses: 0 });
+    // All of it from the cache, nothing else in it: the file is left as it is (a rewrite renames a new one over it).
+    expect(statSync(cacheFile).ino).toBe(written);
 
     // Same size, same mtime, other bytes, saved as editors do (a new file renamed over the old):
     // the inode tells (and the change time, where the file system's clock is fine enough).
@@ -89,6 +93,7 @@ describe('check --cache', () => {
     expect(statSync(changed).size).toBe(before.size);
     const third = await runCheck({ paths: [own], cache });
     expect(third.cache).toEqual({ hits: files - 1, misses: 1 });
+    expect(statSync(cacheFile).ino).not.toBe(written);
     expect(report(third)).toBe(report(await runCheck({ paths: [own] })));
   });
 
