@@ -28,4 +28,10 @@ await build({
   // ES module does not have.
   banner: { js: "import { createRequire as __ptelintCreateRequire } from 'node:module';\nconst require = __ptelintCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  // Whitespace and syntax only: names stay as written, so profiles and stack traces still read.
+  // Node compiles every module it loads: a mail's run took 0.31 s with the bundle as written and
+  // 0.28 s minified (20 runs each, in turns). The maps are for --enable-source-maps.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: true,
 });

@@ -70,13 +70,14 @@ describe('bundled binary', () => {
 
   it('loads only the chunks of the command it runs', () => {
     // The chunks of the bundle that hold the check engine (the directory walker) and the patch
-    // engine (the mail reader), found by their content: their names carry a hash.
-    const chunks = (marker: string) =>
+    // engine (the mail reader), found by the sources their maps list: their names carry a hash.
+    const chunks = (source: string) =>
       readdirSync(path.dirname(BUNDLED))
-        .filter((n) => n !== 'ptelint.js' && readFileSync(path.join(path.dirname(BUNDLED), n), 'utf8').includes(marker))
+        .filter((n) => n !== 'ptelint.js' && n.endsWith('.js'))
+        .filter((n) => (JSON.parse(readFileSync(path.join(path.dirname(BUNDLED), `${n}.map`), 'utf8')) as { sources: string[] }).sources.some((s) => s.includes(source)))
         .map((n) => pathToFileURL(path.join(path.dirname(BUNDLED), n)).href);
-    const checkEngine = chunks('// src/input/paths.ts');
-    const patchEngine = chunks('// node_modules/postal-mime/');
+    const checkEngine = chunks('src/input/paths.ts');
+    const patchEngine = chunks('node_modules/postal-mime/');
     expect(checkEngine.length).toBeGreaterThan(0);
     expect(patchEngine.length).toBeGreaterThan(0);
     const loaded = (args: string[]) => {
