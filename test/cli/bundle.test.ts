@@ -24,6 +24,13 @@ beforeAll(() => {
   for (let i = 0; i < 40; i++) writeFileSync(path.join(dir, `tree/filler/f${i}.c`), filler);
   writeFileSync(path.join(dir, 'hooks.mjs'), "import { writeSync } from 'node:fs';\nexport async function load(url, context, next) { writeSync(2, `LOADED ${url}\\n`); return next(url, context); }\n");
   writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});\n`);
+  // Node's own modules are loaded by require() in the bundle, which no loader hook sees (and the
+  // hooks' own thread loads some): they are listed from process.moduleLoadList at the end of a
+  // run without hooks.
+  writeFileSync(
+    path.join(dir, 'builtins.cjs'),
+    "process.on('exit', () => { for (const m of process.moduleLoadList) if (/^NativeModule [a-z_]+$/.test(m)) require('node:fs').writeSync(2, `LOADED node:${m.slice(13)}\\n`); });\n",
+  );
   writeFileSync(
     path.join(dir, 'fix.patch'),
     [
@@ -80,16 +87,22 @@ describe('bundled binary', () => {
     const patchEngine = chunks('node_modules/postal-mime/');
     expect(checkEngine.length).toBeGreaterThan(0);
     expect(patchEngine.length).toBeGreaterThan(0);
-    const loaded = (args: string[]) => {
-      const r = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(dir, 'register.mjs')).href, BUNDLED, ...args], { cwd: dir, encoding: 'utf8' });
+    const loadedWith = (preload: string[], args: string[]) => {
+      const r = spawnSync(process.execPath, [...preload, BUNDLED, ...args], { cwd: dir, encoding: 'utf8' });
       expect(r.status, r.stderr).not.toBe(2);
       return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length));
     };
+    const loaded = (args: string[]) => [
+      ...loadedWith(['--import', pathToFileURL(path.join(dir, 'register.mjs')).href], args),
+      ...loadedWith(['--require', path.join(dir, 'builtins.cjs')], args),
+    ];
     const patch = loaded(['patch', '--no-repo', 'fix.patch']);
     expect(patch.filter((m) => patchEngine.includes(m))).not.toEqual([]);
+    expect(patch).toContain('node:crypto'); // fingerprints: Node's own modules are seen
     expect(patch.filter((m) => checkEngine.includes(m) || m === 'node:worker_threads')).toEqual([]);
     const check = loaded(['check', 'tree/fixtures', '--jobs', '1']);
     expect(check.filter((m) => checkEngine.includes(m))).not.toEqual([]);
+    expect(check).toContain('node:worker_threads');
     expect(check.filter((m) => patchEngine.includes(m))).toEqual([]);
   });
 });
