@@ -16,6 +16,7 @@ import { collectSourceFiles } from '../src/input/paths.js';
 import { defaultRules } from '../src/engine/registry.js';
 import { scannerFor } from '../src/engine/keyword-scanner.js';
 import { jobsFor } from '../src/engine/run.js';
+import { DEMO_DIFF } from '../src/testing/demo-patch.js';
 
 // dist/scripts/bench.js -> the repository root; the seed mails are in $PTELINT_SEEDS or shared/
 // beside it when present.
@@ -157,28 +158,8 @@ function mailFile(scratch: string): string {
     if (seed) return path.join(SEEDS, seed);
   }
   const file = path.join(scratch, 'generated.mbox');
-  writeFileSync(
-    file,
-    [
-      'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001',
-      'From: Bench <bench@example.org>',
-      'Subject: [PATCH] mm/demo: keep the write bit from the entry',
-      '',
-      '---',
-      'diff --git a/mm/demo.c b/mm/demo.c',
-      '--- a/mm/demo.c',
-      '+++ b/mm/demo.c',
-      '@@ -1,6 +1,6 @@',
-      ' static void demo_restore(struct vm_area_struct *vma, pte_t *ptep, swp_entry_t entry, pte_t pte)',
-      ' {',
-      ' \tif (is_writable_migration_entry(entry))',
-      '-\t\tpte = maybe_mkwrite(pte, vma);',
-      '+\t\tpte = pte_mkwrite(pte, vma);',
-      ' \tset_pte_at(vma->vm_mm, 0, ptep, pte);',
-      ' }',
-      '',
-    ].join('\n'),
-  );
+  const headers = ['From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001', 'From: Bench <bench@example.org>', 'Subject: [PATCH] mm/demo: keep the write bit from the entry', '', '---'];
+  writeFileSync(file, `${headers.join('\n')}\n${DEMO_DIFF}`);
   return file;
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_DIFF } from '../../src/testing/demo-patch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLED = path.join(ROOT, 'dist/bin/ptelint.js');
@@ -31,23 +32,7 @@ beforeAll(() => {
     path.join(dir, 'builtins.cjs'),
     "process.on('exit', () => { for (const m of process.moduleLoadList) if (/^NativeModule [a-z_]+$/.test(m)) require('node:fs').writeSync(2, `LOADED node:${m.slice(13)}\\n`); });\n",
   );
-  writeFileSync(
-    path.join(dir, 'fix.patch'),
-    [
-      'diff --git a/mm/f.c b/mm/f.c',
-      '--- a/mm/f.c',
-      '+++ b/mm/f.c',
-      '@@ -1,6 +1,6 @@',
-      ' static void f(struct vm_area_struct *vma, pte_t *ptep, swp_entry_t entry, pte_t pte)',
-      ' {',
-      ' \tif (is_writable_migration_entry(entry))',
-      '-\t\tpte = maybe_mkwrite(pte, vma);',
-      '+\t\tpte = pte_mkwrite(pte, vma);',
-      ' \tset_pte_at(vma->vm_mm, 0, ptep, pte);',
-      ' }',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(path.join(dir, 'fix.patch'), DEMO_DIFF);
 });
 
 afterAll(() => {
